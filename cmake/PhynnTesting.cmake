@@ -1,0 +1,69 @@
+# Helpers for registering phynn's CTest cases.
+#
+#   phynn_test_executable(NAME SOURCES...)           build a test program linked with libphynn
+#   phynn_add_test(NAME COMMAND... LABELS l [TIMEOUT s] [FIXTURES_SETUP f] [FIXTURES_REQUIRED f])
+#   phynn_add_mpi_test(NAME NP n COMMAND... LABELS l ...)  registers NAME_np<n> under mpiexec
+#
+# Every test runs with one BLAS thread per rank (ranks and threads must not fight over the cores),
+# and with Open MPI allowed to run as root and to oversubscribe (3 ranks on 2 cores).
+set(PHYNN_TEST_ENV
+  "OPENBLAS_NUM_THREADS=1"
+  "OMP_NUM_THREADS=1"
+  "OMPI_ALLOW_RUN_AS_ROOT=1"
+  "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+  "OMPI_MCA_rmaps_base_oversubscribe=1"
+  "OMPI_MCA_btl_vader_single_copy_mechanism=none"
+  "PHYNN_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+  "PHYNN_EXE=$<TARGET_FILE:phynn_cli>")
+
+function(phynn_test_executable name)
+  add_executable(${name} ${ARGN})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+  target_compile_options(${name} PRIVATE ${PHYNN_WARNINGS})
+  target_link_libraries(${name} PRIVATE phynn)
+endfunction()
+
+function(_phynn_set_test_properties name)
+  cmake_parse_arguments(T "" "TIMEOUT;PROCESSORS" "LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  if(NOT T_PROCESSORS)
+    set(T_PROCESSORS 1)
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} PROCESSORS ${T_PROCESSORS}
+    LABELS "${T_LABELS}" ENVIRONMENT "${PHYNN_TEST_ENV};${T_ENVIRONMENT}")
+  if(T_FIXTURES_SETUP)
+    set_tests_properties(${name} PROPERTIES FIXTURES_SETUP "${T_FIXTURES_SETUP}")
+  endif()
+  if(T_FIXTURES_REQUIRED)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES_REQUIRED}")
+  endif()
+endfunction()
+
+function(phynn_add_test name)
+  cmake_parse_arguments(T "" "TIMEOUT;WORKING_DIRECTORY" "COMMAND;LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT" ${ARGN})
+  if(NOT T_WORKING_DIRECTORY)
+    set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  add_test(NAME ${name} COMMAND ${T_COMMAND} WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+  _phynn_set_test_properties(${name} TIMEOUT "${T_TIMEOUT}" LABELS ${T_LABELS}
+    FIXTURES_SETUP ${T_FIXTURES_SETUP} FIXTURES_REQUIRED ${T_FIXTURES_REQUIRED} ENVIRONMENT ${T_ENVIRONMENT})
+endfunction()
+
+function(phynn_add_mpi_test name)
+  cmake_parse_arguments(T "" "NP;TIMEOUT;WORKING_DIRECTORY" "COMMAND;LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT" ${ARGN})
+  if(NOT T_WORKING_DIRECTORY)
+    set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  set(full ${name}_np${T_NP})
+  add_test(NAME ${full}
+    COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${T_NP} ${MPIEXEC_PREFLAGS} ${T_COMMAND} ${MPIEXEC_POSTFLAGS}
+    WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+  set(procs ${T_NP})
+  if(procs GREATER 2)
+    set(procs 2)
+  endif()
+  _phynn_set_test_properties(${full} TIMEOUT "${T_TIMEOUT}" PROCESSORS ${procs} LABELS ${T_LABELS}
+    FIXTURES_SETUP ${T_FIXTURES_SETUP} FIXTURES_REQUIRED ${T_FIXTURES_REQUIRED} ENVIRONMENT ${T_ENVIRONMENT})
+endfunction()

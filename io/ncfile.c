@@ -1,0 +1,217 @@
+/* NetCDF-4 files written atomically (temporary name, then rename), CF-1.8 metadata, provenance. */
+#include "phynn/ncfile.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Temporary files not yet committed, so an error exit can remove them. */
+#define PHYNN_NC_MAX_PENDING 16
+static char pending_tmp[PHYNN_NC_MAX_PENDING][PETSC_MAX_PATH_LEN + 32];
+static int  pending_ncid[PHYNN_NC_MAX_PENDING];
+
+static void PendingAdd(const char *tmp, int ncid)
+{
+  for (int i = 0; i < PHYNN_NC_MAX_PENDING; i++)
+    if (!pending_tmp[i][0]) {
+      snprintf(pending_tmp[i], sizeof(pending_tmp[i]), "%s", tmp);
+      pending_ncid[i] = ncid;
+      return;
+    }
+}
+
+static void PendingRemove(const char *tmp)
+{
+  for (int i = 0; i < PHYNN_NC_MAX_PENDING; i++)
+    if (!strcmp(pending_tmp[i], tmp)) pending_tmp[i][0] = '\0';
+}
+
+void PhynnNcDiscardAll(void)
+{
+  for (int i = 0; i < PHYNN_NC_MAX_PENDING; i++)
+    if (pending_tmp[i][0]) {
+      nc_close(pending_ncid[i]);
+      unlink(pending_tmp[i]);
+      pending_tmp[i][0] = '\0';
+    }
+}
+
+PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w)
+{
+  char dir[PETSC_MAX_PATH_LEN];
+  int  status;
+
+  PetscFunctionBegin;
+  PetscCheck(path && path[0], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "no output file name given; pass -o FILE.nc");
+  PetscCheck(strlen(path) < sizeof(w->path), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "output path '%s' is too long", path);
+  PetscCall(PetscStrncpy(w->path, path, sizeof(w->path)));
+  PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
+  const char *d = dirname(dir);
+  PetscCheck(access(d, W_OK) == 0, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s: directory '%s' %s; create it or choose another -o path", path, d,
+             errno == ENOENT ? "does not exist" : "is not writable");
+  snprintf(w->tmp_path, sizeof(w->tmp_path), "%s.tmp.%ld", path, (long)getpid());
+  status = nc_create(w->tmp_path, NC_NETCDF4 | NC_CLOBBER, &w->ncid);
+  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot create %s: %s; check the path and permissions", path, nc_strerror(status));
+  PendingAdd(w->tmp_path, w->ncid);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcCommit(PhynnNcWriter *w)
+{
+  PetscFunctionBegin;
+  PhynnNcCall(w->path, nc_close(w->ncid));
+  PendingRemove(w->tmp_path);
+  if (rename(w->tmp_path, w->path) != 0) {
+    unlink(w->tmp_path);
+    SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot rename the finished file onto %s: %s", w->path, strerror(errno));
+  }
+  w->tmp_path[0] = '\0';
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcDiscard(PhynnNcWriter *w)
+{
+  PetscFunctionBegin;
+  if (w->tmp_path[0]) {
+    nc_close(w->ncid);
+    unlink(w->tmp_path);
+    PendingRemove(w->tmp_path);
+    w->tmp_path[0] = '\0';
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutText(const PhynnNcWriter *w, int varid, const char *name, const char *text)
+{
+  PetscFunctionBegin;
+  PhynnNcCall(w->path, nc_put_att_text(w->ncid, varid, name, strlen(text), text));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutDouble(const PhynnNcWriter *w, int varid, const char *name, double value)
+{
+  PetscFunctionBegin;
+  PhynnNcCall(w->path, nc_put_att_double(w->ncid, varid, name, NC_DOUBLE, 1, &value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutInt(const PhynnNcWriter *w, int varid, const char *name, long value)
+{
+  long long v = value;
+  PetscFunctionBegin;
+  PhynnNcCall(w->path, nc_put_att_longlong(w->ncid, varid, name, NC_INT64, 1, &v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutProvenance(const PhynnNcWriter *w, const char *title)
+{
+  char      history[sizeof(w->path) + 4200];
+  char      stamp[64];
+  time_t    now = time(NULL);
+  struct tm utc;
+
+  PetscFunctionBegin;
+  gmtime_r(&now, &utc);
+  strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  snprintf(history, sizeof(history), "%s: %s", stamp, PhynnCommandLine());
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "Conventions", "CF-1.8"));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "title", title));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "source", "phynn " PHYNN_VERSION));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "phynn_version", PHYNN_VERSION));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "phynn_git_revision", PHYNN_GIT_REVISION));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "command_line", PhynnCommandLine()));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "history", history));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcDefVar(const PhynnNcWriter *w, const char *name, int ndims, const int *dimids, const char *units, const char *long_name, int *varid)
+{
+  PetscFunctionBegin;
+  PhynnNcCall(w->path, nc_def_var(w->ncid, name, NC_DOUBLE, ndims, dimids, varid));
+  if (units) PetscCall(PhynnNcPutText(w, *varid, "units", units));
+  if (long_name) PetscCall(PhynnNcPutText(w, *varid, "long_name", long_name));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcDefCoord(const PhynnNcWriter *w, const char *name, size_t n, const char *units, const char *long_name, int *dimid, int *varid)
+{
+  PetscFunctionBegin;
+  PhynnNcCall(w->path, nc_def_dim(w->ncid, name, n, dimid));
+  PetscCall(PhynnNcDefVar(w, name, 1, dimid, units, long_name, varid));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcOpen(const char *path, int *ncid)
+{
+  int status;
+
+  PetscFunctionBegin;
+  PetscCheck(access(path, R_OK) == 0, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot read %s: %s; check the file name", path, strerror(errno));
+  status = nc_open(path, NC_NOWRITE, ncid);
+  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s is not a readable NetCDF file (%s); give a file written by phynn or another NetCDF tool", path,
+             nc_strerror(status));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcVar(int ncid, const char *path, const char *name, int *varid)
+{
+  PetscFunctionBegin;
+  PetscCheck(nc_inq_varid(ncid, name, varid) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "NetCDF file %s has no variable '%s'; check that it is the right kind of file", path, name);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcVarShape(int ncid, const char *path, int varid, int *ndims, size_t *shape)
+{
+  int dimids[NC_MAX_VAR_DIMS];
+
+  PetscFunctionBegin;
+  PhynnNcCall(path, nc_inq_varndims(ncid, varid, ndims));
+  PetscCheck(*ndims <= 8, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "NetCDF file %s: variable has %d dimensions; at most 8 are supported", path, *ndims);
+  PhynnNcCall(path, nc_inq_vardimid(ncid, varid, dimids));
+  for (int i = 0; i < *ndims; i++) PhynnNcCall(path, nc_inq_dimlen(ncid, dimids[i], &shape[i]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcReadDoubles(int ncid, const char *path, const char *name, double **data, size_t *n)
+{
+  int    varid, ndims;
+  size_t shape[8];
+
+  PetscFunctionBegin;
+  PetscCall(PhynnNcVar(ncid, path, name, &varid));
+  PetscCall(PhynnNcVarShape(ncid, path, varid, &ndims, shape));
+  *n = 1;
+  for (int i = 0; i < ndims; i++) *n *= shape[i];
+  PetscCall(PetscMalloc1(*n ? *n : 1, data));
+  PhynnNcCall(path, nc_get_var_double(ncid, varid, *data));
+  for (size_t i = 0; i < *n; i++)
+    if (!isfinite((*data)[i])) {
+      double bad = (*data)[i];
+      PetscCall(PetscFree(*data));
+      SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_NUMERIC, "NetCDF file %s: variable '%s' holds %g at flat index %zu; clean the data (NaN/Inf are not allowed)", path, name, bad, i);
+    }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcGetText(int ncid, const char *path, int varid, const char *name, char *value, size_t len)
+{
+  size_t alen;
+
+  PetscFunctionBegin;
+  PetscCheck(nc_inq_attlen(ncid, varid, name, &alen) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "NetCDF file %s has no attribute '%s'; is it a phynn file?", path, name);
+  PetscCheck(alen < len, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "NetCDF file %s: attribute '%s' is longer than %zu characters", path, name, len - 1);
+  PhynnNcCall(path, nc_get_att_text(ncid, varid, name, value));
+  value[alen] = '\0';
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcGetDouble(int ncid, const char *path, int varid, const char *name, double *value)
+{
+  PetscFunctionBegin;
+  PetscCheck(nc_get_att_double(ncid, varid, name, value) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "NetCDF file %s has no numeric attribute '%s'; is it a phynn file?", path, name);
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,65 @@
+/* NetCDF-4 files written atomically, with CF-style metadata and provenance.
+ *
+ * A writer creates "<path>.tmp.<pid>" in the destination directory and renames it onto <path>
+ * only at PhynnNcCommit(), so a crash or an error never leaves a half-written file under the
+ * final name. Temporary files still open when the program fails are removed by
+ * PhynnNcDiscardAll() (apps/main.c calls it on every error exit).
+ *
+ * Only one rank writes a given file (the caller decides which; usually rank 0 after a gather). */
+#ifndef PHYNN_NCFILE_H
+#define PHYNN_NCFILE_H
+
+#include <netcdf.h>
+
+#include "phynn/sys.h"
+
+typedef struct {
+  int  ncid;
+  char path[PETSC_MAX_PATH_LEN];
+  char tmp_path[PETSC_MAX_PATH_LEN + 32];
+} PhynnNcWriter;
+
+/* Wraps a netCDF call: on failure, an error naming the file, the call and nc_strerror(). */
+#define PhynnNcCall(path, call)                                                                         \
+  do {                                                                                                  \
+    int phynn_nc_status_ = (call);                                                                      \
+    PetscCheck(phynn_nc_status_ == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in %s)", \
+               (path), nc_strerror(phynn_nc_status_), #call);                                           \
+  } while (0)
+
+/* Creates the temporary file (NetCDF-4, define mode). Fails with a clear message when the
+ * directory does not exist or is not writable. */
+PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w);
+/* Closes and renames the temporary file onto the final path. */
+PetscErrorCode PhynnNcCommit(PhynnNcWriter *w);
+/* Closes and removes the temporary file (after an error). Safe to call twice. */
+PetscErrorCode PhynnNcDiscard(PhynnNcWriter *w);
+/* Removes every temporary file not yet committed or discarded (error exits). */
+void PhynnNcDiscardAll(void);
+
+/* Global attributes every phynn file carries: Conventions = CF-1.8, title, phynn_version,
+ * phynn_git_revision, command_line, history (time stamp + command line), source = "phynn". */
+PetscErrorCode PhynnNcPutProvenance(const PhynnNcWriter *w, const char *title);
+/* Text and double attributes (varid NC_GLOBAL for global ones). */
+PetscErrorCode PhynnNcPutText(const PhynnNcWriter *w, int varid, const char *name, const char *text);
+PetscErrorCode PhynnNcPutDouble(const PhynnNcWriter *w, int varid, const char *name, double value);
+PetscErrorCode PhynnNcPutInt(const PhynnNcWriter *w, int varid, const char *name, long value);
+/* Defines a double variable over dims with units and long_name (either may be NULL). */
+PetscErrorCode PhynnNcDefVar(const PhynnNcWriter *w, const char *name, int ndims, const int *dimids, const char *units, const char *long_name, int *varid);
+/* A coordinate variable: dimension `name` of length n and variable `name(name)` with units and long_name. */
+PetscErrorCode PhynnNcDefCoord(const PhynnNcWriter *w, const char *name, size_t n, const char *units, const char *long_name, int *dimid, int *varid);
+
+/* Reading. PhynnNcOpen gives a clear error for a missing or non-NetCDF file. */
+PetscErrorCode PhynnNcOpen(const char *path, int *ncid);
+/* Looks up a variable; a missing one is an error naming the file and the variable. */
+PetscErrorCode PhynnNcVar(int ncid, const char *path, const char *name, int *varid);
+/* Lengths of a variable's dimensions (at most 8). */
+PetscErrorCode PhynnNcVarShape(int ncid, const char *path, int varid, int *ndims, size_t *shape);
+/* Reads a whole double variable into a new array (PetscFree it); *n is the element count.
+ * NaN or Inf in the data is an error naming the file, the variable and the index. */
+PetscErrorCode PhynnNcReadDoubles(int ncid, const char *path, const char *name, double **data, size_t *n);
+/* A global text attribute; a missing one is an error. `value` must hold len bytes. */
+PetscErrorCode PhynnNcGetText(int ncid, const char *path, int varid, const char *name, char *value, size_t len);
+PetscErrorCode PhynnNcGetDouble(int ncid, const char *path, int varid, const char *name, double *value);
+
+#endif
