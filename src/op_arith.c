@@ -1,0 +1,146 @@
+/* Elementwise arithmetic for building residuals: add, sub, mul (a (1,1) operand broadcasts, e.g.
+ * a trainable physical constant), scale, sin, cos, square, and the weighted sum of loss terms. */
+#include <math.h>
+
+#include "graph_impl.h"
+
+/* Shape rule for binary elementwise ops: equal shapes, or one side has a single element. */
+static PetscErrorCode BinaryShape(PhynnGraph g, PhynnNode *n)
+{
+  PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
+  long       na = PhynnShapeElements(&a->shape), nb = PhynnShapeElements(&b->shape);
+  PetscFunctionBegin;
+  if (na == nb) n->shape = a->shape;
+  else if (nb == 1) n->shape = a->shape;
+  else if (na == 1) n->shape = b->shape;
+  else SETERRQ(g->comm, PETSC_ERR_ARG_SIZ, "'%s': operands '%s' (%ld elements) and '%s' (%ld elements) differ in size", n->name, a->name, na, b->name, nb);
+  PetscFunctionReturn(0);
+}
+
+/* d(out)/d(operand) is sign (add/sub) or the other operand (mul); a broadcast operand sums. */
+static PetscErrorCode BinaryBackward(PhynnGraph g, PhynnNode *n, int k, double sign, int multiply)
+{
+  PhynnNode *in = PhynnIn(g, n, k), *other = PhynnIn(g, n, 1 - k);
+  long       size = PhynnShapeElements(&n->shape), nin = PhynnShapeElements(&in->shape), nother = PhynnShapeElements(&other->shape);
+  double    *gi;
+  int        ow;
+  PetscFunctionBegin;
+  if (!in->requires_grad) PetscFunctionReturn(0);
+  PetscCall(PhynnNodeGradForWrite(g, in, &gi, &ow));
+  if (nin == 1 && size != 1) { /* broadcast operand: sum */
+    double s = 0;
+    for (long i = 0; i < size; i++) s += n->grad[i] * (multiply ? other->value[nother == 1 ? 0 : i] : sign);
+    gi[0] = ow ? s : gi[0] + s;
+  } else if (multiply) {
+    for (long i = 0; i < size; i++) {
+      double v = n->grad[i] * other->value[nother == 1 ? 0 : i];
+      gi[i] = ow ? v : gi[i] + v;
+    }
+  } else {
+    PhynnAccumulate(gi, ow, size, sign, n->grad);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddSub(PhynnGraph g, PhynnNode *n, PhynnAction action, double sign)
+{
+  PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
+  PetscFunctionBegin;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE: PetscCall(BinaryShape(g, n)); break;
+  case PHYNN_ACTION_FORWARD: {
+    long size = PhynnShapeElements(&n->shape), sa = PhynnShapeElements(&a->shape) == 1 ? 0 : 1, sb = PhynnShapeElements(&b->shape) == 1 ? 0 : 1;
+    for (long i = 0; i < size; i++) n->value[i] = a->value[sa * i] + sign * b->value[sb * i];
+  } break;
+  case PHYNN_ACTION_BACKWARD: /* d(a + s b) = da + s db */
+    PetscCall(BinaryBackward(g, n, 0, 1.0, 0));
+    PetscCall(BinaryBackward(g, n, 1, sign, 0));
+    break;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnOpAdd(PhynnGraph g, PhynnNode *n, PhynnAction action) { return AddSub(g, n, action, 1.0); }
+PetscErrorCode PhynnOpSub(PhynnGraph g, PhynnNode *n, PhynnAction action) { return AddSub(g, n, action, -1.0); }
+
+PetscErrorCode PhynnOpMul(PhynnGraph g, PhynnNode *n, PhynnAction action)
+{
+  PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
+  PetscFunctionBegin;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE: PetscCall(BinaryShape(g, n)); break;
+  case PHYNN_ACTION_FORWARD: {
+    long size = PhynnShapeElements(&n->shape), sa = PhynnShapeElements(&a->shape) == 1 ? 0 : 1, sb = PhynnShapeElements(&b->shape) == 1 ? 0 : 1;
+    for (long i = 0; i < size; i++) n->value[i] = a->value[sa * i] * b->value[sb * i];
+  } break;
+  case PHYNN_ACTION_BACKWARD: /* d(a b) = b da + a db */
+    PetscCall(BinaryBackward(g, n, 0, 1.0, 1));
+    PetscCall(BinaryBackward(g, n, 1, 1.0, 1));
+    break;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Unary elementwise ops share one body: f and f' per element. */
+typedef enum { UNARY_SCALE, UNARY_SIN, UNARY_COS, UNARY_SQUARE } UnaryKind;
+
+static PetscErrorCode Unary(PhynnGraph g, PhynnNode *n, PhynnAction action, UnaryKind kind)
+{
+  PhynnNode *x    = PhynnIn(g, n, 0);
+  long       size = PhynnShapeElements(&x->shape);
+  PetscFunctionBegin;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
+  case PHYNN_ACTION_FORWARD:
+    for (long i = 0; i < size; i++) {
+      double v = x->value[i];
+      n->value[i] = kind == UNARY_SCALE ? n->alpha * v : kind == UNARY_SIN ? sin(v) : kind == UNARY_COS ? cos(v) : v * v;
+    }
+    break;
+  case PHYNN_ACTION_BACKWARD: {
+    double *gx;
+    int     ow;
+    PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
+    for (long i = 0; i < size; i++) {
+      double v = x->value[i];
+      /* d(alpha x) = alpha, d sin = cos, d cos = -sin, d x^2 = 2x */
+      double d = kind == UNARY_SCALE ? n->alpha : kind == UNARY_SIN ? cos(v) : kind == UNARY_COS ? -sin(v) : 2 * v;
+      gx[i]    = ow ? n->grad[i] * d : gx[i] + n->grad[i] * d;
+    }
+  } break;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnOpScale(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_SCALE); }
+PetscErrorCode PhynnOpSin(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_SIN); }
+PetscErrorCode PhynnOpCos(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_COS); }
+PetscErrorCode PhynnOpSquare(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_SQUARE); }
+
+/* L = sum_k w_k t_k over scalar terms; dL/dt_k = w_k. */
+PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action)
+{
+  PetscFunctionBegin;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE:
+    for (int k = 0; k < n->nin; k++)
+      PetscCheck(PhynnShapeElements(&PhynnIn(g, n, k)->shape) == 1, g->comm, PETSC_ERR_ARG_SIZ, "weighted sum '%s': term '%s' is not a scalar", n->name, PhynnIn(g, n, k)->name);
+    n->shape = PhynnShape2(1, 1);
+    break;
+  case PHYNN_ACTION_FORWARD:
+    n->value[0] = 0;
+    for (int k = 0; k < n->nin; k++) n->value[0] += n->weights[k] * PhynnIn(g, n, k)->value[0];
+    break;
+  case PHYNN_ACTION_BACKWARD:
+    for (int k = 0; k < n->nin; k++) {
+      PhynnNode *t = PhynnIn(g, n, k);
+      double    *gt;
+      int        ow;
+      if (!t->requires_grad) continue;
+      PetscCall(PhynnNodeGradForWrite(g, t, &gt, &ow));
+      gt[0] = (ow ? 0 : gt[0]) + n->weights[k] * n->grad[0];
+    }
+    break;
+  }
+  PetscFunctionReturn(0);
+}

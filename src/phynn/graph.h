@@ -1,0 +1,145 @@
+/* phynn's computation graph: reverse-mode automatic differentiation over operations, with
+ * forward-mode jets for exact input derivatives.
+ *
+ * Build the graph once (nodes are small integers, created in topological order), PhynnGraphSetUp
+ * collates every parameter into ONE contiguous buffer (and the gradients into another), then per
+ * step: PhynnGraphSetInput (points at the caller's rows, no copy), PhynnGraphForward(root),
+ * PhynnGraphBackward(root). Each operation keeps its shape check, forward and backward in one
+ * function (src/op_*.c; `grep -n "case PHYNN_ACTION_BACKWARD" src/op_*.c` finds every backward
+ * pass).
+ *
+ * Shapes are (rows, cols) for batched rows; the array type also carries (N, C, H, W) image
+ * batches and complex data (interleaved re, im) for the convolution and spectral layers to come.
+ *
+ * Jets (docs/jets.md): a jet value stacks K = 1 + nfirst + nsecond row blocks of N rows each,
+ * [value; d/dx_d for each first-order direction; d2/dx_d dx_e for each second-order pair]. Dense
+ * layers map every block with the same W (one GEMM; the bias only on the value block) and the
+ * fused jet activation applies the chain rule to all blocks in one pass, so derivatives of the
+ * outputs with respect to the inputs come out exactly, as ordinary graph values whose parameter
+ * gradients flow by reverse mode: a PINN residual u_t - k u_xx is trainable. */
+#ifndef PHYNN_GRAPH_H
+#define PHYNN_GRAPH_H
+
+#include "phynn/sys.h"
+
+/* ---- arrays ------------------------------------------------------------------------------- */
+#define PHYNN_MAX_DIMS 4
+typedef enum { PHYNN_DTYPE_REAL = 0, PHYNN_DTYPE_COMPLEX = 1 } PhynnDType;
+typedef struct {
+  int        ndim;                /* 2 for (rows, cols); 4 for (N, C, H, W); 0 for a scalar */
+  long       dim[PHYNN_MAX_DIMS];
+  PhynnDType dtype;               /* complex: two doubles (re, im) per element */
+} PhynnShape;
+
+long PhynnShapeElements(const PhynnShape *s); /* product of dims (1 for a scalar) */
+long PhynnShapeDoubles(const PhynnShape *s);  /* storage in doubles (x2 for complex) */
+PhynnShape PhynnShape2(long rows, long cols);
+
+/* ---- activations -------------------------------------------------------------------------- */
+typedef enum {
+  PHYNN_ACT_IDENTITY, PHYNN_ACT_SIGMOID, PHYNN_ACT_TANH, PHYNN_ACT_RELU, PHYNN_ACT_LEAKY_RELU,
+  PHYNN_ACT_SINE, PHYNN_ACT_SOFTPLUS, PHYNN_ACT_SOFTMAX, PHYNN_ACT_COUNT
+} PhynnActivation;
+extern const char *const PhynnActivationNames[]; /* "identity", "sigmoid", ... , NULL */
+/* Parses a name; an unknown one is an error listing the choices (`what` says where it came from). */
+PetscErrorCode PhynnActivationFromName(MPI_Comm comm, const char *what, const char *name, PhynnActivation *act);
+/* Whether second-order jets can pass through it (ReLU's s'' is 0 a.e., softmax is not elementwise). */
+PetscBool PhynnActivationSmooth(PhynnActivation act);
+
+/* ---- jets ----------------------------------------------------------------------------------- */
+#define PHYNN_JET_MAX 8
+typedef struct {
+  int nin;                          /* input coordinates */
+  int nfirst;                       /* first-order directions */
+  int first[PHYNN_JET_MAX];         /* the input coordinate of each direction */
+  int nsecond;                      /* second-order pairs */
+  int second[PHYNN_JET_MAX][2];     /* indices into first[] (a <= b) */
+} PhynnJet;
+
+/* Number of row blocks: 1 + nfirst + nsecond. */
+int PhynnJetBlocks(const PhynnJet *jet);
+/* A jet with no derivatives over nin inputs (plain evaluation). */
+PhynnJet PhynnJetNone(int nin);
+/* Builds a jet from derivative names over the input names, e.g. names {"x","t"} and request
+ * "t,xx" -> first {x, t} (x is added because xx needs it), second {(x,x)}. blocks[i] receives the
+ * row block of request i. An unknown coordinate is an error naming it and the inputs. */
+PetscErrorCode PhynnJetFromNames(MPI_Comm comm, int nin, const char (*in_names)[32], const char *request, PhynnJet *jet, int *nrequest, int *blocks, char (*request_names)[32]);
+/* Row block of d/dx_c (first order) or d2/dx_c dx_e (second); -1 if the jet does not carry it. */
+int PhynnJetBlockFirst(const PhynnJet *jet, int coord);
+int PhynnJetBlockSecond(const PhynnJet *jet, int coord_a, int coord_b);
+
+/* ---- initialisers --------------------------------------------------------------------------- */
+typedef enum {
+  PHYNN_INIT_ZEROS, PHYNN_INIT_NORMAL, PHYNN_INIT_UNIFORM, PHYNN_INIT_XAVIER_NORMAL,
+  PHYNN_INIT_XAVIER_UNIFORM, PHYNN_INIT_CONSTANT, PHYNN_INIT_COUNT
+} PhynnInit;
+extern const char *const PhynnInitNames[];
+typedef struct {
+  PhynnInit kind;
+  double    a, b; /* normal: mean a, stddev b; uniform: [a, b); constant: a; xavier: gain a (1 if 0) */
+} PhynnInitSpec;
+
+/* ---- losses ------------------------------------------------------------------------------- */
+typedef enum { PHYNN_LOSS_MSE, PHYNN_LOSS_MAE, PHYNN_LOSS_BCE, PHYNN_LOSS_CCE, PHYNN_LOSS_COUNT } PhynnLoss;
+extern const char *const PhynnLossNames[];
+
+/* ---- the graph ----------------------------------------------------------------------------- */
+typedef struct _p_PhynnGraph *PhynnGraph;
+
+PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g);
+PetscErrorCode PhynnGraphDestroy(PhynnGraph *g);
+
+/* Leaves. Rows of an input are set per run (PhynnGraphSetInput). */
+PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *node);
+PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long cols, PhynnInitSpec init, int *node);
+/* The network's input layer: x' = (x - shift) * scale per coordinate (shift/scale may be NULL:
+ * 0 and 1), stacked into jet blocks whose derivative rows are the constants e_c * scale[c]
+ * (the chain rule through the scaling; forgetting it silently breaks every residual). */
+PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, const double *shift, const double *scale, int *node);
+
+/* Layers and elementwise operations. `jet` may be NULL (plain rows). */
+PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *node);
+PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *node);
+/* Column `col` of row block `block` out of `nblocks`: an (N, 1) node (u_t, u_xx, ...). */
+PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long col, int *node);
+PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
+PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
+PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */
+PetscErrorCode PhynnGraphScale(PhynnGraph g, int a, double alpha, int *node);
+PetscErrorCode PhynnGraphSin(PhynnGraph g, int a, int *node);
+PetscErrorCode PhynnGraphCos(PhynnGraph g, int a, int *node);
+PetscErrorCode PhynnGraphSquare(PhynnGraph g, int a, int *node);
+
+/* Losses: scalars sum(...)/norm, norm = the element count of pred unless set with
+ * PhynnGraphSetLossNorm (the trainer sets the GLOBAL count over all ranks). target may be an
+ * input node; PhynnGraphMeanSquare is sum(r^2)/norm for a residual r. BCE/CCE take
+ * probabilities (clamped to [1e-12, 1 - 1e-12] inside the logarithms). */
+PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target, int *node);
+PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *node);
+PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int n, const int *terms, const double *weights, int *node);
+
+PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
+
+/* Allocates the contiguous parameter and gradient buffers (layers point into slices). */
+PetscErrorCode PhynnGraphSetUp(PhynnGraph g);
+/* The buffers: theta (n doubles) and grad (n doubles). Writing theta changes the model. */
+PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad, long *n);
+/* Offset and size of one parameter node's slice in theta. */
+PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *size);
+/* Draws every parameter from its initialiser with Philox (seed, PHYNN_STREAM_INIT + k, i). */
+PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed);
+
+PetscErrorCode PhynnGraphSetInput(PhynnGraph g, int node, long rows, const double *data);
+PetscErrorCode PhynnGraphSetLossNorm(PhynnGraph g, int node, double norm);
+/* Computes every node `root` depends on. */
+PetscErrorCode PhynnGraphForward(PhynnGraph g, int root);
+/* Gradient of the scalar `root` with respect to every parameter, into the gradient buffer
+ * (overwritten). Requires a Forward(root) first. */
+PetscErrorCode PhynnGraphBackward(PhynnGraph g, int root);
+PetscErrorCode PhynnGraphValue(PhynnGraph g, int node, const double **value, PhynnShape *shape);
+double PhynnGraphScalar(PhynnGraph g, int node);
+int PhynnGraphNodeCount(PhynnGraph g);
+/* Bytes held by node values, gradients and scratch (for benchmarks). */
+size_t PhynnGraphMemoryBytes(PhynnGraph g);
+
+#endif
