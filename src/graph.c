@@ -128,6 +128,7 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
   PetscCheck(jet->nin <= PHYNN_JET_MAX, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d input coordinates", PHYNN_JET_MAX);
   n->jet     = *jet;
   n->has_jet = 1;
+  n->shape   = PhynnShape2(0, jet->nin);
   for (int c = 0; c < jet->nin; c++) {
     n->shift[c] = shift ? shift[c] : 0.0;
     n->scale[c] = scale ? scale[c] : 1.0;

@@ -23,6 +23,9 @@ static PhynnOptionsMode options_mode = PHYNN_OPTIONS_READ;
 static MPI_Comm         options_comm = MPI_COMM_NULL;
 static PetscBool        options_help = PETSC_FALSE;
 static char             options_command[64];
+static PetscBool        options_help_quiet = PETSC_FALSE;
+
+void PhynnOptionsSetHelpQuiet(PetscBool quiet) { options_help_quiet = quiet; }
 
 static PetscErrorCode NameSetAdd(NameSet *set, const char *name)
 {
@@ -88,7 +91,7 @@ static PetscErrorCode OptRaw(const char *name, const char *def, const char *help
   PetscCall(NameSetAdd(&command_names, name));
   PetscCall(PetscSNPrintf(flag, sizeof(flag), "-%s", name));
   PetscCall(PetscOptionsGetString(NULL, NULL, flag, raw, len, present));
-  if (options_help) PetscCall(PhynnPrintf(options_comm, "  -%s <%s>: %s\n", name, def && def[0] ? def : "", help));
+  if (options_help && !options_help_quiet) PetscCall(PhynnPrintf(options_comm, "  -%s <%s>: %s\n", name, def && def[0] ? def : "", help));
   PetscFunctionReturn(0);
 }
 

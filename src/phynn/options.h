@@ -26,6 +26,8 @@ PetscErrorCode PhynnOptionsEnd(void);
 PhynnOptionsMode PhynnOptionsGetMode(void);
 /* True when -help was given (in READ mode): print the options and do not run. */
 PetscBool PhynnOptionsHelp(void);
+/* Suppresses the -help lines while an object re-reads options it already listed. */
+void PhynnOptionsSetHelpQuiet(PetscBool quiet);
 
 PetscErrorCode PhynnOptReal(const char *name, double def, const char *help, double *value, PetscBool *set);
 PetscErrorCode PhynnOptInt(const char *name, long def, const char *help, long *value, PetscBool *set);

@@ -1,0 +1,61 @@
+/* Data-parallel training over MPI.
+ *
+ * Every rank holds the whole model and its share of the points. The caller builds the graph
+ * (inputs, network, one loss node per named term) and gives the trainer the terms; the trainer
+ * owns the rest:
+ *   - each term's divisor is the GLOBAL element count (one allreduce at set-up), so a term is the
+ *     global sum over all ranks' points divided by the global count, not a mean of means;
+ *   - per evaluation ONE MPI_Allreduce (sum) over the contiguous buffer [gradient | terms | loss],
+ *     so every rank sees bitwise the same loss and gradient, and the optimisers (L-BFGS included)
+ *     take identical steps on every rank;
+ *   - optimiser(s): the first (-optimizer, default adam) for -max_it iterations, then optionally
+ *     L-BFGS for -lbfgs_it more (the Adam-then-L-BFGS schedule of PINN practice);
+ *   - progress on rank 0 every -progress_s seconds (iteration, each term, s/it, time left), a CSV
+ *     log (-log FILE.csv: iteration, elapsed_s, loss, one column per term) every -log_every
+ *     iterations, and the same rows kept as the loss history for the model file;
+ *   - a NaN or Inf loss stops the run with a clear error.
+ *
+ * Lifecycle: Create, AddTerm..., SetFromOptions, SetUp, InitParameters (or set weights),
+ * Train, (read results), Destroy. */
+#ifndef PHYNN_TRAINER_H
+#define PHYNN_TRAINER_H
+
+#include "phynn/graph.h"
+#include "phynn/model.h"
+#include "phynn/optim.h"
+
+typedef struct _p_PhynnTrainer *PhynnTrainer;
+
+/* Called before every evaluation of the objective with the optimiser's iteration count, to set
+ * this rank's inputs (minibatch selection, resampling of collocation points). */
+typedef PetscErrorCode (*PhynnTrainerPrepareFn)(void *ctx, long iteration);
+/* Called every iteration after the step (for checkpoints, custom logging); may stop the run. */
+typedef PetscErrorCode (*PhynnTrainerMonitorFn)(void *ctx, long iteration, double loss, PetscBool *stop);
+
+PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t);
+/* A named loss term: `node` is a loss node of g; `local_count` the elements this rank puts in
+ * it (rows x columns); the divisor becomes the sum over ranks. */
+PetscErrorCode PhynnTrainerAddTerm(PhynnTrainer t, const char *name, int node, double weight, long local_count);
+/* Options (all optional): the optimiser's (-optimizer, -lr, -adam_*, -lr_schedule, -lbfgs_*),
+ * -max_it, -lbfgs_it, -log, -log_every, -progress_s, -quiet. Defaults for -optimizer/-max_it/-lr
+ * can be set first with PhynnTrainerSetDefaults. */
+PetscErrorCode PhynnTrainerSetDefaults(PhynnTrainer t, PhynnOptimType optimizer, long max_it, double lr, long lbfgs_it);
+PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t);
+PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, void *ctx);
+PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx);
+/* Creates the total-loss node, sets up the graph (parameter buffer) and the optimisers. */
+PetscErrorCode PhynnTrainerSetUp(PhynnTrainer t);
+PetscErrorCode PhynnTrainerGetGraph(PhynnTrainer t, PhynnGraph *g);
+/* Draws the initial weights from the seed (the same on every rank). */
+PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed);
+/* Runs the schedule. */
+PetscErrorCode PhynnTrainerTrain(PhynnTrainer t);
+/* The global loss and terms at the current weights (collective). terms may be NULL. */
+PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms);
+/* Results: iterations done, the last loss, wall seconds. */
+PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *loss, double *seconds);
+/* Copies weights, iteration, optimiser name and state, term names and loss history into m. */
+PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel *m);
+PetscErrorCode PhynnTrainerDestroy(PhynnTrainer *t);
+
+#endif

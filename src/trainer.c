@@ -1,0 +1,357 @@
+/* Data-parallel training: the objective with its single allreduce, the optimiser schedule,
+ * progress lines, the CSV log and the loss history. See phynn/trainer.h. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "phynn/options.h"
+#include "phynn/trainer.h"
+
+#define MAX_TERMS PHYNN_MODEL_MAX_TERMS
+
+struct _p_PhynnTrainer {
+  MPI_Comm       comm;
+  PhynnGraph     g;
+  int            nterms;
+  char           term_names[MAX_TERMS][32];
+  int            term_nodes[MAX_TERMS];
+  double         term_weights[MAX_TERMS];
+  long           term_local[MAX_TERMS];
+  int            root;
+  /* settings */
+  PhynnOptimType first_type;
+  double         lr;
+  long           max_it, lbfgs_it, log_every;
+  double         progress_s;
+  PetscBool      quiet;
+  char           log_path[PETSC_MAX_PATH_LEN];
+  /* state */
+  PhynnOptimizer opt[2];      /* the first optimiser; L-BFGS afterwards (if lbfgs_it > 0) */
+  long           nparams;
+  double        *theta;       /* the optimiser's iterate (the graph's buffer receives copies) */
+  double        *send, *recv; /* [gradient | terms | loss] for the one allreduce */
+  double         last_terms[MAX_TERMS], last_loss;
+  long           iteration;   /* iterations done over both phases */
+  long           eval_iteration;
+  double         t_start, seconds;
+  FILE          *log;
+  long           nhistory, history_cap;
+  double        *history;     /* rows of 3 + nterms */
+  PhynnTrainerPrepareFn prepare;
+  void                 *prepare_ctx;
+  PhynnTrainerMonitorFn monitor;
+  void                 *monitor_ctx;
+};
+
+PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscNew(t));
+  (*t)->comm       = comm;
+  (*t)->g          = g;
+  (*t)->root       = -1;
+  (*t)->first_type = PHYNN_OPTIM_ADAM;
+  (*t)->lr         = 1e-3;
+  (*t)->max_it     = 1000;
+  (*t)->log_every  = 10;
+  (*t)->progress_s = 2.0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerAddTerm(PhynnTrainer t, const char *name, int node, double weight, long local_count)
+{
+  PetscFunctionBegin;
+  PetscCheck(t->nterms < MAX_TERMS, t->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d loss terms", MAX_TERMS);
+  PetscCheck(t->root < 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "add loss terms before PhynnTrainerSetUp");
+  PetscCall(PetscStrncpy(t->term_names[t->nterms], name, 32));
+  t->term_nodes[t->nterms]   = node;
+  t->term_weights[t->nterms] = weight;
+  t->term_local[t->nterms]   = local_count;
+  t->nterms++;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerSetDefaults(PhynnTrainer t, PhynnOptimType optimizer, long max_it, double lr, long lbfgs_it)
+{
+  PetscFunctionBegin;
+  t->first_type = optimizer;
+  t->max_it     = max_it;
+  t->lr         = lr;
+  t->lbfgs_it   = lbfgs_it;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t)
+{
+  PhynnOptimizer probe;
+  PetscBool      check = PhynnOptionsGetMode() == PHYNN_OPTIONS_READ;
+
+  PetscFunctionBegin;
+  /* The optimiser's options are read here so that -help lists them and typos are caught before
+   * any work; SetUp re-reads them into the optimiser sized for the model. */
+  PetscCall(PhynnOptimizerCreate(t->comm, 1, &probe));
+  PetscCall(PhynnOptimizerSetType(probe, t->first_type));
+  PetscCall(PhynnOptimizerSetLearningRate(probe, t->lr));
+  PetscCall(PhynnOptimizerSetFromOptions(probe, ""));
+  PetscCall(PhynnOptimizerGetType(probe, &t->first_type));
+  t->lr = PhynnOptimizerCurrentLearningRate(probe);
+  PetscCall(PhynnOptimizerDestroy(&probe));
+  PetscCall(PhynnOptInt("max_it", t->max_it, "iterations of the first optimiser (-optimizer)", &t->max_it, NULL));
+  PetscCall(PhynnOptInt("lbfgs_it", t->lbfgs_it, "L-BFGS iterations after the first optimiser (0: none)", &t->lbfgs_it, NULL));
+  PetscCall(PhynnOptString("log", "", "CSV file with one row per logged iteration (iteration, elapsed_s, loss, each term)", t->log_path, sizeof(t->log_path), NULL));
+  PetscCall(PhynnOptInt("log_every", t->log_every, "log (and keep in the loss history) every N iterations", &t->log_every, NULL));
+  PetscCall(PhynnOptReal("progress_s", t->progress_s, "seconds between progress lines on rank 0", &t->progress_s, NULL));
+  PetscCall(PhynnOptBool("quiet", t->quiet, "no progress lines", &t->quiet, NULL));
+  if (check) {
+    PetscCheck(t->max_it >= 0, t->comm, PHYNN_ERR_INPUT, "option -max_it: %ld is negative; give the number of iterations, e.g. -max_it 1000", t->max_it);
+    PetscCheck(t->lbfgs_it >= 0, t->comm, PHYNN_ERR_INPUT, "option -lbfgs_it: %ld is negative; give 0 for no L-BFGS phase", t->lbfgs_it);
+    PetscCheck(t->log_every >= 1, t->comm, PHYNN_ERR_INPUT, "option -log_every: %ld must be >= 1", t->log_every);
+    PetscCheck(t->progress_s >= 0, t->comm, PHYNN_ERR_INPUT, "option -progress_s: %g must be >= 0", t->progress_s);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, void *ctx)
+{
+  t->prepare     = fn;
+  t->prepare_ctx = ctx;
+  return 0;
+}
+
+PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx)
+{
+  t->monitor     = fn;
+  t->monitor_ctx = ctx;
+  return 0;
+}
+
+static PetscErrorCode CreateOptimizer(PhynnTrainer t, PhynnOptimType type, PhynnOptimizer *opt)
+{
+  PetscFunctionBegin;
+  PetscCall(PhynnOptimizerCreate(t->comm, t->nparams, opt));
+  PetscCall(PhynnOptimizerSetType(*opt, t->first_type));
+  PetscCall(PhynnOptimizerSetLearningRate(*opt, t->lr));
+  PhynnOptionsSetHelpQuiet(PETSC_TRUE);
+  PetscCall(PhynnOptimizerSetFromOptions(*opt, ""));
+  PhynnOptionsSetHelpQuiet(PETSC_FALSE);
+  PetscCall(PhynnOptimizerSetType(*opt, type));
+  PetscCall(PhynnOptimizerSetUp(*opt));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerSetUp(PhynnTrainer t)
+{
+  long global[MAX_TERMS];
+  PetscFunctionBegin;
+  PetscCheck(t->nterms > 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "the trainer has no loss terms");
+  PetscCall(PhynnGraphWeightedSum(t->g, t->nterms, t->term_nodes, t->term_weights, &t->root));
+  PetscCall(PhynnGraphSetName(t->g, t->root, "loss"));
+  PetscCall(PhynnGraphSetUp(t->g));
+  /* Each term divides by its global element count: one collective at set-up. */
+  PetscCallMPI(MPI_Allreduce(t->term_local, global, t->nterms, MPI_LONG, MPI_SUM, t->comm));
+  for (int k = 0; k < t->nterms; k++) {
+    PetscCheck(global[k] > 0, t->comm, PHYNN_ERR_INPUT, "loss term '%s' has no points on any rank; give it at least one point", t->term_names[k]);
+    PetscCall(PhynnGraphSetLossNorm(t->g, t->term_nodes[k], (double)global[k]));
+  }
+  PetscCall(PhynnGraphParameters(t->g, NULL, NULL, &t->nparams));
+  PetscCall(PetscMalloc1(t->nparams, &t->theta));
+  PetscCall(PetscMalloc1(t->nparams + t->nterms + 1, &t->send));
+  PetscCall(PetscMalloc1(t->nparams + t->nterms + 1, &t->recv));
+  PetscCall(CreateOptimizer(t, t->first_type, &t->opt[0]));
+  if (t->lbfgs_it > 0) PetscCall(CreateOptimizer(t, PHYNN_OPTIM_LBFGS, &t->opt[1]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerGetGraph(PhynnTrainer t, PhynnGraph *g)
+{
+  *g = t->g;
+  return 0;
+}
+
+PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed)
+{
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphInitParameters(t->g, seed));
+  PetscFunctionReturn(0);
+}
+
+/* The objective at theta: local forward/backward, then ONE allreduce of [grad | terms | loss].
+ * Each term already divides by its global count, so the sums are the global terms. */
+static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, double *grad)
+{
+  PhynnTrainer t = (PhynnTrainer)ctx;
+  double      *gtheta, *gbuf;
+  long         n = t->nparams;
+
+  PetscFunctionBegin;
+  if (t->prepare) PetscCall(t->prepare(t->prepare_ctx, t->eval_iteration));
+  PetscCall(PhynnGraphParameters(t->g, &gtheta, &gbuf, NULL));
+  if (gtheta != theta) PetscCall(PetscArraycpy(gtheta, theta, n));
+  PetscCall(PhynnGraphForward(t->g, t->root));
+  PetscCall(PhynnGraphBackward(t->g, t->root));
+  PetscCall(PetscArraycpy(t->send, gbuf, n));
+  for (int k = 0; k < t->nterms; k++) t->send[n + k] = PhynnGraphScalar(t->g, t->term_nodes[k]);
+  t->send[n + t->nterms] = PhynnGraphScalar(t->g, t->root);
+  PetscCallMPI(MPI_Allreduce(t->send, t->recv, (int)(n + t->nterms + 1), MPI_DOUBLE, MPI_SUM, t->comm));
+  if (grad) PetscCall(PetscArraycpy(grad, t->recv, n));
+  for (int k = 0; k < t->nterms; k++) t->last_terms[k] = t->recv[n + k];
+  t->last_loss = *loss = t->recv[n + t->nterms];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms)
+{
+  double *theta;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParameters(t->g, &theta, NULL, NULL));
+  PetscCall(Objective(t, theta, loss, NULL));
+  if (terms) PetscCall(PetscArraycpy(terms, t->last_terms, t->nterms));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode HistoryAppend(PhynnTrainer t, long it, double elapsed, double loss)
+{
+  int cols = 3 + t->nterms;
+  PetscFunctionBegin;
+  if (t->nhistory == t->history_cap) {
+    long    cap = t->history_cap ? 2 * t->history_cap : 256;
+    double *h;
+    PetscCall(PetscMalloc1(cap * cols, &h));
+    if (t->nhistory) PetscCall(PetscArraycpy(h, t->history, t->nhistory * cols));
+    PetscCall(PetscFree(t->history));
+    t->history     = h;
+    t->history_cap = cap;
+  }
+  double *row = t->history + t->nhistory * cols;
+  row[0] = (double)it;
+  row[1] = elapsed;
+  row[2] = loss;
+  for (int k = 0; k < t->nterms; k++) row[3 + k] = t->last_terms[k];
+  t->nhistory++;
+  if (t->log) {
+    fprintf(t->log, "%ld,%.6f,%.17g", it, elapsed, loss);
+    for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%.17g", t->last_terms[k]);
+    fputc('\n', t->log);
+    fflush(t->log);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Progress(PhynnTrainer t, const char *phase, long it, long total, double loss, double elapsed)
+{
+  char   terms[512] = "";
+  double per = it > 0 ? elapsed / (double)it : 0, left = per * (double)(total - it);
+  PetscFunctionBegin;
+  for (int k = 0; k < t->nterms && t->nterms > 1; k++) {
+    char one[64];
+    PetscCall(PetscSNPrintf(one, sizeof(one), " %s %.3e", t->term_names[k], t->last_terms[k]));
+    PetscCall(PetscStrlcat(terms, one, sizeof(terms)));
+  }
+  PetscCall(PhynnPrintf(t->comm, "%-5s it %7ld/%ld  loss %.4e%s  %.3g s/it  left %.0f s\n", phase, it, total, loss, terms, per, left));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
+{
+  double last_print, loss = NAN;
+  long   total = t->max_it + t->lbfgs_it;
+  PetscFunctionBegin;
+  PetscCheck(t->root >= 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnTrainerSetUp first");
+  if (t->log_path[0] && PhynnRank(t->comm) == 0) {
+    t->log = fopen(t->log_path, "w");
+    PetscCheck(t->log, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write the log %s; check that its directory exists and is writable", t->log_path);
+    fprintf(t->log, "iteration,elapsed_s,loss");
+    for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%s", t->term_names[k]);
+    fputc('\n', t->log);
+  }
+  {
+    double *gtheta;
+    PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
+    PetscCall(PetscArraycpy(t->theta, gtheta, t->nparams));
+  }
+  t->t_start = last_print = PhynnTime();
+  for (int phase = 0; phase < 2; phase++) {
+    PhynnOptimizer opt = t->opt[phase];
+    long           n_it = phase == 0 ? t->max_it : t->lbfgs_it;
+    const char    *name = phase == 0 ? PhynnOptimTypes[t->first_type] : "lbfgs";
+    if (!opt || n_it == 0) continue;
+    for (long k = 0; k < n_it; k++) {
+      PetscBool converged = PETSC_FALSE, stop = PETSC_FALSE;
+      t->eval_iteration = t->iteration;
+      PetscCall(PhynnOptimizerStep(opt, t->theta, Objective, t, &loss, &converged));
+      PetscCheck(isfinite(loss), t->comm, PHYNN_ERR_NUMERIC, "the loss became %g at iteration %ld (%s); lower the learning rate (-lr), check the data, or restart from the last checkpoint", loss,
+                 t->iteration, name);
+      t->iteration++;
+      double now = PhynnTime();
+      if (t->iteration % t->log_every == 0 || t->iteration == 1) PetscCall(HistoryAppend(t, t->iteration, now - t->t_start, loss));
+      if (!t->quiet && (now - last_print >= t->progress_s || t->iteration == 1)) {
+        PetscCall(Progress(t, name, t->iteration, total, loss, now - t->t_start));
+        last_print = now;
+      }
+      if (t->monitor) PetscCall(t->monitor(t->monitor_ctx, t->iteration, loss, &stop));
+      if (stop) break;
+      if (converged) {
+        if (!t->quiet) PetscCall(PhynnPrintf(t->comm, "%s converged at iteration %ld (loss %.4e)\n", name, t->iteration, loss));
+        break;
+      }
+    }
+  }
+  /* Leave the graph at the final weights and record the final loss. */
+  PetscCall(Objective(t, t->theta, &loss, NULL));
+  t->seconds = PhynnTime() - t->t_start;
+  if (t->nhistory == 0 || t->history[(t->nhistory - 1) * (3 + t->nterms)] != (double)t->iteration) PetscCall(HistoryAppend(t, t->iteration, t->seconds, loss));
+  if (!t->quiet) PetscCall(Progress(t, "done", t->iteration, total, loss, t->seconds));
+  if (t->log) {
+    fclose(t->log);
+    t->log = NULL;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *loss, double *seconds)
+{
+  if (iterations) *iterations = t->iteration;
+  if (loss) *loss = t->last_loss;
+  if (seconds) *seconds = t->seconds;
+  return 0;
+}
+
+PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel *m)
+{
+  PhynnOptimizer opt = t->opt[1] && t->lbfgs_it > 0 && t->iteration > t->max_it ? t->opt[1] : t->opt[0];
+  PhynnOptimType type;
+  long           size;
+  PetscFunctionBegin;
+  PetscCall(PhynnModelGetWeights(m, t->g));
+  m->iteration = t->iteration;
+  PetscCall(PhynnOptimizerGetType(opt, &type));
+  PetscCall(PetscStrncpy(m->optimizer, PhynnOptimTypes[type], sizeof(m->optimizer)));
+  PetscCall(PhynnOptimizerGetStateSize(opt, &size));
+  PetscCall(PetscFree(m->opt_state));
+  PetscCall(PetscMalloc1(size ? size : 1, &m->opt_state));
+  PetscCall(PhynnOptimizerGetState(opt, m->opt_state));
+  m->nopt_state = size;
+  m->nterms     = t->nterms;
+  for (int k = 0; k < t->nterms; k++) PetscCall(PetscStrncpy(m->term_names[k], t->term_names[k], 32));
+  PetscCall(PetscFree(m->history));
+  PetscCall(PetscMalloc1(t->nhistory * (3 + t->nterms) + 1, &m->history));
+  PetscCall(PetscArraycpy(m->history, t->history, t->nhistory * (3 + t->nterms)));
+  m->nhistory = t->nhistory;
+  PetscCall(PhynnModelCaptureOptions(m));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerDestroy(PhynnTrainer *t)
+{
+  PetscFunctionBegin;
+  if (!*t) PetscFunctionReturn(0);
+  if ((*t)->log) fclose((*t)->log);
+  PetscCall(PhynnOptimizerDestroy(&(*t)->opt[0]));
+  PetscCall(PhynnOptimizerDestroy(&(*t)->opt[1]));
+  PetscCall(PetscFree((*t)->theta));
+  PetscCall(PetscFree((*t)->send));
+  PetscCall(PetscFree((*t)->recv));
+  PetscCall(PetscFree((*t)->history));
+  PetscCall(PetscFree(*t));
+  PetscFunctionReturn(0);
+}
