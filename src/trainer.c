@@ -1,11 +1,17 @@
 /* Data-parallel training: the objective with its single allreduce, the optimiser schedule,
  * progress lines, the CSV log and the loss history. See phynn/trainer.h. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "phynn/modelfile.h"
 #include "phynn/options.h"
 #include "phynn/trainer.h"
+
+/* Set by SIGTERM/SIGINT; read into the next allreduce so all ranks stop together. */
+static volatile sig_atomic_t phynn_stop_signal = 0;
+static void OnStopSignal(int sig) { phynn_stop_signal = sig; }
 
 #define MAX_TERMS PHYNN_MODEL_MAX_TERMS
 
@@ -25,7 +31,12 @@ struct _p_PhynnTrainer {
   double         progress_s;
   PetscBool      quiet;
   char           log_path[PETSC_MAX_PATH_LEN];
+  char           checkpoint_path[PETSC_MAX_PATH_LEN], resume_path[PETSC_MAX_PATH_LEN];
+  long           checkpoint_every;
+  PhynnModel    *model;
   /* state */
+  int            stop_requested; /* agreed by all ranks through the allreduce */
+  PetscBool      stopped_by_signal;
   PhynnOptimizer opt[2];      /* the first optimiser; L-BFGS afterwards (if lbfgs_it > 0) */
   long           nparams;
   double        *theta;       /* the optimiser's iterate (the graph's buffer receives copies) */
@@ -102,7 +113,12 @@ PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t)
   PetscCall(PhynnOptInt("log_every", t->log_every, "log (and keep in the loss history) every N iterations", &t->log_every, NULL));
   PetscCall(PhynnOptReal("progress_s", t->progress_s, "seconds between progress lines on rank 0", &t->progress_s, NULL));
   PetscCall(PhynnOptBool("quiet", t->quiet, "no progress lines", &t->quiet, NULL));
+  PetscCall(PhynnOptString("checkpoint", "", "checkpoint file (a model file with the optimiser state), written atomically", t->checkpoint_path, sizeof(t->checkpoint_path), NULL));
+  PetscCall(PhynnOptInt("checkpoint_every", 0, "write the checkpoint every N iterations (0: only at the end and on SIGTERM)", &t->checkpoint_every, NULL));
+  PetscCall(PhynnOptString("resume", "", "continue from this checkpoint (same options and rank count give bitwise the same run)", t->resume_path, sizeof(t->resume_path), NULL));
   if (check) {
+    PetscCheck(t->checkpoint_every >= 0, t->comm, PHYNN_ERR_INPUT, "option -checkpoint_every: %ld is negative", t->checkpoint_every);
+    PetscCheck(t->checkpoint_every == 0 || t->checkpoint_path[0], t->comm, PHYNN_ERR_INPUT, "option -checkpoint_every needs -checkpoint FILE to write to");
     PetscCheck(t->max_it >= 0, t->comm, PHYNN_ERR_INPUT, "option -max_it: %ld is negative; give the number of iterations, e.g. -max_it 1000", t->max_it);
     PetscCheck(t->lbfgs_it >= 0, t->comm, PHYNN_ERR_INPUT, "option -lbfgs_it: %ld is negative; give 0 for no L-BFGS phase", t->lbfgs_it);
     PetscCheck(t->log_every >= 1, t->comm, PHYNN_ERR_INPUT, "option -log_every: %ld must be >= 1", t->log_every);
@@ -155,8 +171,8 @@ PetscErrorCode PhynnTrainerSetUp(PhynnTrainer t)
   }
   PetscCall(PhynnGraphParameters(t->g, NULL, NULL, &t->nparams));
   PetscCall(PetscMalloc1(t->nparams, &t->theta));
-  PetscCall(PetscMalloc1(t->nparams + t->nterms + 1, &t->send));
-  PetscCall(PetscMalloc1(t->nparams + t->nterms + 1, &t->recv));
+  PetscCall(PetscMalloc1(t->nparams + t->nterms + 2, &t->send));
+  PetscCall(PetscMalloc1(t->nparams + t->nterms + 2, &t->recv));
   PetscCall(CreateOptimizer(t, t->first_type, &t->opt[0]));
   if (t->lbfgs_it > 0) PetscCall(CreateOptimizer(t, PHYNN_OPTIM_LBFGS, &t->opt[1]));
   PetscFunctionReturn(0);
@@ -175,8 +191,9 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed)
   PetscFunctionReturn(0);
 }
 
-/* The objective at theta: local forward/backward, then ONE allreduce of [grad | terms | loss].
- * Each term already divides by its global count, so the sums are the global terms. */
+/* The objective at theta: local forward/backward, then ONE allreduce of
+ * [grad | terms | loss | stop flag]. Each term already divides by its global count, so the sums
+ * are the global terms; the stop flag is positive on every rank if any rank got SIGTERM. */
 static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, double *grad)
 {
   PhynnTrainer t = (PhynnTrainer)ctx;
@@ -191,8 +208,10 @@ static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, do
   PetscCall(PhynnGraphBackward(t->g, t->root));
   PetscCall(PetscArraycpy(t->send, gbuf, n));
   for (int k = 0; k < t->nterms; k++) t->send[n + k] = PhynnGraphScalar(t->g, t->term_nodes[k]);
-  t->send[n + t->nterms] = PhynnGraphScalar(t->g, t->root);
-  PetscCallMPI(MPI_Allreduce(t->send, t->recv, (int)(n + t->nterms + 1), MPI_DOUBLE, MPI_SUM, t->comm));
+  t->send[n + t->nterms]     = PhynnGraphScalar(t->g, t->root);
+  t->send[n + t->nterms + 1] = phynn_stop_signal ? 1.0 : 0.0;
+  PetscCallMPI(MPI_Allreduce(t->send, t->recv, (int)(n + t->nterms + 2), MPI_DOUBLE, MPI_SUM, t->comm));
+  if (t->recv[n + t->nterms + 1] > 0) t->stop_requested = 1;
   if (grad) PetscCall(PetscArraycpy(grad, t->recv, n));
   for (int k = 0; k < t->nterms; k++) t->last_terms[k] = t->recv[n + k];
   t->last_loss = *loss = t->recv[n + t->nterms];
@@ -209,7 +228,22 @@ PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode HistoryAppendRow(PhynnTrainer t, const double *src);
+
 static PetscErrorCode HistoryAppend(PhynnTrainer t, long it, double elapsed, double loss)
+{
+  double row[3 + MAX_TERMS];
+  PetscFunctionBegin;
+  row[0] = (double)it;
+  row[1] = elapsed;
+  row[2] = loss;
+  for (int k = 0; k < t->nterms; k++) row[3 + k] = t->last_terms[k];
+  PetscCall(HistoryAppendRow(t, row));
+  PetscFunctionReturn(0);
+}
+
+/* Keeps a history row and writes it to the log. */
+static PetscErrorCode HistoryAppendRow(PhynnTrainer t, const double *src)
 {
   int cols = 3 + t->nterms;
   PetscFunctionBegin;
@@ -223,14 +257,11 @@ static PetscErrorCode HistoryAppend(PhynnTrainer t, long it, double elapsed, dou
     t->history_cap = cap;
   }
   double *row = t->history + t->nhistory * cols;
-  row[0] = (double)it;
-  row[1] = elapsed;
-  row[2] = loss;
-  for (int k = 0; k < t->nterms; k++) row[3 + k] = t->last_terms[k];
+  PetscCall(PetscArraycpy(row, src, cols));
   t->nhistory++;
   if (t->log) {
-    fprintf(t->log, "%ld,%.6f,%.17g", it, elapsed, loss);
-    for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%.17g", t->last_terms[k]);
+    fprintf(t->log, "%ld,%.6f,%.17g", (long)row[0], row[1], row[2]);
+    for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%.17g", row[3 + k]);
     fputc('\n', t->log);
     fflush(t->log);
   }
@@ -251,6 +282,58 @@ static PetscErrorCode Progress(PhynnTrainer t, const char *phase, long it, long 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m)
+{
+  t->model = m;
+  return 0;
+}
+
+PetscBool PhynnTrainerStoppedBySignal(PhynnTrainer t) { return t->stopped_by_signal; }
+
+/* The phase an iteration count belongs to: 0 while the first optimiser runs, 1 after. */
+static int PhaseOf(PhynnTrainer t, long iteration) { return iteration < t->max_it || !t->opt[1] ? 0 : 1; }
+
+static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel *m);
+
+static PetscErrorCode WriteCheckpoint(PhynnTrainer t)
+{
+  PetscFunctionBegin;
+  PetscCheck(t->model, t->comm, PETSC_ERR_ARG_WRONGSTATE, "checkpoints need PhynnTrainerSetModel");
+  PetscCall(PhynnGraphParameters(t->g, NULL, NULL, NULL));
+  PetscCall(StoreState(t, t->model));
+  if (PhynnRank(t->comm) == 0) PetscCall(PhynnModelSave(t->model, t->checkpoint_path));
+  PetscFunctionReturn(0);
+}
+
+/* Continues from a checkpoint: weights, iteration, the optimiser state of the phase it was in,
+ * and the loss history. Every rank reads the file (small) so no broadcast is needed. */
+static PetscErrorCode Resume(PhynnTrainer t)
+{
+  PhynnModel     ck;
+  double        *gtheta;
+  PhynnOptimizer opt;
+  PetscFunctionBegin;
+  PhynnModelInit(&ck);
+  PetscCall(PhynnModelLoad(t->resume_path, &ck));
+  PetscCheck(ck.nparams == t->nparams, t->comm, PHYNN_ERR_INPUT, "checkpoint %s holds %ld parameters, this run's model has %ld; resume with the same -layers and problem options", t->resume_path,
+             ck.nparams, t->nparams);
+  PetscCheck(ck.nterms == t->nterms, t->comm, PHYNN_ERR_INPUT, "checkpoint %s has %d loss terms, this run has %d; resume with the same problem options", t->resume_path, ck.nterms, t->nterms);
+  PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
+  PetscCall(PetscArraycpy(gtheta, ck.theta, t->nparams));
+  t->iteration = ck.iteration;
+  opt          = t->opt[PhaseOf(t, t->iteration)];
+  if (ck.nopt_state > 0) PetscCall(PhynnOptimizerSetState(opt, ck.opt_state, ck.nopt_state));
+  t->nhistory = 0;
+  for (long r = 0; r < ck.nhistory; r++) {
+    const double *row = ck.history + r * (3 + t->nterms);
+    for (int k = 0; k < t->nterms; k++) t->last_terms[k] = row[3 + k];
+    PetscCall(HistoryAppendRow(t, row));
+  }
+  if (!t->quiet) PetscCall(PhynnPrintf(t->comm, "resumed from %s at iteration %ld\n", t->resume_path, t->iteration));
+  PetscCall(PhynnModelReset(&ck));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
 {
   double last_print, loss = NAN;
@@ -264,18 +347,22 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%s", t->term_names[k]);
     fputc('\n', t->log);
   }
+  if (t->resume_path[0]) PetscCall(Resume(t));
   {
     double *gtheta;
     PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
     PetscCall(PetscArraycpy(t->theta, gtheta, t->nparams));
   }
+  phynn_stop_signal = 0;
+  signal(SIGTERM, OnStopSignal);
+  signal(SIGINT, OnStopSignal);
   t->t_start = last_print = PhynnTime();
-  for (int phase = 0; phase < 2; phase++) {
+  for (int phase = PhaseOf(t, t->iteration); phase < 2 && !t->stop_requested; phase++) {
     PhynnOptimizer opt = t->opt[phase];
-    long           n_it = phase == 0 ? t->max_it : t->lbfgs_it;
+    long           end  = phase == 0 ? t->max_it : t->max_it + t->lbfgs_it;
     const char    *name = phase == 0 ? PhynnOptimTypes[t->first_type] : "lbfgs";
-    if (!opt || n_it == 0) continue;
-    for (long k = 0; k < n_it; k++) {
+    if (!opt) continue;
+    while (t->iteration < end) {
       PetscBool converged = PETSC_FALSE, stop = PETSC_FALSE;
       t->eval_iteration = t->iteration;
       PetscCall(PhynnOptimizerStep(opt, t->theta, Objective, t, &loss, &converged));
@@ -289,6 +376,17 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
         last_print = now;
       }
       if (t->monitor) PetscCall(t->monitor(t->monitor_ctx, t->iteration, loss, &stop));
+      if (t->stop_requested) {
+        t->stopped_by_signal = PETSC_TRUE;
+        break;
+      }
+      if (t->checkpoint_path[0] && t->checkpoint_every > 0 && t->iteration % t->checkpoint_every == 0) {
+        /* the graph holds the weights of the last evaluation: copy the iterate in first */
+        double *gtheta;
+        PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
+        PetscCall(PetscArraycpy(gtheta, t->theta, t->nparams));
+        PetscCall(WriteCheckpoint(t));
+      }
       if (stop) break;
       if (converged) {
         if (!t->quiet) PetscCall(PhynnPrintf(t->comm, "%s converged at iteration %ld (loss %.4e)\n", name, t->iteration, loss));
@@ -296,11 +394,30 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
       }
     }
   }
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
   /* Leave the graph at the final weights and record the final loss. */
+  {
+    double *gtheta;
+    PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
+    PetscCall(PetscArraycpy(gtheta, t->theta, t->nparams));
+  }
+  if (t->stopped_by_signal) {
+    t->seconds = PhynnTime() - t->t_start;
+    if (t->checkpoint_path[0]) PetscCall(WriteCheckpoint(t));
+    PetscCall(PhynnPrintf(t->comm, "stopped by a signal at iteration %ld%s%s%s\n", t->iteration, t->checkpoint_path[0] ? "; checkpoint written to " : " (no -checkpoint given: state not saved)",
+                          t->checkpoint_path, t->checkpoint_path[0] ? "; continue with -resume FILE" : ""));
+    if (t->log) {
+      fclose(t->log);
+      t->log = NULL;
+    }
+    PetscFunctionReturn(0);
+  }
   PetscCall(Objective(t, t->theta, &loss, NULL));
   t->seconds = PhynnTime() - t->t_start;
   if (t->nhistory == 0 || t->history[(t->nhistory - 1) * (3 + t->nterms)] != (double)t->iteration) PetscCall(HistoryAppend(t, t->iteration, t->seconds, loss));
   if (!t->quiet) PetscCall(Progress(t, "done", t->iteration, total, loss, t->seconds));
+  if (t->checkpoint_path[0]) PetscCall(WriteCheckpoint(t));
   if (t->log) {
     fclose(t->log);
     t->log = NULL;
@@ -318,7 +435,16 @@ PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *l
 
 PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel *m)
 {
-  PhynnOptimizer opt = t->opt[1] && t->lbfgs_it > 0 && t->iteration > t->max_it ? t->opt[1] : t->opt[0];
+  PetscFunctionBegin;
+  PetscCall(StoreState(t, m));
+  PetscFunctionReturn(0);
+}
+
+/* Weights (from the graph), iteration, the state of the optimiser that the NEXT iteration
+ * uses (so a resume continues exactly), term names and history. */
+static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel *m)
+{
+  PhynnOptimizer opt = t->opt[PhaseOf(t, t->iteration)];
   PhynnOptimType type;
   long           size;
   PetscFunctionBegin;

@@ -13,7 +13,13 @@
  *   - progress on rank 0 every -progress_s seconds (iteration, each term, s/it, time left), a CSV
  *     log (-log FILE.csv: iteration, elapsed_s, loss, one column per term) every -log_every
  *     iterations, and the same rows kept as the loss history for the model file;
- *   - a NaN or Inf loss stops the run with a clear error.
+ *   - a NaN or Inf loss stops the run with a clear error (the last checkpoint stays as it was);
+ *   - checkpoints (-checkpoint FILE -checkpoint_every N): the model file with the optimiser
+ *     state, written atomically by rank 0; -resume FILE continues from one, bitwise as if never
+ *     interrupted (same options and rank count);
+ *   - SIGTERM (what Slurm sends at the time limit) sets a flag that travels in the next
+ *     allreduce, so every rank stops at the same iteration, a checkpoint is written, and Train
+ *     returns normally (PhynnTrainerStoppedBySignal tells).
  *
  * Lifecycle: Create, AddTerm..., SetFromOptions, SetUp, InitParameters (or set weights),
  * Train, (read results), Destroy. */
@@ -43,6 +49,11 @@ PetscErrorCode PhynnTrainerSetDefaults(PhynnTrainer t, PhynnOptimType optimizer,
 PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t);
 PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, void *ctx);
 PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx);
+/* The model description checkpoints are written from (architecture, names; the trainer fills
+ * in weights, state and history). Needed for -checkpoint and -resume. */
+PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m);
+/* Whether the run stopped because of SIGTERM/SIGINT (after writing the checkpoint). */
+PetscBool PhynnTrainerStoppedBySignal(PhynnTrainer t);
 /* Creates the total-loss node, sets up the graph (parameter buffer) and the optimisers. */
 PetscErrorCode PhynnTrainerSetUp(PhynnTrainer t);
 PetscErrorCode PhynnTrainerGetGraph(PhynnTrainer t, PhynnGraph *g);
