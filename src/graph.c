@@ -13,7 +13,7 @@ static const PhynnOpFn phynn_ops[PHYNN_OP_COUNT] = {
   [PHYNN_OP_DENSE] = PhynnOpDense, [PHYNN_OP_ACTIVATION] = PhynnOpActivation, [PHYNN_OP_JET_ACTIVATION] = PhynnOpJetActivation,
   [PHYNN_OP_SOFTMAX] = PhynnOpSoftmax, [PHYNN_OP_SLICE] = PhynnOpSlice, [PHYNN_OP_ADD] = PhynnOpAdd,
   [PHYNN_OP_SUB] = PhynnOpSub, [PHYNN_OP_MUL] = PhynnOpMul, [PHYNN_OP_SCALE] = PhynnOpScale,
-  [PHYNN_OP_SIN] = PhynnOpSin, [PHYNN_OP_COS] = PhynnOpCos, [PHYNN_OP_SQUARE] = PhynnOpSquare,
+  [PHYNN_OP_SIN] = PhynnOpSin, [PHYNN_OP_COS] = PhynnOpCos, [PHYNN_OP_SQUARE] = PhynnOpSquare, [PHYNN_OP_SQRT] = PhynnOpSqrt, [PHYNN_OP_MEAN] = PhynnOpMean,
   [PHYNN_OP_LOSS] = PhynnOpLoss, [PHYNN_OP_MEAN_SQUARE] = PhynnOpMeanSquare, [PHYNN_OP_WEIGHTED_SUM] = PhynnOpWeightedSum,
 };
 
@@ -213,6 +213,8 @@ PetscErrorCode PhynnGraphScale(PhynnGraph g, int a, double alpha, int *id) { ret
 PetscErrorCode PhynnGraphSin(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_SIN, a, 0, id); }
 PetscErrorCode PhynnGraphCos(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_COS, a, 0, id); }
 PetscErrorCode PhynnGraphSquare(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_SQUARE, a, 0, id); }
+PetscErrorCode PhynnGraphSqrt(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_SQRT, a, 0, id); }
+PetscErrorCode PhynnGraphMean(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_MEAN, a, 0, id); }
 
 PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target, int *id)
 {

@@ -11,7 +11,7 @@
 typedef enum {
   PHYNN_OP_INPUT, PHYNN_OP_PARAM, PHYNN_OP_JET_INPUT, PHYNN_OP_DENSE, PHYNN_OP_ACTIVATION,
   PHYNN_OP_JET_ACTIVATION, PHYNN_OP_SOFTMAX, PHYNN_OP_SLICE, PHYNN_OP_ADD, PHYNN_OP_SUB, PHYNN_OP_MUL,
-  PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
+  PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
   PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_COUNT
 } PhynnOpType;
 
@@ -83,6 +83,8 @@ PetscErrorCode PhynnOpScale(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpSin(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpCos(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpSquare(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpSqrt(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpMean(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpLoss(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpMeanSquare(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpWeightedSum(PhynnGraph, PhynnNode *, PhynnAction);

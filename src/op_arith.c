@@ -82,7 +82,7 @@ PetscErrorCode PhynnOpMul(PhynnGraph g, PhynnNode *n, PhynnAction action)
 }
 
 /* Unary elementwise ops share one body: f and f' per element. */
-typedef enum { UNARY_SCALE, UNARY_SIN, UNARY_COS, UNARY_SQUARE } UnaryKind;
+typedef enum { UNARY_SCALE, UNARY_SIN, UNARY_COS, UNARY_SQUARE, UNARY_SQRT } UnaryKind;
 
 static PetscErrorCode Unary(PhynnGraph g, PhynnNode *n, PhynnAction action, UnaryKind kind)
 {
@@ -94,7 +94,7 @@ static PetscErrorCode Unary(PhynnGraph g, PhynnNode *n, PhynnAction action, Unar
   case PHYNN_ACTION_FORWARD:
     for (long i = 0; i < size; i++) {
       double v = x->value[i];
-      n->value[i] = kind == UNARY_SCALE ? n->alpha * v : kind == UNARY_SIN ? sin(v) : kind == UNARY_COS ? cos(v) : v * v;
+      n->value[i] = kind == UNARY_SCALE ? n->alpha * v : kind == UNARY_SIN ? sin(v) : kind == UNARY_COS ? cos(v) : kind == UNARY_SQRT ? sqrt(v) : v * v;
     }
     break;
   case PHYNN_ACTION_BACKWARD: {
@@ -103,8 +103,8 @@ static PetscErrorCode Unary(PhynnGraph g, PhynnNode *n, PhynnAction action, Unar
     PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
     for (long i = 0; i < size; i++) {
       double v = x->value[i];
-      /* d(alpha x) = alpha, d sin = cos, d cos = -sin, d x^2 = 2x */
-      double d = kind == UNARY_SCALE ? n->alpha : kind == UNARY_SIN ? cos(v) : kind == UNARY_COS ? -sin(v) : 2 * v;
+      /* d(alpha x) = alpha, d sin = cos, d cos = -sin, d x^2 = 2x, d sqrt x = 1 / (2 sqrt x) */
+      double d = kind == UNARY_SCALE ? n->alpha : kind == UNARY_SIN ? cos(v) : kind == UNARY_COS ? -sin(v) : kind == UNARY_SQRT ? 0.5 / n->value[i] : 2 * v;
       gx[i]    = ow ? n->grad[i] * d : gx[i] + n->grad[i] * d;
     }
   } break;
@@ -116,6 +116,30 @@ PetscErrorCode PhynnOpScale(PhynnGraph g, PhynnNode *n, PhynnAction action) { re
 PetscErrorCode PhynnOpSin(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_SIN); }
 PetscErrorCode PhynnOpCos(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_COS); }
 PetscErrorCode PhynnOpSquare(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_SQUARE); }
+PetscErrorCode PhynnOpSqrt(PhynnGraph g, PhynnNode *n, PhynnAction action) { return Unary(g, n, action, UNARY_SQRT); }
+
+/* m = (1/n) sum x_i; dm/dx_i = 1/n. */
+PetscErrorCode PhynnOpMean(PhynnGraph g, PhynnNode *n, PhynnAction action)
+{
+  PhynnNode *x    = PhynnIn(g, n, 0);
+  long       size = PhynnShapeElements(&x->shape);
+  PetscFunctionBegin;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE: n->shape = PhynnShape2(1, 1); break;
+  case PHYNN_ACTION_FORWARD: {
+    double s = 0;
+    for (long i = 0; i < size; i++) s += x->value[i];
+    n->value[0] = size ? s / (double)size : 0.0;
+  } break;
+  case PHYNN_ACTION_BACKWARD: {
+    double *gx, d = size ? n->grad[0] / (double)size : 0.0;
+    int     ow;
+    PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
+    for (long i = 0; i < size; i++) gx[i] = ow ? d : gx[i] + d;
+  } break;
+  }
+  PetscFunctionReturn(0);
+}
 
 /* L = sum_k w_k t_k over scalar terms; dL/dt_k = w_k. */
 PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action)

@@ -109,6 +109,9 @@ PetscErrorCode PhynnGraphScale(PhynnGraph g, int a, double alpha, int *node);
 PetscErrorCode PhynnGraphSin(PhynnGraph g, int a, int *node);
 PetscErrorCode PhynnGraphCos(PhynnGraph g, int a, int *node);
 PetscErrorCode PhynnGraphSquare(PhynnGraph g, int a, int *node);
+PetscErrorCode PhynnGraphSqrt(PhynnGraph g, int a, int *node); /* of positive values */
+/* The mean of a node's elements on this rank: a (1,1) node (broadcasts in add/sub/mul). */
+PetscErrorCode PhynnGraphMean(PhynnGraph g, int a, int *node);
 
 /* Losses: scalars sum(...)/norm, norm = the element count of pred unless set with
  * PhynnGraphSetLossNorm (the trainer sets the GLOBAL count over all ranks). target may be an

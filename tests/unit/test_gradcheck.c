@@ -131,6 +131,15 @@ static PetscErrorCode CheckArithmetic(void)
   PetscCall(PhynnGraphSub(g, t[5], t[4], &t[6]));
   PetscCall(PhynnGraphScale(g, t[6], -0.4, &t[7]));
   PetscCall(PhynnGraphMul(g, t[7], c, &t[8])); /* broadcast scalar on the right */
+  {                                             /* sqrt of a positive value, and the mean (broadcast back) */
+    int sq, sp, mean;
+    PetscCall(PhynnGraphSquare(g, t[8], &sq));
+    PetscCall(PhynnGraphAdd(g, sq, c, &sp)); /* t8^2 + c, c drawn positive below */
+    PetscCall(PhynnGraphSqrt(g, sp, &sp));
+    PetscCall(PhynnGraphMean(g, sp, &mean));
+    PetscCall(PhynnGraphSub(g, sp, mean, &sp));
+    PetscCall(PhynnGraphAdd(g, t[8], sp, &t[8]));
+  }
   PetscCall(PhynnGraphMeanSquare(g, t[8], &l1));
   PetscCall(PhynnGraphMeanSquare(g, t[5], &l2));
   PetscCall(PhynnGraphLoss(g, PHYNN_LOSS_MSE, s1, B, &l3));
@@ -138,7 +147,14 @@ static PetscErrorCode CheckArithmetic(void)
   PetscCall(PhynnGraphWeightedSum(g, 3, terms, w, &root));
   PetscCall(PhynnGraphSetUp(g));
   PetscCall(RandomParams(g, 31));
-  PetscCall(GradCheck(g, root, "add/sub/mul/broadcast/scale/sin/cos/square/slice/mean-square/weighted-sum"));
+  {
+    double *theta;
+    long    off, sz;
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    PetscCall(PhynnGraphParamSlice(g, c, &off, &sz));
+    theta[off] = 0.8; /* keeps the sqrt argument positive */
+  }
+  PetscCall(GradCheck(g, root, "add/sub/mul/broadcast/scale/sin/cos/square/sqrt/mean/slice/mean-square/weighted-sum"));
   PetscCall(PhynnGraphDestroy(&g));
   PetscFunctionReturn(0);
 }
