@@ -425,6 +425,13 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs_it)
+{
+  if (max_it) *max_it = t->max_it;
+  if (lbfgs_it) *lbfgs_it = t->lbfgs_it;
+  return 0;
+}
+
 PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *loss, double *seconds)
 {
   if (iterations) *iterations = t->iteration;

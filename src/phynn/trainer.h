@@ -63,6 +63,8 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed);
 PetscErrorCode PhynnTrainerTrain(PhynnTrainer t);
 /* The global loss and terms at the current weights (collective). terms may be NULL. */
 PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms);
+/* The schedule after options: iterations of the first optimiser and of L-BFGS. */
+PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs_it);
 /* Results: iterations done, the last loss, wall seconds. */
 PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *loss, double *seconds);
 /* Copies weights, iteration, optimiser name and state, term names and loss history into m. */

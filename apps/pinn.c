@@ -1,0 +1,264 @@
+/* The PINN runner: `phynn train pinn-*`. Options, model, point sets split across ranks,
+ * sampling, trainer, model file. The problems (apps/problem_*.c) supply only their physics. */
+#include <math.h>
+#include <string.h>
+
+#include "phynn/modelfile.h"
+#include "phynn/random.h"
+#include "pinn.h"
+
+static const char *const sampler_names[] = {"uniform", "lhs", NULL};
+
+PetscErrorCode PhynnPinnAddSet(PhynnPinn *p, const char *name, long nglobal, int naux, PetscBool resample, PhynnPointSet **out)
+{
+  PhynnPointSet *set;
+  char           auxname[48];
+  PetscFunctionBegin;
+  PetscCheck(p->nsets < PHYNN_PINN_MAX_SETS, p->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d point sets", PHYNN_PINN_MAX_SETS);
+  PetscCheck(nglobal >= 1, p->comm, PHYNN_ERR_INPUT, "point set '%s' needs at least one point, got %ld; raise its -n_ option", name, nglobal);
+  set = &p->sets[p->nsets++];
+  PetscCall(PetscMemzero(set, sizeof(*set)));
+  PetscCall(PetscStrncpy(set->name, name, sizeof(set->name)));
+  set->nglobal  = nglobal;
+  set->dim      = p->model.nin;
+  set->naux     = naux;
+  set->resample = resample;
+  PhynnSplitRange(nglobal, PhynnRank(p->comm), PhynnSize(p->comm), &set->start, &set->count);
+  PetscCall(PetscCalloc1(set->count * set->dim + 1, &set->x));
+  PetscCall(PhynnGraphInput(p->g, name, set->dim, &set->node));
+  set->aux_node = -1;
+  if (naux) {
+    PetscCall(PetscCalloc1(set->count * naux + 1, &set->aux));
+    PetscCall(PetscSNPrintf(auxname, sizeof(auxname), "%s_values", name));
+    PetscCall(PhynnGraphInput(p->g, auxname, naux, &set->aux_node));
+  }
+  *out = set;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnPinnApply(PhynnPinn *p, PhynnPointSet *set, const char *derivs, PhynnJet *jet, int *out)
+{
+  PetscFunctionBegin;
+  if (derivs && derivs[0]) PetscCall(PhynnJetFromNames(p->comm, p->model.nin, (const char(*)[32])p->model.in_names, derivs, jet, NULL, NULL, NULL));
+  else *jet = PhynnJetNone(p->model.nin);
+  PetscCall(PhynnModelApply(&p->model, p->g, &p->mlp, set->node, jet, out));
+  PetscFunctionReturn(0);
+}
+
+/* The input coordinate whose name starts `s` (longest match), or -1. */
+static int MatchInput(const PhynnModel *m, const char *s, size_t *len)
+{
+  int best = -1;
+  *len     = 0;
+  for (int c = 0; c < m->nin; c++) {
+    size_t l = strlen(m->in_names[c]);
+    if (l > *len && !strncmp(s, m->in_names[c], l)) { best = c; *len = l; }
+  }
+  return best;
+}
+
+PetscErrorCode PhynnPinnField(PhynnPinn *p, const PhynnJet *jet, int out, const char *name, int *node)
+{
+  const PhynnModel *m = &p->model;
+  const char       *us = strchr(name, '_');
+  size_t            olen = us ? (size_t)(us - name) : strlen(name), l1 = 0, l2 = 0;
+  int               o = -1, block = 0;
+  PetscFunctionBegin;
+  for (int k = 0; k < m->nout; k++)
+    if (strlen(m->out_names[k]) == olen && !strncmp(name, m->out_names[k], olen)) o = k;
+  PetscCheck(o >= 0, p->comm, PETSC_ERR_ARG_WRONG, "'%s' names no output of the model", name);
+  if (us) {
+    int c1 = MatchInput(m, us + 1, &l1), c2 = -1;
+    PetscCheck(c1 >= 0, p->comm, PETSC_ERR_ARG_WRONG, "'%s': unknown coordinate", name);
+    if (us[1 + l1]) c2 = MatchInput(m, us + 1 + l1, &l2);
+    block = c2 < 0 ? PhynnJetBlockFirst(jet, c1) : PhynnJetBlockSecond(jet, c1, c2);
+    PetscCheck(block > 0, p->comm, PETSC_ERR_ARG_WRONG, "'%s' is not carried by this jet; request it in PhynnPinnApply", name);
+  }
+  PetscCall(PhynnGraphSlice(p->g, out, PhynnJetBlocks(jet), block, o, node));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnPinnAux(PhynnPinn *p, PhynnPointSet *set, int column, int *node)
+{
+  PetscFunctionBegin;
+  PetscCheck(column < set->naux, p->comm, PETSC_ERR_ARG_OUTOFRANGE, "set '%s' has %d values per point", set->name, set->naux);
+  PetscCall(PhynnGraphSlice(p->g, set->aux_node, 1, 0, column, node));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnPinnAddTerm(PhynnPinn *p, const char *name, PhynnPointSet *set, int residual, double weight)
+{
+  int term;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphMeanSquare(p->g, residual, &term));
+  PetscCall(PhynnGraphSetName(p->g, term, name));
+  PetscCall(PhynnTrainerAddTerm(p->trainer, name, term, weight, set->count));
+  PetscFunctionReturn(0);
+}
+
+/* Streams: one per (set, resampling round, purpose), above PHYNN_STREAM_POINTS. */
+static uint64_t SetStream(PhynnPinn *p, PhynnPointSet *set, long round, int purpose)
+{
+  uint64_t idx = (uint64_t)(set - p->sets);
+  return PHYNN_STREAM_POINTS + ((idx * 65536u + (uint64_t)round) * 64u + (uint64_t)purpose);
+}
+
+PetscErrorCode PhynnPinnSampleBox(PhynnPinn *p, PhynnPointSet *set, long round, const double *lb, const double *ub)
+{
+  long *perm = NULL;
+  PetscFunctionBegin;
+  if (p->sampler == PHYNN_SAMPLER_LHS) PetscCall(PetscMalloc1(set->nglobal, &perm));
+  for (int d = 0; d < set->dim; d++) {
+    if (lb[d] == ub[d]) {
+      for (long i = 0; i < set->count; i++) set->x[i * set->dim + d] = lb[d];
+      continue;
+    }
+    if (p->sampler == PHYNN_SAMPLER_UNIFORM) {
+      for (long i = 0; i < set->count; i++) set->x[i * set->dim + d] = lb[d] + (ub[d] - lb[d]) * PhynnUniform(p->seed, SetStream(p, set, round, d), (uint64_t)(set->start + i));
+    } else {
+      /* Latin hypercube: stratum perm[i] of nglobal equal strata per coordinate, a uniform
+       * offset inside it. The permutation (Fisher-Yates from the generator) is the same on every
+       * rank; each rank reads its slice. */
+      for (long i = 0; i < set->nglobal; i++) perm[i] = i;
+      for (long i = set->nglobal - 1; i > 0; i--) {
+        long j = (long)(PhynnUniform(p->seed, SetStream(p, set, round, 16 + d), (uint64_t)i) * (double)(i + 1));
+        long s = perm[i];
+        perm[i] = perm[j];
+        perm[j] = s;
+      }
+      for (long i = 0; i < set->count; i++) {
+        double u = PhynnUniform(p->seed, SetStream(p, set, round, d), (uint64_t)(set->start + i));
+        set->x[i * set->dim + d] = lb[d] + (ub[d] - lb[d]) * ((double)perm[set->start + i] + u) / (double)set->nglobal;
+      }
+    }
+  }
+  PetscCall(PetscFree(perm));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FillSets(PhynnPinn *p, PetscBool only_resampled, long round)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < p->nsets; k++) {
+    PhynnPointSet *set = &p->sets[k];
+    if (only_resampled && !set->resample) continue;
+    PetscCall(p->problem->fill(p, set, set->resample ? round : 0));
+    PetscCall(PhynnGraphSetInput(p->g, set->node, set->count, set->x));
+    if (set->naux) PetscCall(PhynnGraphSetInput(p->g, set->aux_node, set->count, set->aux));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Before each evaluation: the resampling round is a function of the iteration only (and
+ * frozen once L-BFGS starts, which needs a fixed objective), so a resumed run draws exactly
+ * the points the uninterrupted run drew. */
+static PetscErrorCode Prepare(void *ctx, long iteration)
+{
+  PhynnPinn *p = (PhynnPinn *)ctx;
+  long       max_it, round;
+  PetscFunctionBegin;
+  if (p->resample_every <= 0) PetscFunctionReturn(0);
+  PetscCall(PhynnTrainerGetSchedule(p->trainer, &max_it, NULL));
+  round = (iteration < max_it ? iteration : (max_it > 0 ? max_it - 1 : 0)) / p->resample_every;
+  if (round != p->round) {
+    p->round = round;
+    PetscCall(FillSets(p, PETSC_TRUE, round));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PinnDestroy(PhynnPinn *p)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < p->nsets; k++) {
+    PetscCall(PetscFree(p->sets[k].x));
+    PetscCall(PetscFree(p->sets[k].aux));
+  }
+  PetscCall(PhynnTrainerDestroy(&p->trainer));
+  PetscCall(PhynnGraphDestroy(&p->g));
+  PetscCall(PhynnModelReset(&p->model));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args)
+{
+  PhynnPinn *p;
+  long       sizes[PHYNN_MLP_MAX_LAYERS + 1], seed;
+  int        nsizes, act, init, sampler;
+  char       actname[32], out_path[PETSC_MAX_PATH_LEN], what[64];
+  PetscBool  collect = mode == PHYNN_OPTIONS_COLLECT;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&p));
+  p->comm    = comm;
+  p->problem = problem;
+  PhynnModelInit(&p->model);
+  PetscCall(PetscStrncpy(p->model.problem, problem->name, sizeof(p->model.problem)));
+  p->model.scale_inputs = PETSC_TRUE;
+  p->model.output       = PHYNN_ACT_IDENTITY;
+  p->default_activation = PHYNN_ACT_TANH;
+  p->default_lr         = 1e-3;
+  p->round              = 0;
+  PetscCall(PhynnGraphCreate(comm, &p->g));
+  PetscCall(PhynnTrainerCreate(comm, p->g, &p->trainer));
+  /* the problem's options first: they set the defaults of the generic ones */
+  PetscCall(problem->options(p));
+  PetscCall(PhynnOptIntList("layers", p->default_layers, "layer sizes, input to output", sizes, PHYNN_MLP_MAX_LAYERS + 1, &nsizes, NULL));
+  PetscCall(PhynnOptChoice("activation", PhynnActivationNames, PhynnActivationNames[p->default_activation], "hidden-layer activation", &act, NULL));
+  PetscCall(PhynnOptChoice("init", PhynnInitNames, "xavier_normal", "weight initialiser (biases start at zero)", &init, NULL));
+  PetscCall(PhynnOptInt("seed", 1234, "random seed: weights and points", &seed, NULL));
+  PetscCall(PhynnOptChoice("sampler", sampler_names, "lhs", "collocation sampling: uniform random or Latin hypercube", &sampler, NULL));
+  PetscCall(PhynnOptInt("resample_every", 0, "redraw the collocation points every N iterations of the first optimiser (0: never)", &p->resample_every, NULL));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "%s.nc", problem->name));
+  PetscCall(PhynnOptString("o", what, "model file to write", out_path, sizeof(out_path), NULL));
+  PetscCall(PhynnTrainerSetDefaults(p->trainer, PHYNN_OPTIM_ADAM, p->default_adam_it, p->default_lr, p->default_lbfgs_it));
+  PetscCall(PhynnTrainerSetFromOptions(p->trainer));
+  if (collect) {
+    PetscCall(PinnDestroy(p));
+    PetscCall(PetscFree(p));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PhynnCommandCheckArgs(comm, problem->name, "", nargs, 0, 0));
+  (void)args;
+  PetscCheck(nsizes >= 2, comm, PHYNN_ERR_INPUT, "option -layers: give at least input and output sizes, e.g. -layers %s", p->default_layers);
+  PetscCheck(sizes[0] == p->model.nin && sizes[nsizes - 1] == p->model.nout, comm, PHYNN_ERR_INPUT,
+             "option -layers: %s has %d input(s) and %d output(s), so the layers must start with %d and end with %d (e.g. -layers %s)", problem->name, p->model.nin, p->model.nout, p->model.nin,
+             p->model.nout, p->default_layers);
+  PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative", seed);
+  PetscCheck(p->resample_every >= 0, comm, PHYNN_ERR_INPUT, "option -resample_every: %ld is negative", p->resample_every);
+  (void)actname;
+  p->seed         = (uint64_t)seed;
+  p->model.seed   = (uint64_t)seed;
+  p->sampler      = (PhynnSampler)sampler;
+  p->model.hidden = (PhynnActivation)act;
+  p->model.nsizes = nsizes;
+  for (int l = 0; l < nsizes; l++) p->model.sizes[l] = sizes[l];
+  PetscCall(PhynnModelCreateParams(&p->model, p->g, (PhynnInitSpec){(PhynnInit)init, 0, 0}, &p->mlp, NULL));
+  PetscCall(problem->build(p));
+  PetscCall(PhynnTrainerSetModel(p->trainer, &p->model));
+  PetscCall(PhynnTrainerSetPrepare(p->trainer, Prepare, p));
+  PetscCall(PhynnOptionsCheckUnused(comm));
+  if (PhynnOptionsHelp()) {
+    PetscCall(PinnDestroy(p));
+    PetscCall(PetscFree(p));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PhynnTrainerSetUp(p->trainer));
+  PetscCall(PhynnTrainerInitParameters(p->trainer, p->seed));
+  PetscCall(FillSets(p, PETSC_FALSE, 0));
+  PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s, %ld parameters, %d rank(s)\n", problem->name, problem->equation, p->default_layers, PhynnModelNetworkParams(&p->model), PhynnSize(comm)));
+  PetscCall(PhynnTrainerTrain(p->trainer));
+  {
+    long   its;
+    double loss, secs;
+    PetscCall(PhynnTrainerGetResult(p->trainer, &its, &loss, &secs));
+    if (!PhynnTrainerStoppedBySignal(p->trainer)) {
+      PetscCall(PhynnTrainerStoreInModel(p->trainer, &p->model));
+      if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&p->model, out_path));
+      PetscCall(PhynnPrintf(comm, "final_loss: %.6e\niterations: %ld\nseconds: %.2f\nmodel: %s\n", loss, its, secs, out_path));
+    }
+  }
+  PetscCall(PinnDestroy(p));
+  PetscCall(PetscFree(p));
+  PetscFunctionReturn(0);
+}

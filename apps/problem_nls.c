@@ -1,0 +1,144 @@
+/* PINN for the nonlinear Schrodinger equation (Raissi, Perdikaris & Karniadakis 2019):
+ *   i h_t + 0.5 h_xx + |h|^2 h = 0,  h = u + i v,  x in [-5, 5], t in [0, pi/2]
+ *   h(0, x) = 2 sech(x);  periodic: h(t, -5) = h(t, 5), h_x(t, -5) = h_x(t, 5)
+ * Real and imaginary parts of the residual (signs checked: some re-implementations get f_v wrong):
+ *   f_u = u_t + 0.5 v_xx + (u^2 + v^2) v
+ *   f_v = v_t - 0.5 u_xx - (u^2 + v^2) u
+ * Loss terms: f_u, f_v at collocation points; ic_u, ic_v; bc_u, bc_v, bc_ux, bc_vx. Raissi's
+ * set-up is the default: [2,100,100,100,100,2] tanh, inputs scaled to [-1, 1], N0 = 50,
+ * Nb = 50, Nf = 20000 (Latin hypercube), Adam (lr 1e-3) then L-BFGS. */
+#include <math.h>
+#include <string.h>
+
+#include "pinn.h"
+
+enum { X0, X1, TF, NF, N0, NB, W_PDE, W_IC, W_BC };
+
+static PetscErrorCode NlsOptions(PhynnPinn *p)
+{
+  long nf, n0, nb;
+  PetscFunctionBegin;
+  PetscCall(PhynnOptReal("x0", -5.0, "left end of the periodic domain", &p->params[X0], NULL));
+  PetscCall(PhynnOptReal("x1", 5.0, "right end of the periodic domain", &p->params[X1], NULL));
+  PetscCall(PhynnOptReal("tf", M_PI / 2, "final time", &p->params[TF], NULL));
+  PetscCall(PhynnOptInt("n_f", 20000, "collocation points (the PDE residual)", &nf, NULL));
+  PetscCall(PhynnOptInt("n_0", 50, "initial-condition points", &n0, NULL));
+  PetscCall(PhynnOptInt("n_b", 50, "boundary times (each gives a point on both ends)", &nb, NULL));
+  PetscCall(PhynnOptReal("w_pde", 1.0, "weight of the PDE terms", &p->params[W_PDE], NULL));
+  PetscCall(PhynnOptReal("w_ic", 1.0, "weight of the initial-condition terms", &p->params[W_IC], NULL));
+  PetscCall(PhynnOptReal("w_bc", 1.0, "weight of the boundary terms", &p->params[W_BC], NULL));
+  p->params[NF] = (double)nf;
+  p->params[N0] = (double)n0;
+  p->params[NB] = (double)nb;
+  p->model.nin  = 2;
+  p->model.nout = 2;
+  PetscCall(PetscStrncpy(p->model.in_names[0], "x", 32));
+  PetscCall(PetscStrncpy(p->model.in_names[1], "t", 32));
+  PetscCall(PetscStrncpy(p->model.out_names[0], "u", 32));
+  PetscCall(PetscStrncpy(p->model.out_names[1], "v", 32));
+  PetscCall(PetscStrncpy(p->model.out_ref[0], "h_re", 32));
+  PetscCall(PetscStrncpy(p->model.out_ref[1], "h_im", 32));
+  p->model.in_lb[0] = p->params[X0];
+  p->model.in_ub[0] = p->params[X1];
+  p->model.in_lb[1] = 0;
+  p->model.in_ub[1] = p->params[TF];
+  PetscCall(PetscStrncpy(p->default_layers, "2,100,100,100,100,2", sizeof(p->default_layers)));
+  p->default_adam_it  = 50000;
+  p->default_lbfgs_it = 50000;
+  if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
+    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -x0 %g -x1 %g: the domain is empty; give x0 < x1", p->params[X0], p->params[X1]);
+    PetscCheck(p->params[TF] > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", p->params[TF]);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NlsBuild(PhynnPinn *p)
+{
+  PhynnPointSet *col, *ic, *bl, *br;
+  PhynnJet       jet, jl, jr;
+  int            out, outl, outr, u, v, ut, vt, uxx, vxx, m, a, b, r, fu, fv;
+  PetscFunctionBegin;
+  PetscCall(PhynnPinnAddSet(p, "collocation", (long)p->params[NF], 0, PETSC_TRUE, &col));
+  PetscCall(PhynnPinnApply(p, col, "t,xx", &jet, &out));
+  PetscCall(PhynnPinnField(p, &jet, out, "u", &u));
+  PetscCall(PhynnPinnField(p, &jet, out, "v", &v));
+  PetscCall(PhynnPinnField(p, &jet, out, "u_t", &ut));
+  PetscCall(PhynnPinnField(p, &jet, out, "v_t", &vt));
+  PetscCall(PhynnPinnField(p, &jet, out, "u_xx", &uxx));
+  PetscCall(PhynnPinnField(p, &jet, out, "v_xx", &vxx));
+  PetscCall(PhynnGraphSquare(p->g, u, &a));
+  PetscCall(PhynnGraphSquare(p->g, v, &b));
+  PetscCall(PhynnGraphAdd(p->g, a, b, &m)); /* |h|^2 */
+  /* f_u = u_t + 0.5 v_xx + |h|^2 v */
+  PetscCall(PhynnGraphScale(p->g, vxx, 0.5, &a));
+  PetscCall(PhynnGraphMul(p->g, m, v, &b));
+  PetscCall(PhynnGraphAdd(p->g, ut, a, &r));
+  PetscCall(PhynnGraphAdd(p->g, r, b, &fu));
+  /* f_v = v_t - 0.5 u_xx - |h|^2 u */
+  PetscCall(PhynnGraphScale(p->g, uxx, -0.5, &a));
+  PetscCall(PhynnGraphMul(p->g, m, u, &b));
+  PetscCall(PhynnGraphAdd(p->g, vt, a, &r));
+  PetscCall(PhynnGraphSub(p->g, r, b, &fv));
+  PetscCall(PhynnPinnAddTerm(p, "f_u", col, fu, p->params[W_PDE]));
+  PetscCall(PhynnPinnAddTerm(p, "f_v", col, fv, p->params[W_PDE]));
+
+  PetscCall(PhynnPinnAddSet(p, "initial", (long)p->params[N0], 2, PETSC_FALSE, &ic));
+  PetscCall(PhynnPinnApply(p, ic, "", &jet, &out));
+  PetscCall(PhynnPinnField(p, &jet, out, "u", &u));
+  PetscCall(PhynnPinnField(p, &jet, out, "v", &v));
+  PetscCall(PhynnPinnAux(p, ic, 0, &a));
+  PetscCall(PhynnGraphSub(p->g, u, a, &r));
+  PetscCall(PhynnPinnAddTerm(p, "ic_u", ic, r, p->params[W_IC]));
+  PetscCall(PhynnPinnAux(p, ic, 1, &a));
+  PetscCall(PhynnGraphSub(p->g, v, a, &r));
+  PetscCall(PhynnPinnAddTerm(p, "ic_v", ic, r, p->params[W_IC]));
+
+  PetscCall(PhynnPinnAddSet(p, "boundary_left", (long)p->params[NB], 0, PETSC_FALSE, &bl));
+  PetscCall(PhynnPinnAddSet(p, "boundary_right", (long)p->params[NB], 0, PETSC_FALSE, &br));
+  PetscCall(PhynnPinnApply(p, bl, "x", &jl, &outl));
+  PetscCall(PhynnPinnApply(p, br, "x", &jr, &outr));
+  {
+    const char *fields[4] = {"u", "v", "u_x", "v_x"}, *terms[4] = {"bc_u", "bc_v", "bc_ux", "bc_vx"};
+    for (int k = 0; k < 4; k++) {
+      int fl, fr;
+      PetscCall(PhynnPinnField(p, &jl, outl, fields[k], &fl));
+      PetscCall(PhynnPinnField(p, &jr, outr, fields[k], &fr));
+      PetscCall(PhynnGraphSub(p->g, fl, fr, &r));
+      PetscCall(PhynnPinnAddTerm(p, terms[k], bl, r, p->params[W_BC]));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NlsFill(PhynnPinn *p, PhynnPointSet *set, long round)
+{
+  double x0 = p->params[X0], x1 = p->params[X1], tf = p->params[TF];
+  PetscFunctionBegin;
+  if (!strcmp(set->name, "collocation")) {
+    double lb[2] = {x0, 0}, ub[2] = {x1, tf};
+    PetscCall(PhynnPinnSampleBox(p, set, round, lb, ub));
+  } else if (!strcmp(set->name, "initial")) {
+    double lb[2] = {x0, 0}, ub[2] = {x1, 0};
+    PetscCall(PhynnPinnSampleBox(p, set, round, lb, ub));
+    for (long i = 0; i < set->count; i++) {
+      set->aux[2 * i]     = 2.0 / cosh(set->x[2 * i]); /* u(0, x) = 2 sech x */
+      set->aux[2 * i + 1] = 0.0;                       /* v(0, x) = 0 */
+    }
+  } else { /* both boundary sets draw the same times; only x differs */
+    PhynnPointSet *left = NULL;
+    double         lb[2] = {x0, 0}, ub[2] = {x0, tf};
+    for (int k = 0; k < p->nsets; k++)
+      if (!strcmp(p->sets[k].name, "boundary_left")) left = &p->sets[k];
+    PetscCall(PhynnPinnSampleBox(p, left, round, lb, ub));
+    if (set != left)
+      for (long i = 0; i < set->count; i++) {
+        set->x[2 * i]     = x1;
+        set->x[2 * i + 1] = left->x[2 * i + 1];
+      }
+  }
+  PetscFunctionReturn(0);
+}
+
+const PhynnPinnProblem PhynnProblemNls = {"pinn-nls", "i h_t + 0.5 h_xx + |h|^2 h = 0, h = u + i v, periodic", NlsOptions, NlsBuild, NlsFill};
+
+PetscErrorCode PhynnCmdTrainPinnNls(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args) { return PhynnPinnRun(&PhynnProblemNls, comm, mode, nargs, args); }

@@ -1,0 +1,137 @@
+/* PINN for the pendulum (tutorial Example 2, 000_8b233c082c8014a5.txt section III.2):
+ *   theta'' + (g/l) sin(theta) = 0     (-linear: theta'' + (g/l) theta = 0)
+ *   theta(0) = theta0, theta'(0) = omega0, t in [0, tf]
+ * The tutorial's case is -linear with g = 9.8, l = 0.5 (theta'' + 19.6 theta = 0), theta0 = pi/4,
+ * omega0 = 0, t in [0, 2]; its network [1,10,10,1] with sine activation and 50 points is
+ * available with -layers 1,10,10,1 -activation sine -n_f 50.
+ * Loss terms: ode (the residual at collocation points), ic (theta(0) - theta0), ic_dot
+ * (theta'(0) - omega0), and with -data FILE.nc a data term against theta(t) of a reference. */
+#include <math.h>
+#include <string.h>
+
+#include "phynn/ncfile.h"
+#include "pinn.h"
+
+enum { G, L, THETA0, OMEGA0, TF, NF, W_ODE, W_IC, W_DATA, NDATA };
+enum { LINEAR };
+
+static PetscErrorCode PendulumOptions(PhynnPinn *p)
+{
+  long      nf;
+  PetscBool linear;
+  PetscFunctionBegin;
+  PetscCall(PhynnOptReal("g", 9.8, "gravitational acceleration (m s-2)", &p->params[G], NULL));
+  PetscCall(PhynnOptReal("l", 0.5, "pendulum length (m)", &p->params[L], NULL));
+  PetscCall(PhynnOptReal("theta0", M_PI / 4, "initial angle (rad)", &p->params[THETA0], NULL));
+  PetscCall(PhynnOptReal("omega0", 0.0, "initial angular velocity (rad/s)", &p->params[OMEGA0], NULL));
+  PetscCall(PhynnOptReal("tf", 2.0, "final time (s)", &p->params[TF], NULL));
+  PetscCall(PhynnOptBool("linear", PETSC_TRUE, "small-angle equation theta'' + (g/l) theta = 0 (false: sin theta)", &linear, NULL));
+  PetscCall(PhynnOptInt("n_f", 256, "collocation points", &nf, NULL));
+  PetscCall(PhynnOptReal("w_ode", 1.0, "weight of the ODE term", &p->params[W_ODE], NULL));
+  PetscCall(PhynnOptReal("w_ic", 1.0, "weight of the initial-condition terms", &p->params[W_IC], NULL));
+  PetscCall(PhynnOptString("data", "", "optional reference file (phynn solve pendulum) for a data term on theta(t)", p->text[0], sizeof(p->text[0]), NULL));
+  PetscCall(PhynnOptReal("w_data", 1.0, "weight of the data term", &p->params[W_DATA], NULL));
+  p->params[NF]       = (double)nf;
+  p->flags[LINEAR]    = linear;
+  p->model.nin        = 1;
+  p->model.nout       = 1;
+  PetscCall(PetscStrncpy(p->model.in_names[0], "t", 32));
+  PetscCall(PetscStrncpy(p->model.out_names[0], "theta", 32));
+  PetscCall(PetscStrncpy(p->model.out_ref[0], "theta", 32));
+  p->model.in_lb[0] = 0;
+  p->model.in_ub[0] = p->params[TF];
+  PetscCall(PetscStrncpy(p->default_layers, "1,32,32,32,1", sizeof(p->default_layers)));
+  p->default_adam_it  = 2000;
+  p->default_lbfgs_it = 4000;
+  if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
+    PetscCheck(p->params[G] > 0, p->comm, PHYNN_ERR_INPUT, "option -g: %g is not positive", p->params[G]);
+    PetscCheck(p->params[L] > 0, p->comm, PHYNN_ERR_INPUT, "option -l: %g is not positive; the length must be > 0", p->params[L]);
+    PetscCheck(p->params[TF] > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", p->params[TF]);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PendulumBuild(PhynnPinn *p)
+{
+  PhynnPointSet *col, *ic;
+  PhynnJet       jet;
+  int            out, th, thtt, r, s, thd, a;
+  double         w2 = p->params[G] / p->params[L];
+  PetscFunctionBegin;
+  PetscCall(PhynnPinnAddSet(p, "collocation", (long)p->params[NF], 0, PETSC_TRUE, &col));
+  PetscCall(PhynnPinnApply(p, col, "tt", &jet, &out));
+  PetscCall(PhynnPinnField(p, &jet, out, "theta", &th));
+  PetscCall(PhynnPinnField(p, &jet, out, "theta_tt", &thtt));
+  if (p->flags[LINEAR]) s = th;
+  else PetscCall(PhynnGraphSin(p->g, th, &s));
+  PetscCall(PhynnGraphScale(p->g, s, w2, &r));
+  PetscCall(PhynnGraphAdd(p->g, thtt, r, &r)); /* theta'' + (g/l) f(theta) */
+  PetscCall(PhynnPinnAddTerm(p, "ode", col, r, p->params[W_ODE]));
+
+  PetscCall(PhynnPinnAddSet(p, "initial", 1, 2, PETSC_FALSE, &ic));
+  PetscCall(PhynnPinnApply(p, ic, "t", &jet, &out));
+  PetscCall(PhynnPinnField(p, &jet, out, "theta", &th));
+  PetscCall(PhynnPinnField(p, &jet, out, "theta_t", &thd));
+  PetscCall(PhynnPinnAux(p, ic, 0, &a));
+  PetscCall(PhynnGraphSub(p->g, th, a, &r));
+  PetscCall(PhynnPinnAddTerm(p, "ic", ic, r, p->params[W_IC]));
+  PetscCall(PhynnPinnAux(p, ic, 1, &a));
+  PetscCall(PhynnGraphSub(p->g, thd, a, &r));
+  PetscCall(PhynnPinnAddTerm(p, "ic_dot", ic, r, p->params[W_IC]));
+
+  if (p->text[0][0]) { /* a data term: theta(t) of a reference file, all its times */
+    int     ncid;
+    size_t  nt, nth;
+    double *t, *theta;
+    PhynnPointSet *data;
+    PetscCall(PhynnNcOpen(p->text[0], &ncid));
+    PetscCall(PhynnNcReadDoubles(ncid, p->text[0], "t", &t, &nt));
+    PetscCall(PhynnNcReadDoubles(ncid, p->text[0], "theta", &theta, &nth));
+    nc_close(ncid);
+    PetscCheck(nt == nth, p->comm, PHYNN_ERR_INPUT, "%s: theta has %zu values but t has %zu; give a single-trajectory file from phynn solve pendulum", p->text[0], nth, nt);
+    PetscCall(PetscFree(t));
+    PetscCall(PetscFree(theta));
+    p->params[NDATA] = (double)nt;
+    PetscCall(PhynnPinnAddSet(p, "data", (long)nt, 1, PETSC_FALSE, &data));
+    PetscCall(PhynnPinnApply(p, data, "", &jet, &out));
+    PetscCall(PhynnPinnField(p, &jet, out, "theta", &th));
+    PetscCall(PhynnPinnAux(p, data, 0, &a));
+    PetscCall(PhynnGraphSub(p->g, th, a, &r));
+    PetscCall(PhynnPinnAddTerm(p, "data", data, r, p->params[W_DATA]));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PendulumFill(PhynnPinn *p, PhynnPointSet *set, long round)
+{
+  PetscFunctionBegin;
+  if (!strcmp(set->name, "collocation")) {
+    double lb = 0, ub = p->params[TF];
+    PetscCall(PhynnPinnSampleBox(p, set, round, &lb, &ub));
+  } else if (!strcmp(set->name, "initial")) {
+    for (long i = 0; i < set->count; i++) {
+      set->x[i]           = 0;
+      set->aux[2 * i]     = p->params[THETA0];
+      set->aux[2 * i + 1] = p->params[OMEGA0];
+    }
+  } else { /* data: this rank's slice of the reference */
+    int     ncid;
+    size_t  nt;
+    double *t, *theta;
+    PetscCall(PhynnNcOpen(p->text[0], &ncid));
+    PetscCall(PhynnNcReadDoubles(ncid, p->text[0], "t", &t, &nt));
+    PetscCall(PhynnNcReadDoubles(ncid, p->text[0], "theta", &theta, &nt));
+    nc_close(ncid);
+    for (long i = 0; i < set->count; i++) {
+      set->x[i]   = t[set->start + i];
+      set->aux[i] = theta[set->start + i];
+    }
+    PetscCall(PetscFree(t));
+    PetscCall(PetscFree(theta));
+  }
+  PetscFunctionReturn(0);
+}
+
+const PhynnPinnProblem PhynnProblemPendulum = {"pinn-pendulum", "theta'' + (g/l) sin(theta) = 0 (or theta with -linear)", PendulumOptions, PendulumBuild, PendulumFill};
+
+PetscErrorCode PhynnCmdTrainPinnPendulum(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args) { return PhynnPinnRun(&PhynnProblemPendulum, comm, mode, nargs, args); }
