@@ -60,6 +60,37 @@ PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnNcCheckWritable(MPI_Comm comm, const char *path)
+{
+  char dir[PETSC_MAX_PATH_LEN], msg[PETSC_MAX_PATH_LEN + 128] = "";
+
+  PetscFunctionBegin;
+  if (PhynnRank(comm) == 0) {
+    if (!path || !path[0]) snprintf(msg, sizeof(msg), "no output file name given; pass -o FILE.nc");
+    else if (strlen(path) >= PETSC_MAX_PATH_LEN) snprintf(msg, sizeof(msg), "output path is too long; choose a shorter -o path");
+    else {
+      PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
+      const char *d = dirname(dir);
+      if (access(d, W_OK) != 0)
+        snprintf(msg, sizeof(msg), "cannot write %s: directory '%s' %s; create it or choose another -o path", path, d, errno == ENOENT ? "does not exist" : "is not writable");
+    }
+  }
+  PetscCallMPI(MPI_Bcast(msg, (int)sizeof(msg), MPI_CHAR, 0, comm));
+  PetscCheck(!msg[0], comm, PHYNN_ERR_FILE, "%s", msg);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const double *data)
+{
+  int status;
+
+  PetscFunctionBegin;
+  status = nc_enddef(w->ncid);
+  PetscCheck(status == NC_NOERR || status == NC_ENOTINDEFINE, PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in nc_enddef)", w->path, nc_strerror(status));
+  PhynnNcCall(w->path, nc_put_var_double(w->ncid, varid, data));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnNcCommit(PhynnNcWriter *w)
 {
   PetscFunctionBegin;

@@ -30,6 +30,11 @@ typedef struct {
 /* Creates the temporary file (NetCDF-4, define mode). Fails with a clear message when the
  * directory does not exist or is not writable. */
 PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w);
+/* Collective on comm: checks on rank 0 that `path` can be created (its directory exists and is
+ * writable), so a run fails before its work, not after it. Every rank gets the same error. */
+PetscErrorCode PhynnNcCheckWritable(MPI_Comm comm, const char *path);
+/* Writes a whole double variable (data mode is entered as needed). */
+PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const double *data);
 /* Closes and renames the temporary file onto the final path. */
 PetscErrorCode PhynnNcCommit(PhynnNcWriter *w);
 /* Closes and removes the temporary file (after an error). Safe to call twice. */

@@ -1,0 +1,20 @@
+#!/bin/bash
+# `ncdump -h` of each default output explains it: equation, parameters, solver, provenance, units.
+set -u
+fails=0
+check() { # check FILE PATTERN...
+  local f=$1
+  shift
+  local header
+  header=$(ncdump -h "$f") || { echo "FAIL: ncdump -h $f"; fails=$((fails + 1)); return; }
+  for p in "$@"; do
+    if ! grep -q -- "$p" <<< "$header"; then echo "FAIL: $f: header lacks '$p'"; fails=$((fails + 1)); else echo "ok   $f: $p"; fi
+  done
+}
+common=(":Conventions = \"CF-1.8\"" ":phynn_version" ":phynn_git_revision" ":command_line" ":history" ":equation" ":solver" ":initial_condition" "t:units" "t:long_name")
+check pendulum.nc "${common[@]}" ":g = 9.81" ":l = 1" ":solver_rtol" "theta:units = \"rad\"" "double energy(t)"
+check heat.nc "${common[@]}" ":k = 0.4" ":boundary_condition" ":solver_dt" "x:units" "double u(t, x)" ":exact_solution"
+check nls.nc "${common[@]}" ":nx = 256" "double h_re(t, x)" "double h_im(t, x)" "double mass(t)" "double hamiltonian(t)" ":solver_substeps"
+check heat_samples.nc "${common[@]}" "sample = 4" "double u0(sample, x)" "double u(sample, t, x)" ":grf_length" ":seed"
+check pendulum_ntraj_np1.nc "${common[@]}" "double theta(traj, t)" "double theta0(traj)" ":sampling"
+exit $fails
