@@ -246,7 +246,16 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PhynnTrainerSetUp(p->trainer));
   PetscCall(PhynnTrainerInitParameters(p->trainer, p->seed));
   PetscCall(FillSets(p, PETSC_FALSE, 0));
-  PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s, %ld parameters, %d rank(s)\n", problem->name, problem->equation, p->default_layers, PhynnModelNetworkParams(&p->model), PhynnSize(comm)));
+  {
+    char layers[256] = "";
+    for (int l = 0; l < nsizes; l++) {
+      char one[24];
+      PetscCall(PetscSNPrintf(one, sizeof(one), "%s%ld", l ? "," : "", sizes[l]));
+      PetscCall(PetscStrlcat(layers, one, sizeof(layers)));
+    }
+    PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s (%s), %ld parameters, %d rank(s)\n", problem->name, problem->equation, layers, PhynnActivationNames[act],
+                          PhynnModelNetworkParams(&p->model), PhynnSize(comm)));
+  }
   PetscCall(PhynnTrainerTrain(p->trainer));
   {
     long   its;

@@ -340,6 +340,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
   long   total = t->max_it + t->lbfgs_it;
   PetscFunctionBegin;
   PetscCheck(t->root >= 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnTrainerSetUp first");
+  phynn_stop_signal = 0;
+  signal(SIGTERM, OnStopSignal);
+  signal(SIGINT, OnStopSignal);
   if (t->log_path[0] && PhynnRank(t->comm) == 0) {
     t->log = fopen(t->log_path, "w");
     PetscCheck(t->log, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write the log %s; check that its directory exists and is writable", t->log_path);
@@ -353,9 +356,6 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
     PetscCall(PetscArraycpy(t->theta, gtheta, t->nparams));
   }
-  phynn_stop_signal = 0;
-  signal(SIGTERM, OnStopSignal);
-  signal(SIGINT, OnStopSignal);
   t->t_start = last_print = PhynnTime();
   for (int phase = PhaseOf(t, t->iteration); phase < 2 && !t->stop_requested; phase++) {
     PhynnOptimizer opt = t->opt[phase];
@@ -405,8 +405,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
   if (t->stopped_by_signal) {
     t->seconds = PhynnTime() - t->t_start;
     if (t->checkpoint_path[0]) PetscCall(WriteCheckpoint(t));
-    PetscCall(PhynnPrintf(t->comm, "stopped by a signal at iteration %ld%s%s%s\n", t->iteration, t->checkpoint_path[0] ? "; checkpoint written to " : " (no -checkpoint given: state not saved)",
-                          t->checkpoint_path, t->checkpoint_path[0] ? "; continue with -resume FILE" : ""));
+    if (t->checkpoint_path[0])
+      PetscCall(PhynnPrintf(t->comm, "stopped by a signal at iteration %ld; checkpoint written to %s; continue with the same options plus -resume %s\n", t->iteration, t->checkpoint_path, t->checkpoint_path));
+    else PetscCall(PhynnPrintf(t->comm, "stopped by a signal at iteration %ld (no -checkpoint given: the state is not saved)\n", t->iteration));
     if (t->log) {
       fclose(t->log);
       t->log = NULL;
