@@ -7,11 +7,14 @@
  *
  * Options come from the PETSc options database (command line, -options_file FILE). Every
  * command lists its options with `-help`. */
+#include <omp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "phynn/ncfile.h"
+#include "phynn/textfile.h"
 
 /* `phynn version`: the version and git revision (also in every file phynn writes). */
 static PetscErrorCode PhynnCmdVersion(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args)
@@ -19,6 +22,7 @@ static PetscErrorCode PhynnCmdVersion(MPI_Comm comm, PhynnOptionsMode mode, int 
   PetscFunctionBegin;
   if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) PetscFunctionReturn(0);
   PetscCall(PhynnCommandCheckArgs(comm, "version", "", nargs, 0, 0));
+  PetscCall(PhynnOptionsCheckUnused(comm));
   PetscCall(PhynnPrintf(comm, "phynn %s (git %s)\n", PHYNN_VERSION, PHYNN_GIT_REVISION));
   PetscFunctionReturn(0);
 }
@@ -26,6 +30,18 @@ static PetscErrorCode PhynnCmdVersion(MPI_Comm comm, PhynnOptionsMode mode, int 
 /* The command table: one line per command (its function lives in apps/cmd_*.c). */
 static const PhynnCommand phynn_commands[] = {
   {"version", "", "print the version and git revision", PhynnCmdVersion},
+  {"solve pendulum", "", "reference trajectories of the pendulum (PETSc TS, RK5(4))", PhynnCmdSolvePendulum},
+  {"solve heat", "", "reference solutions of the 1D heat equation (PETSc TS + DMDA, FFTW)", PhynnCmdSolveHeat},
+  {"solve nls", "", "reference solutions of the nonlinear Schrodinger equation (FFTW split-step)", PhynnCmdSolveNls},
+  {"train fit", "", "fit a network to a CSV table (last column = target; mpirun for data parallelism)", PhynnCmdTrainFit},
+  {"train perceptron-iris", "", "the tutorial's perceptron: Iris setosa vs virginica, one sigmoid unit", PhynnCmdTrainPerceptronIris},
+  {"train linreg", "", "the tutorial's linear regression: v = 0.5 t with one ReLU unit", PhynnCmdTrainLinreg},
+  {"train pinn-heat", "", "PINN for the heat equation u_t = k u_xx (DeepXDE's example)", PhynnCmdTrainPinnHeat},
+  {"train pinn-pendulum", "", "PINN for the pendulum (tutorial Example 2; -linear for small angles)", PhynnCmdTrainPinnPendulum},
+  {"train pinn-nls", "", "PINN for the nonlinear Schrodinger equation (Raissi et al. 2019)", PhynnCmdTrainPinnNls},
+  {"train pendulum-g", "", "estimate g from pendulum data (tutorial Example 1)", PhynnCmdTrainPendulumG},
+  {"eval", "MODEL.nc", "a model's outputs and input derivatives at points (CSV or NetCDF)", PhynnCmdEval},
+  {"bench", "", "time a PINN training step against this machine's DGEMM", PhynnCmdBench},
 };
 static const int phynn_ncommands = (int)(sizeof(phynn_commands) / sizeof(phynn_commands[0]));
 
@@ -96,6 +112,12 @@ int main(int argc, char **argv)
 
   ierr = PetscInitialize(&pargc, &pargv, NULL, NULL);
   if (ierr) return 1;
+  /* OpenMP's threads (elementwise passes) follow OpenBLAS's unless OMP_NUM_THREADS is set, so
+   * `OPENBLAS_NUM_THREADS=1 mpirun -np 2` does not start two threads per rank. */
+  if (!getenv("OMP_NUM_THREADS")) {
+    const char *b = getenv("OPENBLAS_NUM_THREADS");
+    if (b && atoi(b) > 0) omp_set_num_threads(atoi(b));
+  }
   ierr = PhynnErrorHandlerPush();
   /* Every command declares its options once, so the unused-option check can tell a typo from an
    * option of another command. */
@@ -111,6 +133,7 @@ int main(int argc, char **argv)
   if (ierr) {
     /* An error on one rank may leave the others waiting in a collective: abort the whole job. */
     PhynnNcDiscardAll();
+    PhynnFileDiscardAll();
     if (PhynnSize(PETSC_COMM_WORLD) > 1) MPI_Abort(PETSC_COMM_WORLD, 1);
     PetscFinalize();
     free(pargv);

@@ -61,13 +61,19 @@ PetscErrorCode PhynnOpActivation(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
-  case PHYNN_ACTION_FORWARD: ActivationValues(n->act, n->alpha, size, x->value, n->value); break;
+  case PHYNN_ACTION_FORWARD:
+    (void)PhynnVecMathKernel();
+#pragma omp parallel for schedule(static)
+    for (long i0 = 0; i0 < size; i0 += CHUNK) ActivationValues(n->act, n->alpha, size - i0 < CHUNK ? size - i0 : CHUNK, x->value + i0, n->value + i0);
+    break;
   case PHYNN_ACTION_BACKWARD: { /* Z = A s'(z) */
-    double *gx, s1[CHUNK], s2[CHUNK], s3[CHUNK];
+    double *gx;
     int     ow;
     PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
+#pragma omp parallel for schedule(static)
     for (long i0 = 0; i0 < size; i0 += CHUNK) {
-      long m = size - i0 < CHUNK ? size - i0 : CHUNK;
+      double s1[CHUNK], s2[CHUNK], s3[CHUNK];
+      long   m = size - i0 < CHUNK ? size - i0 : CHUNK;
       ChunkDerivatives(n->act, n->alpha, m, x->value + i0, n->value + i0, s1, s2, s3);
       if (ow)
         for (long i = 0; i < m; i++) gx[i0 + i] = n->grad[i0 + i] * s1[i];
@@ -94,10 +100,14 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
     break;
   case PHYNN_ACTION_FORWARD: {
     const double *z = x->value;
-    double       *a = n->value, s1[CHUNK], s2[CHUNK], s3[CHUNK];
-    ActivationValues(n->act, n->alpha, B, z, a);
+    double       *a = n->value;
+    (void)PhynnVecMathKernel(); /* resolve the vector kernel before the threads start */
+    /* Chunks are independent: threads split them statically (the same split every run). */
+#pragma omp parallel for schedule(static)
     for (long i0 = 0; i0 < B; i0 += CHUNK) {
-      long m = B - i0 < CHUNK ? B - i0 : CHUNK;
+      double s1[CHUNK], s2[CHUNK], s3[CHUNK];
+      long   m = B - i0 < CHUNK ? B - i0 : CHUNK;
+      ActivationValues(n->act, n->alpha, m, z + i0, a + i0);
       ChunkDerivatives(n->act, n->alpha, m, z + i0, a + i0, s1, s2, s3);
       for (int d = 0; d < nf; d++) { /* a_d = s' z_d */
         const double *zd = z + (1 + d) * B + i0;
@@ -114,11 +124,13 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
   } break;
   case PHYNN_ACTION_BACKWARD: {
     const double *z = x->value, *A = n->grad;
-    double       *Z, s1[CHUNK], s2[CHUNK], s3[CHUNK], acc[CHUNK];
+    double       *Z;
     int           ow;
     PetscCall(PhynnNodeGradForWrite(g, x, &Z, &ow));
+#pragma omp parallel for schedule(static)
     for (long i0 = 0; i0 < B; i0 += CHUNK) {
-      long m = B - i0 < CHUNK ? B - i0 : CHUNK;
+      double s1[CHUNK], s2[CHUNK], s3[CHUNK], acc[CHUNK];
+      long   m = B - i0 < CHUNK ? B - i0 : CHUNK;
       ChunkDerivatives(n->act, n->alpha, m, z + i0, n->value + i0, s1, s2, s3);
       /* Z (value block) */
       for (long i = 0; i < m; i++) acc[i] = A[i0 + i] * s1[i];
