@@ -86,7 +86,7 @@ static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_e
     PetscCall(PhynnTrainerAddTerm(tr, "const", pen, o->w_const, count));
   }
   PetscCall(PhynnTrainerSetDefaults(tr, PHYNN_OPTIM_ADAM, o->mode == 0 ? 2000 : 5000, o->mode == 0 ? 5e-2 : 1e-3, 200));
-  PhynnOptionsSetHelpQuiet(draw > 0 ? PETSC_TRUE : PETSC_FALSE);
+  PhynnOptionsSetHelpQuiet(PETSC_TRUE);
   PetscCall(PhynnTrainerSetFromOptions(tr));
   PhynnOptionsSetHelpQuiet(PETSC_FALSE);
   PetscCall(PhynnTrainerSetUp(tr));
@@ -145,14 +145,19 @@ PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm comm, PhynnOptionsMode mode, int 
   PetscCall(PhynnOptInt("seed", 1234, "random seed: noise and weights", &o.seed, NULL));
   PetscCall(PhynnOptIntList("layers", "1,16,16,1", "network layers (network mode)", o.sizes, PHYNN_MLP_MAX_LAYERS + 1, &o.nsizes, NULL));
   PetscCall(PhynnOptString("o", "", "model file (network mode only)", o.out, sizeof(o.out), &have_out));
-  if (mode == PHYNN_OPTIONS_COLLECT) { /* the trainer's options, once */
+  { /* the trainer's options, read (and listed by -help) once here; each fit re-reads them */
     PhynnGraph   g;
     PhynnTrainer tr;
     PetscCall(PhynnGraphCreate(comm, &g));
     PetscCall(PhynnTrainerCreate(comm, g, &tr));
+    PetscCall(PhynnTrainerSetDefaults(tr, PHYNN_OPTIM_ADAM, o.mode == 0 ? 2000 : 5000, o.mode == 0 ? 5e-2 : 1e-3, 200));
     PetscCall(PhynnTrainerSetFromOptions(tr));
     PetscCall(PhynnTrainerDestroy(&tr));
     PetscCall(PhynnGraphDestroy(&g));
+  }
+  if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
+  if (PhynnOptionsHelp()) {
+    PetscCall(PhynnOptionsCheckUnused(comm));
     PetscFunctionReturn(0);
   }
   PetscCall(PhynnCommandCheckArgs(comm, "train pendulum-g", "", nargs, 0, 0));
@@ -182,11 +187,6 @@ PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm comm, PhynnOptionsMode mode, int 
     o.theta = theta;
   }
   PetscCall(PhynnOptionsCheckUnused(comm));
-  if (PhynnOptionsHelp()) {
-    PetscCall(PetscFree(o.t));
-    PetscCall(PetscFree(o.theta));
-    PetscFunctionReturn(0);
-  }
   {
     double     sum = 0, sum2 = 0, est;
     PhynnModel m;
