@@ -29,6 +29,10 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainPerceptronIris(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainLinreg(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdEval(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdTrainPinnHeat(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdTrainPinnPendulum(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdTrainPinnNls(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdBench(MPI_Comm, PhynnOptionsMode, int, char **);
 
 #endif

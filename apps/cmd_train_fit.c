@@ -1,0 +1,285 @@
+/* phynn train fit: plain regression of a CSV table's last column on the other columns.
+ *
+ *   mpirun -np 2 phynn train fit -data FILE.csv -layers 2,32,32,1 -activation tanh \
+ *       -optimizer adam -lr 1e-3 -max_it 100 -seed 7 -log LOG.csv -o MODEL.nc
+ *
+ * The header names the columns: the inputs are the first cols-1 names, the output the last.
+ * Rank 0 reads the file and broadcasts it (data sets are small; one reader means one error line);
+ * every rank keeps the whole table and uses its share of the rows:
+ *   - full batch (-batch_size 0): rows split with PhynnSplitRange (uneven counts handled);
+ *   - minibatches of B rows: each epoch is a permutation of the GLOBAL row indices drawn with
+ *     Philox (seed, PHYNN_STREAM_SHUFFLE + epoch), cut into floor(N/B) batches of exactly B rows
+ *     (the last N mod B rows of the permutation sit the epoch out, like PyTorch's drop_last), and
+ *     each rank takes its PhynnSplitRange share of every batch. The batches are therefore the
+ *     same for every rank count, and the loss divisor (B x outputs) is the same for every step.
+ * The trainer sums each rank's loss and gradient in one allreduce, so np=1 and np=N differ only
+ * by the order of floating-point sums. */
+#include <math.h>
+#include <string.h>
+
+#include "commands.h"
+#include "phynn/csv.h"
+#include "phynn/modelfile.h"
+#include "phynn/ncfile.h"
+#include "phynn/random.h"
+#include "phynn/trainer.h"
+
+typedef struct {
+  MPI_Comm   comm;
+  PhynnGraph g;
+  int        x, target;
+  int        nin, nout;
+  long       N;          /* global rows */
+  const double *X, *Y;   /* whole table, row-major: N x nin and N x nout */
+  long       B;          /* batch rows; 0: full batch */
+  long       nbatches;   /* per epoch */
+  uint64_t   seed;
+  long       epoch;      /* epoch of the permutation in perm (-1: none yet) */
+  long      *perm;
+  double    *Xb, *Yb;    /* this rank's rows of the current batch */
+  long       start, count; /* this rank's full-batch slice */
+} FitCtx;
+
+/* Rank 0 reads the CSV and broadcasts it, so a bad file gives one error line, not one per rank.
+ * If rank 0 fails, main() aborts the job (the other ranks are waiting in the broadcast). */
+static PetscErrorCode ReadTableShared(MPI_Comm comm, const char *path, PhynnTable *t)
+{
+  long   dims[2] = {0, 0};
+  size_t lens[64];
+  PetscFunctionBegin;
+  if (PhynnRank(comm) == 0) {
+    PetscCall(PhynnTableReadCSV(path, t));
+    dims[0] = t->rows;
+    dims[1] = t->cols;
+  }
+  PetscCallMPI(MPI_Bcast(dims, 2, MPI_LONG, 0, comm));
+  PetscCheck(dims[1] <= 64, comm, PHYNN_ERR_INPUT, "%s has %ld columns; train fit takes at most %d inputs and one output", path, dims[1], PHYNN_MODEL_MAX_IO);
+  if (PhynnRank(comm) == 0)
+    for (int c = 0; c < t->cols; c++) lens[c] = strlen(t->names[c]) + 1;
+  PetscCallMPI(MPI_Bcast(lens, (int)dims[1] * (int)sizeof(size_t), MPI_BYTE, 0, comm));
+  if (PhynnRank(comm) != 0) { /* the same layout PhynnTableDestroy frees */
+    PetscCall(PetscMemzero(t, sizeof(*t)));
+    PetscCall(PetscCalloc1((size_t)dims[1], &t->names));
+    t->cols = (int)dims[1];
+    for (int c = 0; c < t->cols; c++) PetscCall(PetscMalloc1(lens[c], &t->names[c]));
+    PetscCall(PetscMalloc1(dims[0] * dims[1] + 1, &t->data));
+    t->rows = dims[0];
+  }
+  for (int c = 0; c < dims[1]; c++) PetscCallMPI(MPI_Bcast(t->names[c], (int)lens[c], MPI_CHAR, 0, comm));
+  PetscCallMPI(MPI_Bcast(t->data, (int)(dims[0] * dims[1]), MPI_DOUBLE, 0, comm));
+  PetscFunctionReturn(0);
+}
+
+/* Before every evaluation: the minibatch of this iteration (full batch: nothing to do). */
+static PetscErrorCode FitPrepare(void *ctx, long iteration)
+{
+  FitCtx *f = (FitCtx *)ctx;
+  long    epoch = iteration / f->nbatches, k = iteration % f->nbatches, s, c;
+  PetscFunctionBegin;
+  if (f->B == 0) PetscFunctionReturn(0);
+  if (epoch != f->epoch) {
+    /* Fisher-Yates over the global rows with Philox (seed, SHUFFLE + epoch, i): identical on
+     * every rank and for every rank count. */
+    for (long i = 0; i < f->N; i++) f->perm[i] = i;
+    for (long i = f->N - 1; i > 0; i--) {
+      long j   = (long)(PhynnUniform(f->seed, PHYNN_STREAM_SHUFFLE + (uint64_t)epoch, (uint64_t)i) * (double)(i + 1));
+      long tmp = f->perm[i];
+      f->perm[i] = f->perm[j];
+      f->perm[j] = tmp;
+    }
+    f->epoch = epoch;
+  }
+  PhynnSplitRange(f->B, PhynnRank(f->comm), PhynnSize(f->comm), &s, &c);
+  for (long r = 0; r < c; r++) {
+    long row = f->perm[k * f->B + s + r];
+    PetscCall(PetscArraycpy(f->Xb + r * f->nin, f->X + row * f->nin, f->nin));
+    PetscCall(PetscArraycpy(f->Yb + r * f->nout, f->Y + row * f->nout, f->nout));
+  }
+  PetscCall(PhynnGraphSetInput(f->g, f->x, c, f->Xb));
+  PetscCall(PhynnGraphSetInput(f->g, f->target, c, f->Yb));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args)
+{
+  const char  *cmd = "train fit";
+  char         data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], layers_text[512];
+  long         layers[PHYNN_MLP_MAX_LAYERS + 2], seed, batch;
+  int          nlayers = 0, hidden, output, loss, init;
+  PetscBool    layers_set, scale;
+  PhynnGraph   g = NULL;
+  PhynnTrainer t = NULL;
+  PhynnTable   tab = {0};
+  PhynnModel   m;
+  PhynnMLP     mlp;
+  FitCtx       f = {0};
+
+  PetscFunctionBegin;
+  PetscCall(PhynnOptString("data", NULL, "training data: CSV with a header; the last column is the target, the others the inputs (required)", data, sizeof(data), NULL));
+  /* Read as text: the default depends on the data (PhynnOptIntList needs a literal default). */
+  PetscCall(PhynnOptString("layers", NULL, "layer sizes input,hidden...,output (default: ninputs,32,32,1); the first must be the number of input columns, the last 1", layers_text, sizeof(layers_text), &layers_set));
+  PetscCall(PhynnOptChoice("activation", PhynnActivationNames, "tanh", "activation of the hidden layers", &hidden, NULL));
+  PetscCall(PhynnOptChoice("output_activation", PhynnActivationNames, "identity", "activation of the output layer", &output, NULL));
+  PetscCall(PhynnOptChoice("loss", PhynnLossNames, "mse", "data loss (bce/cce expect probabilities: use a sigmoid/softmax output)", &loss, NULL));
+  PetscCall(PhynnOptChoice("init", PhynnInitNames, "xavier_normal", "weight initialiser (normal: N(0, 0.1^2), uniform: [-0.1, 0.1), constant: 0.1; biases start at 0)", &init, NULL));
+  PetscCall(PhynnOptInt("seed", 7, "seed of the initial weights and of the minibatch shuffles", &seed, NULL));
+  PetscCall(PhynnOptBool("scale_inputs", PETSC_TRUE, "map each input to [-1, 1] from the data's min and max", &scale, NULL));
+  PetscCall(PhynnOptInt("batch_size", 0, "rows per minibatch (0: full batch); -max_it counts minibatch steps", &batch, NULL));
+  PetscCall(PhynnOptString("o", "model.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
+  /* The trainer's own options (-optimizer, -lr, -max_it, -log, ...) are read here too, so that
+   * -help lists them and a typo in them is caught before any work. */
+  PetscCall(PhynnGraphCreate(comm, &g));
+  PetscCall(PhynnTrainerCreate(comm, g, &t));
+  PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 1000, 1e-3, 0));
+  PetscCall(PhynnTrainerSetFromOptions(t));
+  if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) {
+    if (mode == PHYNN_OPTIONS_READ) PetscCall(PhynnOptionsCheckUnused(comm));
+    PetscCall(PhynnTrainerDestroy(&t));
+    PetscCall(PhynnGraphDestroy(&g));
+    PetscFunctionReturn(0);
+  }
+
+  /* ---- validate ---- */
+  PetscCall(PhynnCommandCheckArgs(comm, cmd, "", nargs, 0, 0));
+  (void)args;
+  PetscCheck(data[0], comm, PHYNN_ERR_INPUT, "no training data given; pass -data FILE.csv (a CSV with a header, the target in the last column)");
+  PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative; give an integer >= 0", seed);
+  PetscCheck(batch >= 0, comm, PHYNN_ERR_INPUT, "option -batch_size: %ld is negative; give 0 (full batch) or the rows per minibatch", batch);
+  if (layers_set) {
+    char *save = NULL, *tok;
+    for (tok = strtok_r(layers_text, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      char what[64];
+      PetscCheck(nlayers < PHYNN_MLP_MAX_LAYERS + 1, comm, PHYNN_ERR_INPUT, "option -layers: more than %d sizes; give input, hidden..., output, e.g. -layers 2,32,32,1", PHYNN_MLP_MAX_LAYERS + 1);
+      PetscCall(PetscSNPrintf(what, sizeof(what), "option -layers (entry %d)", nlayers + 1));
+      PetscCall(PhynnParseInt(comm, what, tok, &layers[nlayers]));
+      PetscCheck(layers[nlayers] >= 1, comm, PHYNN_ERR_INPUT, "option -layers: size %ld at position %d is not positive; every layer needs at least one unit", layers[nlayers], nlayers + 1);
+      nlayers++;
+    }
+    PetscCheck(nlayers >= 2, comm, PHYNN_ERR_INPUT, "option -layers: %d size(s) given; give 2 to %d (input, hidden..., output), e.g. -layers 2,32,32,1", nlayers, PHYNN_MLP_MAX_LAYERS + 1);
+  }
+  PetscCheck(hidden != PHYNN_ACT_SOFTMAX, comm, PHYNN_ERR_INPUT, "option -activation: softmax is for the output layer only; choose another hidden activation");
+  PetscCall(PhynnNcCheckWritable(comm, out));
+  PetscCall(ReadTableShared(comm, data, &tab));
+  PetscCheck(tab.cols >= 2, comm, PHYNN_ERR_INPUT, "%s has %d column(s); train fit needs at least one input column and the target column (last)", data, tab.cols);
+  PetscCheck(tab.cols - 1 <= PHYNN_MODEL_MAX_IO, comm, PHYNN_ERR_INPUT, "%s has %d input columns; at most %d are supported", data, tab.cols - 1, PHYNN_MODEL_MAX_IO);
+  f.nin  = tab.cols - 1;
+  f.nout = 1;
+  f.N    = tab.rows;
+  if (!layers_set) {
+    nlayers   = 4;
+    layers[0] = f.nin;
+    layers[1] = layers[2] = 32;
+    layers[3] = 1;
+  }
+  PetscCheck(layers[0] == f.nin, comm, PHYNN_ERR_INPUT, "option -layers: the first size is %ld but %s has %d input columns (all but the last); start -layers with %d", layers[0], data, f.nin, f.nin);
+  PetscCheck(layers[nlayers - 1] == f.nout, comm, PHYNN_ERR_INPUT, "option -layers: the last size is %ld but train fit has one output (the last column of %s); end -layers with 1", layers[nlayers - 1], data);
+  PetscCheck(batch <= f.N, comm, PHYNN_ERR_INPUT, "option -batch_size: %ld is larger than the %ld rows of %s; give at most %ld (or 0 for full batch)", batch, f.N, data, f.N);
+  PetscCheck(batch == 0 || batch >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -batch_size: %ld rows cannot be shared by %d ranks; give at least one row per rank", batch, PhynnSize(comm));
+  PetscCheck(f.N >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "%s has %ld rows, fewer than the %d ranks; run with fewer ranks", data, f.N, PhynnSize(comm));
+
+  /* ---- the model description ---- */
+  PhynnModelInit(&m);
+  PetscCall(PetscStrncpy(m.problem, "fit", sizeof(m.problem)));
+  m.nin  = f.nin;
+  m.nout = f.nout;
+  for (int c = 0; c < tab.cols; c++) {
+    PetscCheck(strlen(tab.names[c]) < 32, comm, PHYNN_ERR_INPUT, "%s: column name '%s' is longer than 31 characters; shorten it", data, tab.names[c]);
+    PetscCheck(!strchr(tab.names[c], ','), comm, PHYNN_ERR_INPUT, "%s: column name '%s' contains a comma", data, tab.names[c]);
+  }
+  for (int c = 0; c < f.nin; c++) PetscCall(PetscStrncpy(m.in_names[c], tab.names[c], 32));
+  PetscCall(PetscStrncpy(m.out_names[0], tab.names[f.nin], 32));
+  m.scale_inputs = scale;
+  for (int c = 0; c < f.nin; c++) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (long i = 0; i < f.N; i++) {
+      lo = PetscMin(lo, tab.data[i * tab.cols + c]);
+      hi = PetscMax(hi, tab.data[i * tab.cols + c]);
+    }
+    if (hi == lo) { /* a constant column cannot be mapped to [-1, 1]: widen it (it maps to 0) */
+      lo -= 1;
+      hi += 1;
+    }
+    m.in_lb[c] = lo;
+    m.in_ub[c] = hi;
+  }
+  m.nsizes = nlayers;
+  for (int l = 0; l < nlayers; l++) m.sizes[l] = layers[l];
+  m.hidden = (PhynnActivation)hidden;
+  m.output = (PhynnActivation)output;
+  m.bias   = PETSC_TRUE;
+  m.seed   = (uint64_t)seed;
+
+  /* Inputs and targets as separate contiguous arrays (the graph reads rows of nin doubles). */
+  double *X, *Y;
+  PetscCall(PetscMalloc2(f.N * f.nin, &X, f.N * f.nout, &Y));
+  for (long i = 0; i < f.N; i++) {
+    for (int c = 0; c < f.nin; c++) X[i * f.nin + c] = tab.data[i * tab.cols + c];
+    Y[i] = tab.data[i * tab.cols + f.nin];
+  }
+  f.X = X;
+  f.Y = Y;
+
+  /* ---- the graph: inputs -> network -> loss against the target rows ---- */
+  PhynnInitSpec spec = {(PhynnInit)init, 0, 0};
+  if (init == PHYNN_INIT_NORMAL) spec.b = 0.1;
+  if (init == PHYNN_INIT_UNIFORM) spec.a = -0.1, spec.b = 0.1;
+  if (init == PHYNN_INIT_CONSTANT) spec.a = 0.1;
+  int y, L;
+  f.g    = g;
+  f.comm = comm;
+  PetscCall(PhynnModelCreateParams(&m, g, spec, &mlp, NULL));
+  PetscCall(PhynnGraphInput(g, "x", f.nin, &f.x));
+  PetscCall(PhynnModelApply(&m, g, &mlp, f.x, NULL, &y));
+  PetscCall(PhynnGraphInput(g, "target", f.nout, &f.target));
+  PetscCall(PhynnGraphLoss(g, (PhynnLoss)loss, y, f.target, &L));
+  PetscCall(PhynnGraphSetName(g, L, "data"));
+  PhynnSplitRange(f.N, PhynnRank(comm), PhynnSize(comm), &f.start, &f.count);
+  f.seed  = (uint64_t)seed;
+  f.epoch = -1;
+  f.B     = batch;
+  if (batch > 0) {
+    long s, c;
+    f.nbatches = f.N / batch;
+    PhynnSplitRange(batch, PhynnRank(comm), PhynnSize(comm), &s, &c);
+    PetscCall(PetscMalloc3(f.N, &f.perm, c * f.nin + 1, &f.Xb, c * f.nout + 1, &f.Yb));
+    PetscCall(PhynnTrainerAddTerm(t, "data", L, 1.0, c * f.nout));
+    PetscCall(PhynnTrainerSetPrepare(t, FitPrepare, &f));
+  } else {
+    f.nbatches = 1;
+    PetscCall(PhynnTrainerAddTerm(t, "data", L, 1.0, f.count * f.nout));
+  }
+  PetscCall(PhynnTrainerSetUp(t));
+  PetscCall(PhynnOptionsCheckUnused(comm));
+
+  /* ---- run ---- */
+  long   iterations;
+  double final_loss, seconds;
+  PetscCall(PhynnGraphSetInput(g, f.x, f.count, X + f.start * f.nin));
+  PetscCall(PhynnGraphSetInput(g, f.target, f.count, Y + f.start * f.nout));
+  PetscCall(PhynnTrainerInitParameters(t, (uint64_t)seed));
+  PetscCall(PhynnTrainerTrain(t));
+  PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));
+  if (batch > 0) {
+    /* The trainer's last loss is that of a minibatch: report the loss over all rows instead. */
+    PetscCall(PhynnTrainerSetPrepare(t, NULL, NULL));
+    PetscCall(PhynnGraphSetInput(g, f.x, f.count, X + f.start * f.nin));
+    PetscCall(PhynnGraphSetInput(g, f.target, f.count, Y + f.start * f.nout));
+    long global = f.N * f.nout;
+    PetscCall(PhynnGraphSetLossNorm(g, L, (double)global));
+    PetscCall(PhynnTrainerEvaluate(t, &final_loss, NULL));
+  }
+  PetscCall(PhynnTrainerStoreInModel(t, &m));
+  if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&m, out));
+  PetscCall(PhynnPrintf(comm, "final_loss: %.17g\n", final_loss));
+  PetscCall(PhynnPrintf(comm, "iterations: %ld\n", iterations));
+  PetscCall(PhynnPrintf(comm, "seconds: %.3f\n", seconds));
+  PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
+
+  PetscCall(PhynnModelReset(&m));
+  if (batch > 0) PetscCall(PetscFree3(f.perm, f.Xb, f.Yb));
+  PetscCall(PetscFree2(X, Y));
+  PetscCall(PhynnTableDestroy(&tab));
+  PetscCall(PhynnTrainerDestroy(&t));
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscFunctionReturn(0);
+}
