@@ -6,6 +6,7 @@
 #include "phynn/modelfile.h"
 #include "phynn/random.h"
 #include "pinn.h"
+#include "pinn_track.h"
 
 static const char *const sampler_names[] = {"uniform", "lhs", NULL};
 
@@ -167,6 +168,22 @@ static PetscErrorCode Prepare(void *ctx, long iteration)
   PetscFunctionReturn(0);
 }
 
+typedef struct {
+  PhynnPinn  *p;
+  PhynnTrack *track;
+  double      start;
+} Monitor;
+
+static PetscErrorCode TrackMonitor(void *ctx, long iteration, double loss, PetscBool *stop)
+{
+  Monitor *mon = (Monitor *)ctx;
+  PetscFunctionBegin;
+  (void)loss;
+  *stop = PETSC_FALSE;
+  PetscCall(PhynnTrackUpdate(mon->track, &mon->p->model, mon->p->g, iteration, PhynnTime() - mon->start, PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode PinnDestroy(PhynnPinn *p)
 {
   PetscFunctionBegin;
@@ -185,7 +202,9 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PhynnPinn *p;
   long       sizes[PHYNN_MLP_MAX_LAYERS + 1], seed;
   int        nsizes, act, init, sampler;
-  char       actname[32], out_path[PETSC_MAX_PATH_LEN], what[64];
+  char       actname[32], out_path[PETSC_MAX_PATH_LEN], what[64], ref_path[PETSC_MAX_PATH_LEN];
+  long       ref_every;
+  Monitor    mon = {NULL, NULL, 0};
   PetscBool  collect = mode == PHYNN_OPTIONS_COLLECT;
 
   PetscFunctionBegin;
@@ -211,6 +230,8 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PhynnOptInt("resample_every", 0, "redraw the collocation points every N iterations of the first optimiser (0: never)", &p->resample_every, NULL));
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s.nc", problem->name));
   PetscCall(PhynnOptString("o", what, "model file to write", out_path, sizeof(out_path), NULL));
+  PetscCall(PhynnOptString("reference", "", "reference solution (phynn solve ...) to track the error on its grid during training", ref_path, sizeof(ref_path), NULL));
+  PetscCall(PhynnOptInt("reference_every", 100, "iterations between error evaluations against -reference", &ref_every, NULL));
   PetscCall(PhynnTrainerSetDefaults(p->trainer, PHYNN_OPTIM_ADAM, p->default_adam_it, p->default_lr, p->default_lbfgs_it));
   PetscCall(PhynnTrainerSetFromOptions(p->trainer));
   if (collect) {
@@ -243,8 +264,14 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
     PetscCall(PetscFree(p));
     PetscFunctionReturn(0);
   }
+  PetscCheck(ref_every >= 1, comm, PHYNN_ERR_INPUT, "option -reference_every: %ld must be >= 1", ref_every);
   PetscCall(PhynnTrainerSetUp(p->trainer));
   PetscCall(PhynnTrainerInitParameters(p->trainer, p->seed));
+  if (ref_path[0]) {
+    mon.p = p;
+    PetscCall(PhynnTrackCreate(comm, &p->model, ref_path, ref_every, &mon.track));
+    PetscCall(PhynnTrainerSetMonitor(p->trainer, TrackMonitor, &mon));
+  }
   PetscCall(FillSets(p, PETSC_FALSE, 0));
   {
     char layers[256] = "";
@@ -256,6 +283,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
     PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s (%s), %ld parameters, %d rank(s)\n", problem->name, problem->equation, layers, PhynnActivationNames[act],
                           PhynnModelNetworkParams(&p->model), PhynnSize(comm)));
   }
+  mon.start = PhynnTime();
   PetscCall(PhynnTrainerTrain(p->trainer));
   {
     long   its;
@@ -265,8 +293,13 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
       PetscCall(PhynnTrainerStoreInModel(p->trainer, &p->model));
       if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&p->model, out_path));
       PetscCall(PhynnPrintf(comm, "final_loss: %.6e\niterations: %ld\nseconds: %.2f\nmodel: %s\n", loss, its, secs, out_path));
+      if (mon.track) {
+        PetscCall(PhynnTrackUpdate(mon.track, &p->model, p->g, its, PhynnTime() - mon.start, PETSC_TRUE));
+        PetscCall(PhynnTrackReport(mon.track, &p->model));
+      }
     }
   }
+  PetscCall(PhynnTrackDestroy(&mon.track));
   PetscCall(PinnDestroy(p));
   PetscCall(PetscFree(p));
   PetscFunctionReturn(0);

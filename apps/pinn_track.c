@@ -1,0 +1,135 @@
+/* Error tracking during PINN training (-reference FILE -reference_every N): the model is
+ * evaluated on the reference solution's grid every N iterations; the relative L2 error per
+ * output (and of |h| = sqrt(u^2 + v^2) when the outputs map to h_re and h_im) goes to the
+ * progress output, and the training seconds at which the headline error first falls below 1e-2
+ * and 1e-3 are reported at the end (the time spent evaluating is not counted). Rank 0 does the
+ * evaluation; the other ranks go on (no collective). */
+#include <math.h>
+#include <string.h>
+
+#include "phynn/ncfile.h"
+#include "pinn_track.h"
+
+PetscErrorCode PhynnTrackCreate(MPI_Comm comm, const PhynnModel *m, const char *path, long every, PhynnTrack **out)
+{
+  PhynnTrack *tr;
+  int         ncid, varid, ndims, dimids[NC_MAX_VAR_DIMS];
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&tr));
+  tr->comm  = comm;
+  tr->every = every;
+  tr->t10   = tr->t100 = -1;
+  *out      = tr;
+  if (PhynnRank(comm) != 0) PetscFunctionReturn(0);
+  PetscCall(PhynnNcOpen(path, &ncid));
+  /* the grid: the dimensions of the first output's reference variable, each a coordinate that
+   * must be one of the model's inputs */
+  PetscCheck(m->out_ref[0][0], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "the model's outputs name no reference variable");
+  PetscCall(PhynnNcVar(ncid, path, m->out_ref[0], &varid));
+  PhynnNcCall(path, nc_inq_varndims(ncid, varid, &ndims));
+  PhynnNcCall(path, nc_inq_vardimid(ncid, varid, dimids));
+  PetscCheck(ndims == m->nin, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable %s has %d dimensions but the model has %d inputs; give the matching reference (phynn solve ...)", path, m->out_ref[0], ndims, m->nin);
+  double *coord[PHYNN_MODEL_MAX_IO];
+  size_t  len[PHYNN_MODEL_MAX_IO];
+  int     input_of[PHYNN_MODEL_MAX_IO];
+  for (int d = 0; d < ndims; d++) {
+    char name[NC_MAX_NAME + 1];
+    PhynnNcCall(path, nc_inq_dimname(ncid, dimids[d], name));
+    input_of[d] = -1;
+    for (int c = 0; c < m->nin; c++)
+      if (!strcmp(name, m->in_names[c])) input_of[d] = c;
+    PetscCheck(input_of[d] >= 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: dimension '%s' of %s is not an input of the model", path, name, m->out_ref[0]);
+    PetscCall(PhynnNcReadDoubles(ncid, path, name, &coord[d], &len[d]));
+  }
+  tr->npts = 1;
+  for (int d = 0; d < ndims; d++) tr->npts *= (long)len[d];
+  PetscCall(PetscMalloc1(tr->npts * m->nin, &tr->points));
+  for (long p = 0; p < tr->npts; p++) { /* row-major over the variable's dimensions */
+    long rem = p;
+    for (int d = ndims - 1; d >= 0; d--) {
+      tr->points[p * m->nin + input_of[d]] = coord[d][rem % (long)len[d]];
+      rem /= (long)len[d];
+    }
+  }
+  for (int d = 0; d < ndims; d++) PetscCall(PetscFree(coord[d]));
+  tr->nout = m->nout;
+  for (int k = 0; k < m->nout; k++) {
+    size_t n;
+    PetscCall(PhynnNcReadDoubles(ncid, path, m->out_ref[k], &tr->ref[k], &n));
+    PetscCheck((long)n == tr->npts, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: %s has %zu values, the grid %ld", path, m->out_ref[k], n, tr->npts);
+    if (!strcmp(m->out_ref[k], "h_re")) tr->re = k;
+    if (!strcmp(m->out_ref[k], "h_im")) tr->im = k + 1; /* stored +1 so 0 means none */
+  }
+  tr->has_modulus = m->nout == 2 && tr->im && tr->re == 0;
+  nc_close(ncid);
+  PetscFunctionReturn(0);
+}
+
+/* Relative L2 errors at the current weights; returns the headline (|h|, else the worst output). */
+static PetscErrorCode Errors(PhynnTrack *tr, const PhynnModel *m, double *headline, double *per)
+{
+  double *out, worst = 0;
+  PhynnJet none = PhynnJetNone(m->nin);
+  PetscFunctionBegin;
+  PetscCall(PhynnModelEvaluate(m, tr->npts, tr->points, &none, &out));
+  for (int k = 0; k < tr->nout; k++) {
+    double num = 0, den = 0;
+    for (long p = 0; p < tr->npts; p++) {
+      double d = out[p * tr->nout + k] - tr->ref[k][p];
+      num += d * d;
+      den += tr->ref[k][p] * tr->ref[k][p];
+    }
+    per[k] = sqrt(num / (den > 0 ? den : 1));
+    worst  = per[k] > worst ? per[k] : worst;
+  }
+  if (tr->has_modulus) {
+    double num = 0, den = 0;
+    for (long p = 0; p < tr->npts; p++) {
+      double hp = hypot(out[2 * p], out[2 * p + 1]), hr = hypot(tr->ref[0][p], tr->ref[1][p]);
+      num += (hp - hr) * (hp - hr);
+      den += hr * hr;
+    }
+    per[tr->nout] = sqrt(num / den);
+    worst         = per[tr->nout];
+  }
+  PetscCall(PetscFree(out));
+  *headline = worst;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, double train_seconds, PetscBool force)
+{
+  double head = 0, per[PHYNN_MODEL_MAX_IO + 1] = {0}, t0 = PhynnTime();
+  PetscFunctionBegin;
+  if (PhynnRank(tr->comm) != 0 || (!force && (tr->every <= 0 || iteration % tr->every))) PetscFunctionReturn(0);
+  PetscCall(PhynnModelGetWeights(m, g));
+  PetscCall(Errors(tr, m, &head, per));
+  double secs = train_seconds - tr->eval_seconds;
+  if (tr->t10 < 0 && head <= 1e-2) tr->t10 = secs;
+  if (tr->t100 < 0 && head <= 1e-3) tr->t100 = secs;
+  tr->last = head;
+  for (int k = 0; k <= tr->nout; k++) tr->last_per[k] = per[k];
+  tr->eval_seconds += PhynnTime() - t0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrackReport(PhynnTrack *tr, const PhynnModel *m)
+{
+  PetscFunctionBegin;
+  if (PhynnRank(tr->comm) != 0) PetscFunctionReturn(0);
+  for (int k = 0; k < tr->nout; k++) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_%s: %.4e\n", m->out_names[k], tr->last_per[k]));
+  if (tr->has_modulus) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_|h|: %.4e\n", tr->last_per[tr->nout]));
+  PetscCall(PhynnPrintf(PETSC_COMM_SELF, "seconds_to_rel_l2_1e-2: %s%.2f\nseconds_to_rel_l2_1e-3: %s%.2f\nseconds_evaluating_reference: %.2f\n", tr->t10 < 0 ? "not reached " : "", tr->t10 < 0 ? 0.0 : tr->t10,
+                        tr->t100 < 0 ? "not reached " : "", tr->t100 < 0 ? 0.0 : tr->t100, tr->eval_seconds));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrackDestroy(PhynnTrack **tr)
+{
+  PetscFunctionBegin;
+  if (!*tr) PetscFunctionReturn(0);
+  PetscCall(PetscFree((*tr)->points));
+  for (int k = 0; k < PHYNN_MODEL_MAX_IO; k++) PetscCall(PetscFree((*tr)->ref[k]));
+  PetscCall(PetscFree(*tr));
+  PetscFunctionReturn(0);
+}
