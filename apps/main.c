@@ -8,6 +8,7 @@
  * Options come from the PETSc options database (command line, -options_file FILE). Every
  * command lists its options with `-help`. */
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,8 @@ int main(int argc, char **argv)
 
   ierr = PetscInitialize(&pargc, &pargv, NULL, NULL);
   if (ierr) return 1;
+  /* `phynn ... | head` should end quietly, not with PETSc's crash banner. */
+  signal(SIGPIPE, SIG_DFL);
   /* OpenMP's threads (elementwise passes) follow OpenBLAS's unless OMP_NUM_THREADS is set, so
    * `OPENBLAS_NUM_THREADS=1 mpirun -np 2` does not start two threads per rank. */
   if (!getenv("OMP_NUM_THREADS")) {
@@ -135,10 +138,12 @@ int main(int argc, char **argv)
     PhynnNcDiscardAll();
     PhynnFileDiscardAll();
     if (PhynnSize(PETSC_COMM_WORLD) > 1) MPI_Abort(PETSC_COMM_WORLD, 1);
+    PhynnOptionsFinalize();
     PetscFinalize();
     free(pargv);
     return 1;
   }
+  PhynnOptionsFinalize();
   ierr = PetscFinalize();
   free(pargv);
   return ierr ? 1 : 0;

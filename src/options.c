@@ -261,7 +261,7 @@ static PetscErrorCode ParseList(const char *name, const char *raw, int max, int 
     else PetscCall(PhynnParseInt(options_comm, what, tok, &ints[*n]));
     (*n)++;
   }
-  PetscCheck(*n > 0, options_comm, PHYNN_ERR_INPUT, "option -%s: empty list; give comma-separated values such as 2,32,1", name);
+  /* an empty default means "no entries"; an empty value given by the user is caught by CheckHasValue */
   PetscFunctionReturn(0);
 }
 
@@ -273,7 +273,7 @@ PetscErrorCode PhynnOptIntList(const char *name, const char *def, const char *he
   PetscFunctionBegin;
   PetscCall(OptRaw(name, def, help, raw, sizeof(raw), &present));
   if (present) PetscCall(CheckHasValue(name, raw));
-  PetscCall(ParseList(name, present ? raw : def, max, n, 0, NULL, values));
+  PetscCall(ParseList(name, present ? raw : (def ? def : ""), max, n, 0, NULL, values));
   if (set) *set = present;
   PetscFunctionReturn(0);
 }
@@ -286,9 +286,19 @@ PetscErrorCode PhynnOptRealList(const char *name, const char *def, const char *h
   PetscFunctionBegin;
   PetscCall(OptRaw(name, def, help, raw, sizeof(raw), &present));
   if (present) PetscCall(CheckHasValue(name, raw));
-  PetscCall(ParseList(name, present ? raw : def, max, n, 1, values, NULL));
+  PetscCall(ParseList(name, present ? raw : (def ? def : ""), max, n, 1, values, NULL));
   if (set) *set = present;
   PetscFunctionReturn(0);
+}
+
+void PhynnOptionsFinalize(void)
+{
+  NameSet *sets[2] = {&known_names, &command_names};
+  for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < sets[k]->n; i++) PetscFree(sets[k]->names[i]);
+    PetscFree(sets[k]->names);
+    sets[k]->n = sets[k]->cap = 0;
+  }
 }
 
 int PhynnEditDistance(const char *a, const char *b)

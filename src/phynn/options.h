@@ -46,6 +46,9 @@ PetscErrorCode PhynnOptRealList(const char *name, const char *def, const char *h
  * XSetFromOptions) and before long work starts. Collective on comm. */
 PetscErrorCode PhynnOptionsCheckUnused(MPI_Comm comm);
 
+/* Frees the registry of option names (before PetscFinalize). */
+void PhynnOptionsFinalize(void);
+
 /* The edit distance used for "did you mean": exposed for tests. */
 int PhynnEditDistance(const char *a, const char *b);
 
