@@ -18,8 +18,8 @@ static PetscErrorCode HeatOptions(PhynnPinn *p)
   int  bc;
   PetscFunctionBegin;
   PetscCall(PhynnOptReal("k", 0.4, "diffusivity k in u_t = k u_xx", &p->params[K], NULL));
-  PetscCall(PhynnOptReal("x0", 0.0, "left end of the domain", &p->params[X0], NULL));
-  PetscCall(PhynnOptReal("x1", 1.0, "right end of the domain", &p->params[X1], NULL));
+  PetscCall(PhynnOptReal("xmin", 0.0, "left end of the domain", &p->params[X0], NULL));
+  PetscCall(PhynnOptReal("xmax", 1.0, "right end of the domain", &p->params[X1], NULL));
   PetscCall(PhynnOptReal("tf", 1.0, "final time", &p->params[TF], NULL));
   PetscCall(PhynnOptChoice("bc", bc_names, "dirichlet", "boundary condition (periodic uses u(0,x) = sin(2 pi x / L))", &bc, NULL));
   PetscCall(PhynnOptInt("n_f", 2540, "collocation points (the PDE residual)", &nf, NULL));
@@ -47,7 +47,7 @@ static PetscErrorCode HeatOptions(PhynnPinn *p)
   p->default_lbfgs_it = 3000;
   if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
     PetscCheck(p->params[K] > 0, p->comm, PHYNN_ERR_INPUT, "option -k: %g is not positive; the diffusivity must be > 0", p->params[K]);
-    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -x0 %g -x1 %g: the domain is empty; give x0 < x1", p->params[X0], p->params[X1]);
+    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -xmin %g -xmax %g: the domain is empty; give xmin < xmax", p->params[X0], p->params[X1]);
     PetscCheck(p->params[TF] > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", p->params[TF]);
     PetscCheck(nb >= 2 && nb % 2 == 0, p->comm, PHYNN_ERR_INPUT, "option -n_b: %ld must be even and >= 2 (half on each end)", nb);
   }

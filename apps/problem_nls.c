@@ -18,8 +18,8 @@ static PetscErrorCode NlsOptions(PhynnPinn *p)
 {
   long nf, n0, nb;
   PetscFunctionBegin;
-  PetscCall(PhynnOptReal("x0", -5.0, "left end of the periodic domain", &p->params[X0], NULL));
-  PetscCall(PhynnOptReal("x1", 5.0, "right end of the periodic domain", &p->params[X1], NULL));
+  PetscCall(PhynnOptReal("xmin", -5.0, "left end of the periodic domain", &p->params[X0], NULL));
+  PetscCall(PhynnOptReal("xmax", 5.0, "right end of the periodic domain", &p->params[X1], NULL));
   PetscCall(PhynnOptReal("tf", M_PI / 2, "final time", &p->params[TF], NULL));
   PetscCall(PhynnOptInt("n_f", 20000, "collocation points (the PDE residual)", &nf, NULL));
   PetscCall(PhynnOptInt("n_0", 50, "initial-condition points", &n0, NULL));
@@ -46,7 +46,7 @@ static PetscErrorCode NlsOptions(PhynnPinn *p)
   p->default_adam_it  = 50000;
   p->default_lbfgs_it = 50000;
   if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
-    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -x0 %g -x1 %g: the domain is empty; give x0 < x1", p->params[X0], p->params[X1]);
+    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -xmin %g -xmax %g: the domain is empty; give xmin < xmax", p->params[X0], p->params[X1]);
     PetscCheck(p->params[TF] > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", p->params[TF]);
   }
   PetscFunctionReturn(0);
