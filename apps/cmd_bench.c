@@ -141,6 +141,7 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
 {
   const char         in_names[2][32] = {"x", "t"};
   long               sizes[PHYNN_MLP_MAX_LAYERS + 1], points, steps, warmup, seed;
+  PetscBool          profile;
   int                nsizes = 0, act_index = 0, nreq = 0, rank = PhynnRank(comm), size = PhynnSize(comm);
   char               derivs[256], layers_text[512] = "";
   PhynnActivation    act;
@@ -154,6 +155,7 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   PetscCall(PhynnOptString("bench_derivs", "x,t,xx", "input derivatives carried by the jet (must include t and xx for the NLS residual)", derivs, sizeof(derivs), NULL));
   PetscCall(PhynnOptInt("bench_steps", 10, "timed training steps (the median is reported)", &steps, NULL));
   PetscCall(PhynnOptInt("bench_warmup", 2, "untimed steps before the timed ones", &warmup, NULL));
+  PetscCall(PhynnOptBool("bench_profile", PETSC_FALSE, "after the timed steps, run as many again with per-operation timing and print seconds per op type", &profile, NULL));
   PetscCall(PhynnOptInt("seed", 7, "random seed for the initial weights and the points", &seed, NULL));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
 
@@ -304,6 +306,16 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   PetscCall(PhynnPrintf(comm, "peak_rss_mb: %.1f\n", mem_max[0]));
   PetscCall(PhynnPrintf(comm, "peak_rss_mb_all_ranks: %.1f\n", rss_sum));
   PetscCall(PhynnPrintf(comm, "graph_memory_mb: %.1f\n", mem_max[1]));
+
+  if (profile) { /* where a step's time goes, per op type (rank 0's numbers, seconds per step) */
+    PetscCall(PhynnGraphSetProfiling(g, PETSC_TRUE));
+    for (long s = 0; s < steps; s++) PetscCall(PhynnOptimizerStep(opt, theta, BenchObjective, &ctx, &loss, NULL));
+    for (int k = 0; k < PhynnGraphOpTypeCount(); k++) {
+      double f, b;
+      PetscCall(PhynnGraphGetOpSeconds(g, k, &f, &b));
+      if (f + b > 0) PetscCall(PhynnPrintf(comm, "op_%s_seconds: forward %.4f backward %.4f\n", PhynnGraphOpTypeName(k), f / (double)steps, b / (double)steps));
+    }
+  }
 
   PetscCall(PetscFree5(ts, tf, tb, tr, tu));
   PetscCall(PhynnOptimizerDestroy(&opt));

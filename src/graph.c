@@ -17,6 +17,32 @@ static const PhynnOpFn phynn_ops[PHYNN_OP_COUNT] = {
   [PHYNN_OP_LOSS] = PhynnOpLoss, [PHYNN_OP_MEAN_SQUARE] = PhynnOpMeanSquare, [PHYNN_OP_WEIGHTED_SUM] = PhynnOpWeightedSum,
 };
 
+static const char *const phynn_op_names[PHYNN_OP_COUNT] = {
+  [PHYNN_OP_INPUT] = "input", [PHYNN_OP_PARAM] = "param", [PHYNN_OP_JET_INPUT] = "jet_input", [PHYNN_OP_DENSE] = "dense",
+  [PHYNN_OP_ACTIVATION] = "activation", [PHYNN_OP_JET_ACTIVATION] = "jet_activation", [PHYNN_OP_SOFTMAX] = "softmax",
+  [PHYNN_OP_SLICE] = "slice", [PHYNN_OP_ADD] = "add", [PHYNN_OP_SUB] = "sub", [PHYNN_OP_MUL] = "mul", [PHYNN_OP_SCALE] = "scale",
+  [PHYNN_OP_SIN] = "sin", [PHYNN_OP_COS] = "cos", [PHYNN_OP_SQUARE] = "square", [PHYNN_OP_SQRT] = "sqrt", [PHYNN_OP_MEAN] = "mean",
+  [PHYNN_OP_LOSS] = "loss", [PHYNN_OP_MEAN_SQUARE] = "mean_square", [PHYNN_OP_WEIGHTED_SUM] = "weighted_sum",
+};
+
+int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }
+const char *PhynnGraphOpTypeName(int k) { return k >= 0 && k < PHYNN_OP_COUNT ? phynn_op_names[k] : "?"; }
+
+PetscErrorCode PhynnGraphSetProfiling(PhynnGraph g, PetscBool on)
+{
+  g->profile = on;
+  return 0;
+}
+
+PetscErrorCode PhynnGraphGetOpSeconds(PhynnGraph g, int k, double *forward, double *backward)
+{
+  PetscFunctionBegin;
+  PetscCheck(k >= 0 && k < PHYNN_OP_COUNT, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "op type %d does not exist", k);
+  if (forward) *forward = g->op_seconds[0][k];
+  if (backward) *backward = g->op_seconds[1][k];
+  PetscFunctionReturn(0);
+}
+
 long PhynnShapeElements(const PhynnShape *s)
 {
   long n = 1;
@@ -359,7 +385,9 @@ PetscErrorCode PhynnGraphForward(PhynnGraph g, int root)
     PetscCheck(n->op != PHYNN_OP_INPUT || n->value || n->shape.dim[0] == 0, g->comm, PETSC_ERR_ARG_WRONGSTATE, "input '%s' has no data; call PhynnGraphSetInput", n->name);
     PetscCall(phynn_ops[n->op](g, n, PHYNN_ACTION_SHAPE));
     if (n->op != PHYNN_OP_INPUT && n->op != PHYNN_OP_PARAM) PetscCall(PhynnNodeAllocValue(n));
+    double t0 = g->profile ? PhynnTime() : 0;
     PetscCall(phynn_ops[n->op](g, n, PHYNN_ACTION_FORWARD));
+    if (g->profile) g->op_seconds[0][n->op] += PhynnTime() - t0;
   }
   PetscFunctionReturn(0);
 }
@@ -453,7 +481,9 @@ PetscErrorCode PhynnGraphBackward(PhynnGraph g, int root)
   for (int i = root; i >= 0; i--) {
     PhynnNode *n = &g->nodes[i];
     if (!n->needed || !n->requires_grad || !n->grad_live) continue;
+    double t0 = g->profile ? PhynnTime() : 0;
     if (n->op != PHYNN_OP_PARAM) PetscCall(phynn_ops[n->op](g, n, PHYNN_ACTION_BACKWARD));
+    if (g->profile) g->op_seconds[1][n->op] += PhynnTime() - t0;
     PetscCall(GradRelease(g, n));
   }
   PetscFunctionReturn(0);

@@ -55,6 +55,9 @@ struct _p_PhynnGraph {
   double   **pool;
   long      *pool_cap;
   int        npool, pool_size;
+  /* profiling (PhynnGraphSetProfiling): wall seconds per op type, forward and backward */
+  PetscBool  profile;
+  double     op_seconds[2][PHYNN_OP_COUNT];
 };
 
 /* Ensures node->value holds its shape; (re)allocates only when it grows. */

@@ -142,6 +142,12 @@ PetscErrorCode PhynnGraphBackward(PhynnGraph g, int root);
 PetscErrorCode PhynnGraphValue(PhynnGraph g, int node, const double **value, PhynnShape *shape);
 double PhynnGraphScalar(PhynnGraph g, int node);
 int PhynnGraphNodeCount(PhynnGraph g);
+/* Per-operation timing: when on, Forward/Backward add the wall seconds of each op type. */
+PetscErrorCode PhynnGraphSetProfiling(PhynnGraph g, PetscBool on);
+/* Number of op types, the name of type k, and its accumulated forward/backward seconds. */
+int         PhynnGraphOpTypeCount(void);
+const char *PhynnGraphOpTypeName(int k);
+PetscErrorCode PhynnGraphGetOpSeconds(PhynnGraph g, int k, double *forward, double *backward);
 /* Bytes held by node values, gradients and scratch (for benchmarks). */
 size_t PhynnGraphMemoryBytes(PhynnGraph g);
 
