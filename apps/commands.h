@@ -34,5 +34,6 @@ PetscErrorCode PhynnCmdTrainPinnPendulum(MPI_Comm, PhynnOptionsMode, int, char *
 PetscErrorCode PhynnCmdTrainPinnNls(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdBench(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdValidate(MPI_Comm, PhynnOptionsMode, int, char **);
 
 #endif

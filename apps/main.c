@@ -43,6 +43,7 @@ static const PhynnCommand phynn_commands[] = {
   {"train pendulum-g", "", "estimate g from pendulum data (tutorial Example 1)", PhynnCmdTrainPendulumG},
   {"eval", "MODEL.nc", "a model's outputs and input derivatives at points (CSV or NetCDF)", PhynnCmdEval},
   {"bench", "", "time a PINN training step against this machine's DGEMM", PhynnCmdBench},
+  {"validate", "MODEL.nc REFERENCE.nc", "compare a model with a reference solution: metrics, plots, HTML report; exit 1 on a failed -threshold", PhynnCmdValidate},
 };
 static const int phynn_ncommands = (int)(sizeof(phynn_commands) / sizeof(phynn_commands[0]));
 
