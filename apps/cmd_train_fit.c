@@ -257,8 +257,10 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PetscCall(PhynnGraphSetInput(g, f.x, f.count, X + f.start * f.nin));
   PetscCall(PhynnGraphSetInput(g, f.target, f.count, Y + f.start * f.nout));
   PetscCall(PhynnTrainerInitParameters(t, (uint64_t)seed));
+  PetscCall(PhynnTrainerSetModel(t, &m)); /* for -checkpoint */
   PetscCall(PhynnTrainerTrain(t));
   PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));
+  if (PhynnTrainerStoppedBySignal(t)) goto cleanup; /* the checkpoint holds the state; no model file */
   if (batch > 0) {
     /* The trainer's last loss is that of a minibatch: report the loss over all rows instead. */
     PetscCall(PhynnTrainerSetPrepare(t, NULL, NULL));
@@ -275,6 +277,7 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PetscCall(PhynnPrintf(comm, "seconds: %.3f\n", seconds));
   PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
 
+cleanup:
   PetscCall(PhynnModelReset(&m));
   if (batch > 0) PetscCall(PetscFree3(f.perm, f.Xb, f.Yb));
   PetscCall(PetscFree2(X, Y));
