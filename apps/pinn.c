@@ -97,6 +97,54 @@ PetscErrorCode PhynnPinnAddTerm(PhynnPinn *p, const char *name, PhynnPointSet *s
   PetscFunctionReturn(0);
 }
 
+/* Splits "a,b" into at most max names of 32 characters. */
+static int SplitNames(const char *list, char (*names)[32], int max)
+{
+  int n = 0;
+  for (const char *s = list; *s && n < max; n++) {
+    size_t l = strcspn(s, ",");
+    snprintf(names[n], 32, "%.*s", (int)l, s);
+    s += l + (s[l] == ',');
+  }
+  return n;
+}
+
+PetscErrorCode PhynnPinnSpaceTime(PhynnPinn *p, double xmin, double xmax, double tf, const char *outs, const char *refs)
+{
+  PetscFunctionBegin;
+  p->model.nin = 2;
+  PetscCall(PetscStrncpy(p->model.in_names[0], "x", 32));
+  PetscCall(PetscStrncpy(p->model.in_names[1], "t", 32));
+  p->model.nout = SplitNames(outs, p->model.out_names, PHYNN_MODEL_MAX_IO);
+  PetscCheck(SplitNames(refs, p->model.out_ref, PHYNN_MODEL_MAX_IO) == p->model.nout, p->comm, PETSC_ERR_ARG_WRONG, "one reference name per output");
+  p->model.in_lb[0] = xmin;
+  p->model.in_ub[0] = xmax;
+  p->model.in_lb[1] = 0;
+  p->model.in_ub[1] = tf;
+  if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
+    PetscCheck(xmax > xmin, p->comm, PHYNN_ERR_INPUT, "options -xmin %g -xmax %g: the domain is empty; give xmin < xmax", xmin, xmax);
+    PetscCheck(tf > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", tf);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnPinnFillPeriodicPair(PhynnPinn *p, PhynnPointSet *set, long round, double xmin, double xmax, double tf)
+{
+  PhynnPointSet *left = NULL;
+  double         lb[2] = {xmin, 0}, ub[2] = {xmin, tf};
+  PetscFunctionBegin;
+  for (int k = 0; k < p->nsets; k++)
+    if (!strcmp(p->sets[k].name, "boundary_left")) left = &p->sets[k];
+  PetscCheck(left, p->comm, PETSC_ERR_ARG_WRONG, "a periodic pair needs a set named boundary_left");
+  PetscCall(PhynnPinnSampleBox(p, left, round, lb, ub));
+  if (set != left) /* same global indices as the left set: same times */
+    for (long i = 0; i < set->count; i++) {
+      set->x[2 * i]     = xmax;
+      set->x[2 * i + 1] = left->x[2 * i + 1];
+    }
+  PetscFunctionReturn(0);
+}
+
 /* Streams: one per (set, resampling round, purpose), above PHYNN_STREAM_POINTS. */
 static uint64_t SetStream(PhynnPinn *p, PhynnPointSet *set, long round, int purpose)
 {

@@ -78,6 +78,14 @@ PetscErrorCode PhynnPinnAddTerm(PhynnPinn *p, const char *name, PhynnPointSet *s
  * hypercube over the set's GLOBAL points); coordinates with lb == ub are fixed. */
 PetscErrorCode PhynnPinnSampleBox(PhynnPinn *p, PhynnPointSet *set, long round, const double *lb, const double *ub);
 
+/* A space-time problem on [xmin, xmax] x [0, tf]: inputs (x, t) scaled to [-1, 1], outputs
+ * named `outs` ("u" or "u,v") compared with the reference variables `refs` ("u" or
+ * "h_re,h_im"); checks the domain in READ mode. */
+PetscErrorCode PhynnPinnSpaceTime(PhynnPinn *p, double xmin, double xmax, double tf, const char *outs, const char *refs);
+/* Fills the left or right set of a periodic boundary pair: the same times on both ends
+ * (drawn for the left set), x = xmin on the left and xmax on the right. */
+PetscErrorCode PhynnPinnFillPeriodicPair(PhynnPinn *p, PhynnPointSet *set, long round, double xmin, double xmax, double tf);
+
 /* Runs `phynn train <problem>`. */
 PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args);
 

@@ -32,23 +32,12 @@ static PetscErrorCode HeatOptions(PhynnPinn *p)
   p->params[N0]         = (double)n0;
   p->params[NB]         = (double)nb;
   p->flags[PERIODIC]    = bc == 1;
-  p->model.nin          = 2;
-  p->model.nout         = 1;
-  PetscCall(PetscStrncpy(p->model.in_names[0], "x", 32));
-  PetscCall(PetscStrncpy(p->model.in_names[1], "t", 32));
-  PetscCall(PetscStrncpy(p->model.out_names[0], "u", 32));
-  PetscCall(PetscStrncpy(p->model.out_ref[0], "u", 32));
-  p->model.in_lb[0] = p->params[X0];
-  p->model.in_ub[0] = p->params[X1];
-  p->model.in_lb[1] = 0;
-  p->model.in_ub[1] = p->params[TF];
+  PetscCall(PhynnPinnSpaceTime(p, p->params[X0], p->params[X1], p->params[TF], "u", "u"));
   PetscCall(PetscStrncpy(p->default_layers, "2,20,20,20,1", sizeof(p->default_layers)));
   p->default_adam_it  = 3000;
   p->default_lbfgs_it = 3000;
   if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
     PetscCheck(p->params[K] > 0, p->comm, PHYNN_ERR_INPUT, "option -k: %g is not positive; the diffusivity must be > 0", p->params[K]);
-    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -xmin %g -xmax %g: the domain is empty; give xmin < xmax", p->params[X0], p->params[X1]);
-    PetscCheck(p->params[TF] > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", p->params[TF]);
     PetscCheck(nb >= 2 && nb % 2 == 0, p->comm, PHYNN_ERR_INPUT, "option -n_b: %ld must be even and >= 2 (half on each end)", nb);
   }
   PetscFunctionReturn(0);
@@ -115,18 +104,8 @@ static PetscErrorCode HeatFill(PhynnPinn *p, PhynnPointSet *set, long round)
     double lb[2] = {x0, 0}, ub[2] = {x0, tf};
     PetscCall(PhynnPinnSampleBox(p, set, round, lb, ub));
     for (long i = 0; i < set->count; i++) set->x[2 * i] = (set->start + i) % 2 ? x1 : x0; /* alternate ends */
-  } else { /* boundary_left / boundary_right: the same times (same stream index) on both ends */
-    double lb[2] = {x0, 0}, ub[2] = {x0, tf};
-    PhynnPointSet *left = set;
-    for (int k = 0; k < p->nsets; k++)
-      if (!strcmp(p->sets[k].name, "boundary_left")) left = &p->sets[k];
-    PetscCall(PhynnPinnSampleBox(p, left, round, lb, ub));
-    if (set != left) {
-      for (long i = 0; i < set->count; i++) {
-        set->x[2 * i]     = x1;
-        set->x[2 * i + 1] = left->x[2 * i + 1];
-      }
-    }
+  } else { /* boundary_left / boundary_right */
+    PetscCall(PhynnPinnFillPeriodicPair(p, set, round, x0, x1, tf));
   }
   PetscFunctionReturn(0);
 }

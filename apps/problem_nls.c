@@ -30,25 +30,10 @@ static PetscErrorCode NlsOptions(PhynnPinn *p)
   p->params[NF] = (double)nf;
   p->params[N0] = (double)n0;
   p->params[NB] = (double)nb;
-  p->model.nin  = 2;
-  p->model.nout = 2;
-  PetscCall(PetscStrncpy(p->model.in_names[0], "x", 32));
-  PetscCall(PetscStrncpy(p->model.in_names[1], "t", 32));
-  PetscCall(PetscStrncpy(p->model.out_names[0], "u", 32));
-  PetscCall(PetscStrncpy(p->model.out_names[1], "v", 32));
-  PetscCall(PetscStrncpy(p->model.out_ref[0], "h_re", 32));
-  PetscCall(PetscStrncpy(p->model.out_ref[1], "h_im", 32));
-  p->model.in_lb[0] = p->params[X0];
-  p->model.in_ub[0] = p->params[X1];
-  p->model.in_lb[1] = 0;
-  p->model.in_ub[1] = p->params[TF];
+  PetscCall(PhynnPinnSpaceTime(p, p->params[X0], p->params[X1], p->params[TF], "u,v", "h_re,h_im"));
   PetscCall(PetscStrncpy(p->default_layers, "2,100,100,100,100,2", sizeof(p->default_layers)));
   p->default_adam_it  = 50000;
   p->default_lbfgs_it = 50000;
-  if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
-    PetscCheck(p->params[X1] > p->params[X0], p->comm, PHYNN_ERR_INPUT, "options -xmin %g -xmax %g: the domain is empty; give xmin < xmax", p->params[X0], p->params[X1]);
-    PetscCheck(p->params[TF] > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", p->params[TF]);
-  }
   PetscFunctionReturn(0);
 }
 
@@ -125,16 +110,7 @@ static PetscErrorCode NlsFill(PhynnPinn *p, PhynnPointSet *set, long round)
       set->aux[2 * i + 1] = 0.0;                       /* v(0, x) = 0 */
     }
   } else { /* both boundary sets draw the same times; only x differs */
-    PhynnPointSet *left = NULL;
-    double         lb[2] = {x0, 0}, ub[2] = {x0, tf};
-    for (int k = 0; k < p->nsets; k++)
-      if (!strcmp(p->sets[k].name, "boundary_left")) left = &p->sets[k];
-    PetscCall(PhynnPinnSampleBox(p, left, round, lb, ub));
-    if (set != left)
-      for (long i = 0; i < set->count; i++) {
-        set->x[2 * i]     = x1;
-        set->x[2 * i + 1] = left->x[2 * i + 1];
-      }
+    PetscCall(PhynnPinnFillPeriodicPair(p, set, round, x0, x1, tf));
   }
   PetscFunctionReturn(0);
 }
