@@ -13,6 +13,9 @@ set(PHYNN_TEST_ENV
   "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
   "OMPI_MCA_rmaps_base_oversubscribe=1"
   "OMPI_MCA_btl_vader_single_copy_mechanism=none"
+  # Ranks waiting in a collective yield the core instead of spinning: with 3 ranks on 2 cores
+  # (or a busy machine) spinning ranks starve the one that has work.
+  "OMPI_MCA_mpi_yield_when_idle=1"
   "PHYNN_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
   "PHYNN_EXE=$<TARGET_FILE:phynn_cli>")
 
