@@ -219,7 +219,6 @@ static PetscErrorCode Prepare(void *ctx, long iteration)
 typedef struct {
   PhynnPinn  *p;
   PhynnTrack *track;
-  double      start;
 } Monitor;
 
 static PetscErrorCode TrackMonitor(void *ctx, long iteration, double loss, PetscBool *stop)
@@ -228,7 +227,7 @@ static PetscErrorCode TrackMonitor(void *ctx, long iteration, double loss, Petsc
   PetscFunctionBegin;
   (void)loss;
   *stop = PETSC_FALSE;
-  PetscCall(PhynnTrackUpdate(mon->track, &mon->p->model, mon->p->g, iteration, PhynnTime() - mon->start, PETSC_FALSE));
+  PetscCall(PhynnTrackUpdate(mon->track, &mon->p->model, mon->p->g, iteration, PhynnTrainerFirstIteration(mon->p->trainer), PhynnTrainerElapsed(mon->p->trainer), PETSC_FALSE));
   PetscFunctionReturn(0);
 }
 
@@ -252,7 +251,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   int        nsizes, act, init, sampler;
   char       actname[32], out_path[PETSC_MAX_PATH_LEN], what[64], ref_path[PETSC_MAX_PATH_LEN];
   long       ref_every;
-  Monitor    mon = {NULL, NULL, 0};
+  Monitor    mon = {NULL, NULL};
   PetscBool  collect = mode == PHYNN_OPTIONS_COLLECT;
 
   PetscFunctionBegin;
@@ -331,7 +330,6 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
     PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s (%s), %ld parameters, %d rank(s)\n", problem->name, problem->equation, layers, PhynnActivationNames[act],
                           PhynnModelNetworkParams(&p->model), PhynnSize(comm)));
   }
-  mon.start = PhynnTime();
   PetscCall(PhynnTrainerTrain(p->trainer));
   {
     long   its;
@@ -342,7 +340,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
       if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&p->model, out_path));
       PetscCall(PhynnPrintf(comm, "final_loss: %.6e\niterations: %ld\nseconds: %.2f\nmodel: %s\n", loss, its, secs, out_path));
       if (mon.track) {
-        PetscCall(PhynnTrackUpdate(mon.track, &p->model, p->g, its, PhynnTime() - mon.start, PETSC_TRUE));
+        PetscCall(PhynnTrackUpdate(mon.track, &p->model, p->g, its, PhynnTrainerFirstIteration(p->trainer), secs, PETSC_TRUE));
         PetscCall(PhynnTrackReport(mon.track, &p->model));
       }
     }

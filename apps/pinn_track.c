@@ -2,7 +2,10 @@
  * evaluated on the reference solution's grid every N iterations; the relative L2 error per
  * output (and of |h| = sqrt(u^2 + v^2) when the outputs map to h_re and h_im) goes to the
  * progress output, and the training seconds at which the headline error first falls below 1e-2
- * and 1e-3 are reported at the end (the time spent evaluating is not counted). Rank 0 does the
+ * and 1e-3 are reported at the end. The seconds are the trainer's clock (PhynnTrainerElapsed):
+ * the time spent evaluating is not counted, and a resumed run counts its earlier sessions. A
+ * resumed run cannot know when an error fell below a threshold before the resume: when its first
+ * evaluation is already below, the report says so instead of giving a time. Rank 0 does the
  * evaluation; the other ranks go on (no collective). */
 #include <math.h>
 #include <string.h>
@@ -18,7 +21,7 @@ PetscErrorCode PhynnTrackCreate(MPI_Comm comm, const PhynnModel *m, const char *
   PetscCall(PetscNew(&tr));
   tr->comm  = comm;
   tr->every = every;
-  tr->t10   = tr->t100 = -1;
+  tr->t10   = tr->t100 = PHYNN_TRACK_NOT_REACHED;
   *out      = tr;
   if (PhynnRank(comm) != 0) PetscFunctionReturn(0);
   PetscCall(PhynnNcOpen(path, &ncid));
@@ -97,16 +100,35 @@ static PetscErrorCode Errors(PhynnTrack *tr, const PhynnModel *m, double *headli
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, double train_seconds, PetscBool force)
+/* The time a threshold was first met: now, or unknown when the first evaluation of a resumed
+ * run finds it already met. */
+static double Reached(const PhynnTrack *tr, double seconds) { return tr->nevals == 0 && tr->resumed_at > 0 ? PHYNN_TRACK_BEFORE_RESUME : seconds; }
+
+PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, long resumed_at, double train_seconds, PetscBool force)
 {
   double head = 0, per[PHYNN_MODEL_MAX_IO + 1] = {0}, t0 = PhynnTime();
   PetscFunctionBegin;
   if (PhynnRank(tr->comm) != 0 || (!force && (tr->every <= 0 || iteration % tr->every))) PetscFunctionReturn(0);
+  if (tr->nevals == 0) tr->resumed_at = resumed_at;
   PetscCall(PhynnModelGetWeights(m, g));
   PetscCall(Errors(tr, m, &head, per));
-  double secs = train_seconds - tr->eval_seconds;
-  if (tr->t10 < 0 && head <= 1e-2) tr->t10 = secs;
-  if (tr->t100 < 0 && head <= 1e-3) tr->t100 = secs;
+  if (tr->t10 == PHYNN_TRACK_NOT_REACHED && head <= 1e-2) tr->t10 = Reached(tr, train_seconds);
+  if (tr->t100 == PHYNN_TRACK_NOT_REACHED && head <= 1e-3) tr->t100 = Reached(tr, train_seconds);
+  tr->nevals++;
+  if (!force) { /* one progress line per evaluation: the error as training goes */
+    char line[256] = "";
+    for (int k = 0; k < tr->nout; k++) {
+      char one[64];
+      PetscCall(PetscSNPrintf(one, sizeof(one), " %s %.3e", m->out_names[k], per[k]));
+      PetscCall(PetscStrlcat(line, one, sizeof(line)));
+    }
+    if (tr->has_modulus) {
+      char one[64];
+      PetscCall(PetscSNPrintf(one, sizeof(one), " |h| %.3e", per[tr->nout]));
+      PetscCall(PetscStrlcat(line, one, sizeof(line)));
+    }
+    PetscCall(PhynnPrintf(PETSC_COMM_SELF, "reference  it %7ld  rel_l2%s  after %.1f s of training\n", iteration, line, train_seconds));
+  }
   tr->last = head;
   for (int k = 0; k <= tr->nout; k++) tr->last_per[k] = per[k];
   tr->eval_seconds += PhynnTime() - t0;
@@ -119,8 +141,15 @@ PetscErrorCode PhynnTrackReport(PhynnTrack *tr, const PhynnModel *m)
   if (PhynnRank(tr->comm) != 0) PetscFunctionReturn(0);
   for (int k = 0; k < tr->nout; k++) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_%s: %.4e\n", m->out_names[k], tr->last_per[k]));
   if (tr->has_modulus) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_|h|: %.4e\n", tr->last_per[tr->nout]));
-  PetscCall(PhynnPrintf(PETSC_COMM_SELF, "seconds_to_rel_l2_1e-2: %s%.2f\nseconds_to_rel_l2_1e-3: %s%.2f\nseconds_evaluating_reference: %.2f\n", tr->t10 < 0 ? "not reached " : "", tr->t10 < 0 ? 0.0 : tr->t10,
-                        tr->t100 < 0 ? "not reached " : "", tr->t100 < 0 ? 0.0 : tr->t100, tr->eval_seconds));
+  const char *key[2] = {"seconds_to_rel_l2_1e-2", "seconds_to_rel_l2_1e-3"};
+  double      when[2] = {tr->t10, tr->t100};
+  for (int i = 0; i < 2; i++) {
+    if (when[i] == PHYNN_TRACK_NOT_REACHED) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: not reached\n", key[i]));
+    else if (when[i] == PHYNN_TRACK_BEFORE_RESUME)
+      PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: before the resume at iteration %ld (see the first session's output)\n", key[i], tr->resumed_at));
+    else PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: %.2f\n", key[i], when[i]));
+  }
+  PetscCall(PhynnPrintf(PETSC_COMM_SELF, "seconds_evaluating_reference: %.2f\n", tr->eval_seconds));
   PetscFunctionReturn(0);
 }
 

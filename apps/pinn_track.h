@@ -10,12 +10,18 @@ typedef struct {
   int       nout, re, im;
   PetscBool has_modulus;
   double   *points, *ref[PHYNN_MODEL_MAX_IO];
+  long      nevals, resumed_at; /* evaluations so far; the iteration a resumed run began at */
   double    t10, t100, last, last_per[PHYNN_MODEL_MAX_IO + 1], eval_seconds;
 } PhynnTrack;
 
+/* t10/t100 when the threshold is not met yet, or was met before a resume (time unknown) */
+#define PHYNN_TRACK_NOT_REACHED   (-1.0)
+#define PHYNN_TRACK_BEFORE_RESUME (-2.0)
+
 PetscErrorCode PhynnTrackCreate(MPI_Comm comm, const PhynnModel *m, const char *path, long every, PhynnTrack **tr);
-/* Evaluates when iteration % every == 0 (or force); train_seconds = elapsed training time. */
-PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, double train_seconds, PetscBool force);
+/* Evaluates when iteration % every == 0 (or force). resumed_at: the iteration this training
+ * session started from (PhynnTrainerFirstIteration); train_seconds: PhynnTrainerElapsed. */
+PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, long resumed_at, double train_seconds, PetscBool force);
 PetscErrorCode PhynnTrackReport(PhynnTrack *tr, const PhynnModel *m);
 PetscErrorCode PhynnTrackDestroy(PhynnTrack **tr);
 

@@ -45,6 +45,9 @@ struct _p_PhynnTrainer {
   long           iteration;   /* iterations done over both phases */
   long           eval_iteration;
   double         t_start, seconds;
+  double         seconds_before;  /* training time recorded in a resumed checkpoint's history */
+  double         monitor_seconds; /* time spent in the monitor this session, not training time */
+  long           it_start;       /* iteration this session started from (0, or the resumed one) */
   FILE          *log;
   long           nhistory, history_cap;
   double        *history;     /* rows of 3 + nterms */
@@ -268,10 +271,13 @@ static PetscErrorCode HistoryAppendRow(PhynnTrainer t, const double *src)
   PetscFunctionReturn(0);
 }
 
+/* elapsed: training seconds of this session; the rate counts only this session's iterations,
+ * so a resumed run shows its true speed. */
 static PetscErrorCode Progress(PhynnTrainer t, const char *phase, long it, long total, double loss, double elapsed)
 {
   char   terms[512] = "";
-  double per = it > 0 ? elapsed / (double)it : 0, left = per * (double)(total - it);
+  long   done = it - t->it_start;
+  double per = done > 0 ? elapsed / (double)done : 0, left = per * (double)(total - it);
   PetscFunctionBegin;
   for (int k = 0; k < t->nterms && t->nterms > 1; k++) {
     char one[64];
@@ -289,6 +295,13 @@ PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m)
 }
 
 PetscBool PhynnTrainerStoppedBySignal(PhynnTrainer t) { return t->stopped_by_signal; }
+
+/* Training seconds of this session: wall time since the loop started less the monitor's. */
+static double SessionSeconds(PhynnTrainer t) { return PhynnTime() - t->t_start - t->monitor_seconds; }
+
+double PhynnTrainerElapsed(PhynnTrainer t) { return t->seconds_before + SessionSeconds(t); }
+
+long PhynnTrainerFirstIteration(PhynnTrainer t) { return t->it_start; }
 
 /* The phase an iteration count belongs to: 0 while the first optimiser runs, 1 after. */
 static int PhaseOf(PhynnTrainer t, long iteration) { return iteration < t->max_it || !t->opt[1] ? 0 : 1; }
@@ -329,6 +342,8 @@ static PetscErrorCode Resume(PhynnTrainer t)
     for (int k = 0; k < t->nterms; k++) t->last_terms[k] = row[3 + k];
     PetscCall(HistoryAppendRow(t, row));
   }
+  /* the history's time column keeps counting from where the stopped run left it */
+  t->seconds_before = ck.nhistory > 0 ? ck.history[(ck.nhistory - 1) * (3 + t->nterms) + 1] : 0;
   if (!t->quiet) PetscCall(PhynnPrintf(t->comm, "resumed from %s at iteration %ld\n", t->resume_path, t->iteration));
   PetscCall(PhynnModelReset(&ck));
   PetscFunctionReturn(0);
@@ -350,7 +365,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%s", t->term_names[k]);
     fputc('\n', t->log);
   }
+  t->seconds_before = t->monitor_seconds = 0;
   if (t->resume_path[0]) PetscCall(Resume(t));
+  t->it_start = t->iteration;
   {
     double *gtheta;
     PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
@@ -370,12 +387,16 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
                  t->iteration, name);
       t->iteration++;
       double now = PhynnTime();
-      if (t->iteration % t->log_every == 0 || t->iteration == 1) PetscCall(HistoryAppend(t, t->iteration, now - t->t_start, loss));
+      if (t->iteration % t->log_every == 0 || t->iteration == 1) PetscCall(HistoryAppend(t, t->iteration, PhynnTrainerElapsed(t), loss));
       if (!t->quiet && (now - last_print >= t->progress_s || t->iteration == 1)) {
-        PetscCall(Progress(t, name, t->iteration, total, loss, now - t->t_start));
+        PetscCall(Progress(t, name, t->iteration, total, loss, SessionSeconds(t)));
         last_print = now;
       }
-      if (t->monitor) PetscCall(t->monitor(t->monitor_ctx, t->iteration, loss, &stop));
+      if (t->monitor) {
+        double m0 = PhynnTime();
+        PetscCall(t->monitor(t->monitor_ctx, t->iteration, loss, &stop));
+        t->monitor_seconds += PhynnTime() - m0;
+      }
       if (t->stop_requested) {
         t->stopped_by_signal = PETSC_TRUE;
         break;
@@ -403,7 +424,7 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     PetscCall(PetscArraycpy(gtheta, t->theta, t->nparams));
   }
   if (t->stopped_by_signal) {
-    t->seconds = PhynnTime() - t->t_start;
+    t->seconds = PhynnTrainerElapsed(t);
     if (t->checkpoint_path[0]) PetscCall(WriteCheckpoint(t));
     if (t->checkpoint_path[0])
       PetscCall(PhynnPrintf(t->comm, "stopped by a signal at iteration %ld; checkpoint written to %s; continue with the same options plus -resume %s\n", t->iteration, t->checkpoint_path, t->checkpoint_path));
@@ -415,9 +436,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     PetscFunctionReturn(0);
   }
   PetscCall(Objective(t, t->theta, &loss, NULL));
-  t->seconds = PhynnTime() - t->t_start;
+  t->seconds = PhynnTrainerElapsed(t);
   if (t->nhistory == 0 || t->history[(t->nhistory - 1) * (3 + t->nterms)] != (double)t->iteration) PetscCall(HistoryAppend(t, t->iteration, t->seconds, loss));
-  if (!t->quiet) PetscCall(Progress(t, "done", t->iteration, total, loss, t->seconds));
+  if (!t->quiet) PetscCall(Progress(t, "done", t->iteration, total, loss, SessionSeconds(t)));
   if (t->checkpoint_path[0]) PetscCall(WriteCheckpoint(t));
   if (t->log) {
     fclose(t->log);

@@ -52,6 +52,11 @@ PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, 
 /* The model description checkpoints are written from (architecture, names; the trainer fills
  * in weights, state and history). Needed for -checkpoint and -resume. */
 PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m);
+/* For monitors, during PhynnTrainerTrain: the training seconds so far, on the same clock as
+ * the history and GetResult (monitor time excluded, earlier sessions of a resumed run included),
+ * and the iteration this session started from (0, or the resumed checkpoint's). */
+double PhynnTrainerElapsed(PhynnTrainer t);
+long   PhynnTrainerFirstIteration(PhynnTrainer t);
 /* Whether the run stopped because of SIGTERM/SIGINT (after writing the checkpoint). */
 PetscBool PhynnTrainerStoppedBySignal(PhynnTrainer t);
 /* Creates the total-loss node, sets up the graph (parameter buffer) and the optimisers. */
@@ -65,7 +70,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t);
 PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms);
 /* The schedule after options: iterations of the first optimiser and of L-BFGS. */
 PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs_it);
-/* Results: iterations done, the last loss, wall seconds. */
+/* Results: iterations done, the last loss, training wall seconds (the monitor's time excluded;
+ * a resumed run adds the time recorded in its checkpoint's history, so the total covers every
+ * session). */
 PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *loss, double *seconds);
 /* Copies weights, iteration, optimiser name and state, term names and loss history into m. */
 PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel *m);
