@@ -24,7 +24,7 @@ static PetscErrorCode PhynnCmdVersion(MPI_Comm comm, PhynnOptionsMode mode, int 
   if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) PetscFunctionReturn(0);
   PetscCall(PhynnCommandCheckArgs(comm, "version", "", nargs, 0, 0));
   PetscCall(PhynnOptionsCheckUnused(comm));
-  PetscCall(PhynnPrintf(comm, "phynn %s (git %s)\n", PHYNN_VERSION, PHYNN_GIT_REVISION));
+  PetscCall(PhynnPrintf(comm, "phynn %s (git %s)\n", PHYNN_VERSION, PhynnGitRevision()));
   PetscFunctionReturn(0);
 }
 
@@ -49,7 +49,7 @@ static const int phynn_ncommands = (int)(sizeof(phynn_commands) / sizeof(phynn_c
 
 static void PrintUsage(FILE *out)
 {
-  fprintf(out, "phynn %s (%s): physics-informed machine learning on MPI clusters\n\n", PHYNN_VERSION, PHYNN_GIT_REVISION);
+  fprintf(out, "phynn %s (%s): physics-informed machine learning on MPI clusters\n\n", PHYNN_VERSION, PhynnGitRevision());
   fprintf(out, "usage: [mpirun -np N] phynn COMMAND [ARGS] [-option value ...] [-options_file FILE]\n\ncommands:\n");
   for (int i = 0; i < phynn_ncommands; i++) {
     char head[96];

@@ -153,7 +153,7 @@ PetscErrorCode PhynnNcPutProvenance(const PhynnNcWriter *w, const char *title)
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "title", title));
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "source", "phynn " PHYNN_VERSION));
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "phynn_version", PHYNN_VERSION));
-  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "phynn_git_revision", PHYNN_GIT_REVISION));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "phynn_git_revision", PhynnGitRevision()));
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "command_line", PhynnCommandLine()));
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "history", history));
   PetscFunctionReturn(0);

@@ -72,7 +72,7 @@ PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *pa
   fprintf(fp, ", \"phynn_version\": ");
   JsonString(fp, PHYNN_VERSION);
   fprintf(fp, ", \"git_revision\": ");
-  JsonString(fp, PHYNN_GIT_REVISION);
+  JsonString(fp, PhynnGitRevision());
   fprintf(fp, ", \"command_line\": ");
   JsonString(fp, PhynnCommandLine());
   fprintf(fp, ", \"date\": ");
@@ -197,7 +197,7 @@ PetscErrorCode PhynnValidationWriteHTML(const PhynnModel *m, const PhynnValidati
   fprintf(fp, "<tr><th>Model options</th><td><pre>");
   Html(fp, m->options && m->options[0] ? m->options : "(not recorded)");
   fprintf(fp, "</pre></td></tr>\n");
-  snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PHYNN_GIT_REVISION);
+  snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
   Row(fp, "Validated by phynn", buf);
   Row(fp, "Validation command", PhynnCommandLine());
   Row(fp, "Date (UTC)", when);
@@ -258,7 +258,7 @@ PetscErrorCode PhynnValidationWriteHTML(const PhynnModel *m, const PhynnValidati
   fprintf(fp, "<h2>Training loss history</h2>\n");
   if (m->nhistory) fprintf(fp, "<figure><img src=\"loss_history.%s\" alt=\"loss history\"><figcaption>Total loss and each term against the iteration (log scale).</figcaption></figure>\n", v->image_ext);
   else fprintf(fp, "<p>The model file holds no loss history.</p>\n");
-  fprintf(fp, "<hr><p><small>Written by phynn %s (git %s), %s.</small></p>\n</body>\n</html>\n", PHYNN_VERSION, PHYNN_GIT_REVISION, when);
+  fprintf(fp, "<hr><p><small>Written by phynn %s (git %s), %s.</small></p>\n</body>\n</html>\n", PHYNN_VERSION, PhynnGitRevision(), when);
   PetscCall(PhynnFileCommit(&fp, tmp, path));
   PetscFunctionReturn(0);
 }
@@ -288,7 +288,7 @@ PetscErrorCode PhynnReportIndex(const char *path, int n, const char *const *titl
     if (passed) fprintf(fp, "<td class=\"%s\">%s</td>", passed[i] ? "pass" : "fail", passed[i] ? "pass" : "FAIL");
     fprintf(fp, "</tr>\n");
   }
-  fprintf(fp, "</table>\n<hr><p><small>Written by phynn %s (git %s), %s.</small></p>\n</body>\n</html>\n", PHYNN_VERSION, PHYNN_GIT_REVISION, when);
+  fprintf(fp, "</table>\n<hr><p><small>Written by phynn %s (git %s), %s.</small></p>\n</body>\n</html>\n", PHYNN_VERSION, PhynnGitRevision(), when);
   PetscCall(PhynnFileCommit(&fp, tmp, path));
   PetscFunctionReturn(0);
 }

@@ -133,7 +133,7 @@ static PetscErrorCode Validate(const PhynnModel *m, const char *model_path, cons
       nc_close(ncid);
     } else {
       PetscCall(PetscStrncpy(v->model_version, PHYNN_VERSION, sizeof(v->model_version)));
-      PetscCall(PetscStrncpy(v->model_git, PHYNN_GIT_REVISION, sizeof(v->model_git)));
+      PetscCall(PetscStrncpy(v->model_git, PhynnGitRevision(), sizeof(v->model_git)));
       PetscCall(PetscStrncpy(v->model_cmd, PhynnCommandLine(), sizeof(v->model_cmd)));
     }
   }

@@ -18,6 +18,10 @@
 
 #include "phynn/version.h"
 
+/* The git commit libphynn was built from ("-dirty" with local changes, "unknown" outside git),
+ * written into every output file for provenance. */
+const char *PhynnGitRevision(void);
+
 /* Error codes used for user-facing failures (the PETSc range is kept for PETSc's own). */
 #define PHYNN_ERR_INPUT PETSC_ERR_USER_INPUT /* bad data, bad option value, bad file content */
 #define PHYNN_ERR_FILE PETSC_ERR_FILE_OPEN   /* cannot read or write a file */
