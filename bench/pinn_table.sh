@@ -47,7 +47,7 @@ train_of() {
   esac
 }
 # the line "NAME: VALUE" of a run's output, or "-" when the run did not print it
-field() { awk -v k="$1:" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$2"; }
+field() { awk -v k="$1: " 'index($0, k) == 1 { v = substr($0, length(k) + 1) } END { print (v == "" ? "-" : v) }' "$2"; }
 
 echo "| row | np | rel L2 | s to 1e-2 | s to 1e-3 | training s | wall s |"
 echo "|---|---|---|---|---|---|---|"

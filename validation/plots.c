@@ -211,10 +211,14 @@ static PetscErrorCode LossPlot(FILE *gp, const PhynnModel *m, const PhynnValidat
   fprintf(gp, "set title 'training loss history by term (model %s, %ld iterations)'\n", m->problem, m->iteration);
   fprintf(gp, "set xlabel 'iteration'\nset ylabel 'loss (log scale)'\nset logscale y\nset format y '%%.0e'\nset grid\nset key outside right top\n");
   fprintf(gp, "plot 'plotdata/loss.dat' using 1:2 with lines lw 2.5 lc rgb 'black' title 'total loss'");
+  /* Explicit term colours: gnuplot's default cycle has black in it, which reads as the total
+   * (NLS has 8 terms); past ten terms the colours repeat with another dash pattern. */
+  static const char *term_color[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"};
+  const int          ncolors      = (int)(sizeof(term_color) / sizeof(term_color[0]));
   for (int k = 0; k < m->nterms; k++) {
     char q[80];
     GpQuote(m->term_names[k], q, sizeof(q));
-    fprintf(gp, ", '' using 1:%d with lines lw 1.5 title '%s'", 3 + k, q);
+    fprintf(gp, ", '' using 1:%d with lines lw 1.5 lc rgb '%s' dt %d title '%s'", 3 + k, term_color[k % ncolors], 1 + k / ncolors, q);
   }
   fprintf(gp, "\nunset logscale y\nset format y\nunset grid\nset key default\n");
   PetscFunctionReturn(0);
