@@ -5,7 +5,7 @@
 #   2. train the pendulum, heat and a short NLS PINN data-parallel on 2 MPI ranks,
 #   3. validate each against its reference (thresholds that fit runs this short), and
 #   4. write report/index.html linking the three reports.
-# About 80 s on 2 cores once built (a first run also installs packages and builds).
+# About 40 s on 2 cores once built (a first run also installs packages and builds).
 # Everything it writes goes to runs/ and report/.
 #
 #   scripts/demo.sh                 PHYNN_NP=4 scripts/demo.sh (more ranks; oversubscribes)
