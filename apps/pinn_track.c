@@ -21,8 +21,8 @@ PetscErrorCode PhynnTrackCreate(MPI_Comm comm, const PhynnModel *m, const char *
   PetscCall(PetscNew(&tr));
   tr->comm  = comm;
   tr->every = every;
-  tr->t10   = tr->t100 = PHYNN_TRACK_NOT_REACHED;
-  *out      = tr;
+  tr->reached[0] = tr->reached[1] = PHYNN_TRACK_NOT_REACHED;
+  *out           = tr;
   if (PhynnRank(comm) != 0) PetscFunctionReturn(0);
   PetscCall(PhynnNcOpen(path, &ncid));
   /* the grid: the dimensions of the first output's reference variable, each a coordinate that
@@ -100,9 +100,9 @@ static PetscErrorCode Errors(PhynnTrack *tr, const PhynnModel *m, double *headli
   PetscFunctionReturn(0);
 }
 
-/* The time a threshold was first met: now, or unknown when the first evaluation of a resumed
- * run finds it already met. */
-static double Reached(const PhynnTrack *tr, double seconds) { return tr->nevals == 0 && tr->resumed_at > 0 ? PHYNN_TRACK_BEFORE_RESUME : seconds; }
+/* The thresholds whose first crossing is timed, and the report's key for each. */
+static const double track_threshold[2] = {1e-2, 1e-3};
+static const char  *track_key[2]       = {"seconds_to_rel_l2_1e-2", "seconds_to_rel_l2_1e-3"};
 
 PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, long resumed_at, double train_seconds, PetscBool force)
 {
@@ -112,24 +112,19 @@ PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, lon
   if (tr->nevals == 0) tr->resumed_at = resumed_at;
   PetscCall(PhynnModelGetWeights(m, g));
   PetscCall(Errors(tr, m, &head, per));
-  if (tr->t10 == PHYNN_TRACK_NOT_REACHED && head <= 1e-2) tr->t10 = Reached(tr, train_seconds);
-  if (tr->t100 == PHYNN_TRACK_NOT_REACHED && head <= 1e-3) tr->t100 = Reached(tr, train_seconds);
+  /* a resumed run's first evaluation cannot tell when a threshold it finds met was crossed */
+  for (int i = 0; i < 2; i++)
+    if (tr->reached[i] == PHYNN_TRACK_NOT_REACHED && head <= track_threshold[i]) tr->reached[i] = tr->nevals == 0 && tr->resumed_at > 0 ? PHYNN_TRACK_BEFORE_RESUME : train_seconds;
   tr->nevals++;
   if (!force) { /* one progress line per evaluation: the error as training goes */
     char line[256] = "";
-    for (int k = 0; k < tr->nout; k++) {
+    for (int k = 0; k < tr->nout + (tr->has_modulus ? 1 : 0); k++) {
       char one[64];
-      PetscCall(PetscSNPrintf(one, sizeof(one), " %s %.3e", m->out_names[k], per[k]));
-      PetscCall(PetscStrlcat(line, one, sizeof(line)));
-    }
-    if (tr->has_modulus) {
-      char one[64];
-      PetscCall(PetscSNPrintf(one, sizeof(one), " |h| %.3e", per[tr->nout]));
+      PetscCall(PetscSNPrintf(one, sizeof(one), " %s %.3e", k < tr->nout ? m->out_names[k] : "|h|", per[k]));
       PetscCall(PetscStrlcat(line, one, sizeof(line)));
     }
     PetscCall(PhynnPrintf(PETSC_COMM_SELF, "reference  it %7ld  rel_l2%s  after %.1f s of training\n", iteration, line, train_seconds));
   }
-  tr->last = head;
   for (int k = 0; k <= tr->nout; k++) tr->last_per[k] = per[k];
   tr->eval_seconds += PhynnTime() - t0;
   PetscFunctionReturn(0);
@@ -141,13 +136,11 @@ PetscErrorCode PhynnTrackReport(PhynnTrack *tr, const PhynnModel *m)
   if (PhynnRank(tr->comm) != 0) PetscFunctionReturn(0);
   for (int k = 0; k < tr->nout; k++) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_%s: %.4e\n", m->out_names[k], tr->last_per[k]));
   if (tr->has_modulus) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_|h|: %.4e\n", tr->last_per[tr->nout]));
-  const char *key[2] = {"seconds_to_rel_l2_1e-2", "seconds_to_rel_l2_1e-3"};
-  double      when[2] = {tr->t10, tr->t100};
   for (int i = 0; i < 2; i++) {
-    if (when[i] == PHYNN_TRACK_NOT_REACHED) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: not reached\n", key[i]));
-    else if (when[i] == PHYNN_TRACK_BEFORE_RESUME)
-      PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: before the resume at iteration %ld (see the first session's output)\n", key[i], tr->resumed_at));
-    else PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: %.2f\n", key[i], when[i]));
+    if (tr->reached[i] == PHYNN_TRACK_NOT_REACHED) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: not reached\n", track_key[i]));
+    else if (tr->reached[i] == PHYNN_TRACK_BEFORE_RESUME)
+      PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: before the resume at iteration %ld (see the first session's output)\n", track_key[i], tr->resumed_at));
+    else PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: %.2f\n", track_key[i], tr->reached[i]));
   }
   PetscCall(PhynnPrintf(PETSC_COMM_SELF, "seconds_evaluating_reference: %.2f\n", tr->eval_seconds));
   PetscFunctionReturn(0);

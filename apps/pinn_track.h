@@ -11,10 +11,11 @@ typedef struct {
   PetscBool has_modulus;
   double   *points, *ref[PHYNN_MODEL_MAX_IO];
   long      nevals, resumed_at; /* evaluations so far; the iteration a resumed run began at */
-  double    t10, t100, last, last_per[PHYNN_MODEL_MAX_IO + 1], eval_seconds;
+  double    reached[2]; /* training seconds at which the headline error first met 1e-2, 1e-3 */
+  double    last_per[PHYNN_MODEL_MAX_IO + 1], eval_seconds;
 } PhynnTrack;
 
-/* t10/t100 when the threshold is not met yet, or was met before a resume (time unknown) */
+/* reached[i] when the threshold is not met yet, or was met before a resume (time unknown) */
 #define PHYNN_TRACK_NOT_REACHED   (-1.0)
 #define PHYNN_TRACK_BEFORE_RESUME (-2.0)
 
