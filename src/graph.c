@@ -309,6 +309,31 @@ PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *
   PetscFunctionReturn(0);
 }
 
+int PhynnGraphParamCount(PhynnGraph g)
+{
+  int k = 0;
+  for (int i = 0; i < g->nnodes; i++) k += g->nodes[i].op == PHYNN_OP_PARAM;
+  return k;
+}
+
+PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info)
+{
+  PetscFunctionBegin;
+  PetscCheck(g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnGraphSetUp first");
+  for (int i = 0, j = 0; i < g->nnodes; i++) {
+    PhynnNode *n = &g->nodes[i];
+    if (n->op != PHYNN_OP_PARAM) continue;
+    if (j++ != k) continue;
+    info->name     = n->name;
+    info->node     = i;
+    info->offset   = n->param_offset;
+    info->ndoubles = PhynnShapeDoubles(&n->shape);
+    info->shape    = n->shape;
+    PetscFunctionReturn(0);
+  }
+  SETERRQ(g->comm, PETSC_ERR_ARG_OUTOFRANGE, "parameter %d does not exist (the graph has %d)", k, PhynnGraphParamCount(g));
+}
+
 PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed)
 {
   int k = 0;

@@ -19,7 +19,7 @@ typedef enum { PHYNN_ACTION_SHAPE, PHYNN_ACTION_FORWARD, PHYNN_ACTION_BACKWARD }
 
 typedef struct {
   PhynnOpType op;
-  char        name[32];
+  char        name[64];       /* "<block>.<local>" for model parameters */
   int         nin, in[PHYNN_MAX_INPUTS];
   PhynnShape  shape;          /* current output shape (set by SHAPE) */
   double     *value;          /* owned, value_cap doubles; for INPUT: the caller's rows */

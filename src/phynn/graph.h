@@ -129,6 +129,17 @@ PetscErrorCode PhynnGraphSetUp(PhynnGraph g);
 PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad, long *n);
 /* Offset and size of one parameter node's slice in theta. */
 PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *size);
+/* The parameter table, in creation order (= layout order in theta): the one source of every
+ * parameter's name, offset and shape; model files and checkpoints are written from it. */
+typedef struct {
+  const char *name;    /* the node's name ("u.W1", "g"); valid while the graph lives */
+  int         node;
+  long        offset;  /* in doubles, into theta */
+  long        ndoubles;/* storage in doubles (a complex element takes two) */
+  PhynnShape  shape;
+} PhynnParamInfo;
+int            PhynnGraphParamCount(PhynnGraph g);
+PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info);
 /* Draws every parameter from its initialiser with Philox (seed, PHYNN_STREAM_INIT + k, i). */
 PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed);
 
