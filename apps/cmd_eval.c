@@ -29,19 +29,20 @@
 #include "phynn/ncfile.h"
 
 #define EVAL_CHUNK 4096
+#define EVAL_MAX_COORDS 16 /* coordinates of a point model that eval reads from a file */
 
 typedef struct {
   long    n;                               /* points */
   double *X;                               /* n x nin, row-major */
   /* grid input (ngrid > 0): dimension k has name grid_name[k], length grid_len[k], values grid_val[k] */
   int     ngrid;
-  char    grid_name[PHYNN_MODEL_MAX_IO][64];
-  size_t  grid_len[PHYNN_MODEL_MAX_IO];
-  double *grid_val[PHYNN_MODEL_MAX_IO];
-  char    grid_units[PHYNN_MODEL_MAX_IO][128], grid_long[PHYNN_MODEL_MAX_IO][256];
-  int     grid_input[PHYNN_MODEL_MAX_IO];  /* the model input of grid dimension k */
+  char    grid_name[EVAL_MAX_COORDS][64];
+  size_t  grid_len[EVAL_MAX_COORDS];
+  double *grid_val[EVAL_MAX_COORDS];
+  char    grid_units[EVAL_MAX_COORDS][128], grid_long[EVAL_MAX_COORDS][256];
+  int     grid_input[EVAL_MAX_COORDS];  /* the model input of grid dimension k */
   PhynnTable table;                        /* CSV input (for the copied columns) */
-  int     in_col[PHYNN_MODEL_MAX_IO];      /* CSV column of each input */
+  int     in_col[EVAL_MAX_COORDS];      /* CSV column of each input */
 } Points;
 
 static PetscBool EndsWith(const char *s, const char *suffix)
@@ -50,15 +51,17 @@ static PetscBool EndsWith(const char *s, const char *suffix)
   return ls >= lx && !strcmp(s + ls - lx, suffix) ? PETSC_TRUE : PETSC_FALSE;
 }
 
-static PetscErrorCode ReadPointsCSV(const PhynnModel *m, const char *path, Points *p)
+static PetscErrorCode ReadPointsCSV(PhynnModel m, const char *path, Points *p)
 {
+  const PhynnModelVar *mi, *mo;
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
   PetscCall(PhynnTableReadCSV(path, &p->table));
-  for (int c = 0; c < m->nin; c++) PetscCall(PhynnTableColumn(&p->table, m->in_names[c], &p->in_col[c]));
+  for (int c = 0; c < mi->ncomp; c++) PetscCall(PhynnTableColumn(&p->table, mi->comp[c], &p->in_col[c]));
   p->n = p->table.rows;
-  PetscCall(PetscMalloc1(p->n * m->nin + 1, &p->X));
+  PetscCall(PetscMalloc1(p->n * mi->ncomp + 1, &p->X));
   for (long i = 0; i < p->n; i++)
-    for (int c = 0; c < m->nin; c++) p->X[i * m->nin + c] = p->table.data[i * p->table.cols + p->in_col[c]];
+    for (int c = 0; c < mi->ncomp; c++) p->X[i * mi->ncomp + c] = p->table.data[i * p->table.cols + p->in_col[c]];
   PetscFunctionReturn(0);
 }
 
@@ -69,36 +72,38 @@ static void GetTextAtt(int ncid, int varid, const char *name, char *value, size_
   if (nc_inq_attlen(ncid, varid, name, &alen) == NC_NOERR && alen < len && nc_get_att_text(ncid, varid, name, value) == NC_NOERR) value[alen] = '\0';
 }
 
-static PetscErrorCode ReadPointsNcOpen(int ncid, const PhynnModel *m, const char *path, Points *p)
+static PetscErrorCode ReadPointsNcOpen(int ncid, PhynnModel m, const char *path, Points *p)
 {
-  int    varid[PHYNN_MODEL_MAX_IO], dimid[PHYNN_MODEL_MAX_IO], ndims, nvars;
-  size_t len[PHYNN_MODEL_MAX_IO];
+  const PhynnModelVar *mi, *mo;
+  int    varid[EVAL_MAX_COORDS], dimid[EVAL_MAX_COORDS], ndims, nvars;
+  size_t len[EVAL_MAX_COORDS];
   char   dname[NC_MAX_NAME + 1];
   PetscBool same = PETSC_TRUE, grid = PETSC_TRUE;
 
   PetscFunctionBegin;
-  for (int c = 0; c < m->nin; c++) {
-    PetscCheck(nc_inq_varid(ncid, m->in_names[c], &varid[c]) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
-               "points file %s has no variable '%s'; it needs one 1-D variable per model input (the model's inputs are named in its input_names attribute)", path, m->in_names[c]);
+  PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
+  for (int c = 0; c < mi->ncomp; c++) {
+    PetscCheck(nc_inq_varid(ncid, mi->comp[c], &varid[c]) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
+               "points file %s has no variable '%s'; it needs one 1-D variable per model input (the model's inputs are named in its input_names attribute)", path, mi->comp[c]);
     PhynnNcCall(path, nc_inq_varndims(ncid, varid[c], &ndims));
-    PetscCheck(ndims == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "points file %s: variable '%s' has %d dimensions; give the points as 1-D variables (a list, or coordinate variables of a grid)", path, m->in_names[c], ndims);
+    PetscCheck(ndims == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "points file %s: variable '%s' has %d dimensions; give the points as 1-D variables (a list, or coordinate variables of a grid)", path, mi->comp[c], ndims);
     PhynnNcCall(path, nc_inq_vardimid(ncid, varid[c], &dimid[c]));
     PhynnNcCall(path, nc_inq_dim(ncid, dimid[c], dname, &len[c]));
-    PetscCheck(len[c] > 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "points file %s: variable '%s' is empty", path, m->in_names[c]);
+    PetscCheck(len[c] > 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "points file %s: variable '%s' is empty", path, mi->comp[c]);
     if (dimid[c] != dimid[0]) same = PETSC_FALSE;
-    if (strcmp(dname, m->in_names[c])) grid = PETSC_FALSE; /* not a coordinate variable */
+    if (strcmp(dname, mi->comp[c])) grid = PETSC_FALSE; /* not a coordinate variable */
     for (int e = 0; e < c; e++)
       if (dimid[e] == dimid[c]) grid = PETSC_FALSE;
   }
   if (same) {
     /* A point list: x[i], t[i], ... */
     p->n = (long)len[0];
-    PetscCall(PetscMalloc1(p->n * m->nin, &p->X));
-    for (int c = 0; c < m->nin; c++) {
+    PetscCall(PetscMalloc1(p->n * mi->ncomp, &p->X));
+    for (int c = 0; c < mi->ncomp; c++) {
       double *v;
       size_t  n;
-      PetscCall(PhynnNcReadDoubles(ncid, path, m->in_names[c], &v, &n));
-      for (long i = 0; i < p->n; i++) p->X[i * m->nin + c] = v[i];
+      PetscCall(PhynnNcReadDoubles(ncid, path, mi->comp[c], &v, &n));
+      for (long i = 0; i < p->n; i++) p->X[i * mi->ncomp + c] = v[i];
       PetscCall(PetscFree(v));
     }
     PetscFunctionReturn(0);
@@ -107,16 +112,16 @@ static PetscErrorCode ReadPointsNcOpen(int ncid, const PhynnModel *m, const char
              "points file %s: the input variables are neither all over one dimension (a point list) nor each the coordinate variable of its own dimension (a grid such as t(t), x(x)); rewrite the file in one of these forms", path);
   /* A grid: order the dimensions like a variable over exactly these dimensions (u(t, x)), else
    * in the file's dimension order. */
-  int order[PHYNN_MODEL_MAX_IO], found = 0;
+  int order[EVAL_MAX_COORDS], found = 0;
   PhynnNcCall(path, nc_inq_nvars(ncid, &nvars));
   for (int v = 0; v < nvars && !found; v++) {
     int vd[NC_MAX_VAR_DIMS], nd, ok = 1;
     PhynnNcCall(path, nc_inq_varndims(ncid, v, &nd));
-    if (nd != m->nin) continue;
+    if (nd != mi->ncomp) continue;
     PhynnNcCall(path, nc_inq_vardimid(ncid, v, vd));
     for (int k = 0; k < nd && ok; k++) {
       int which = -1;
-      for (int c = 0; c < m->nin; c++)
+      for (int c = 0; c < mi->ncomp; c++)
         if (dimid[c] == vd[k]) which = c;
       for (int e = 0; e < k && which >= 0; e++)
         if (order[e] == which) which = -1;
@@ -126,42 +131,42 @@ static PetscErrorCode ReadPointsNcOpen(int ncid, const PhynnModel *m, const char
     found = ok;
   }
   if (!found) {
-    for (int c = 0; c < m->nin; c++) order[c] = c;
-    for (int a = 0; a < m->nin; a++) /* by dimension id: the file's definition order */
-      for (int b = a + 1; b < m->nin; b++)
+    for (int c = 0; c < mi->ncomp; c++) order[c] = c;
+    for (int a = 0; a < mi->ncomp; a++) /* by dimension id: the file's definition order */
+      for (int b = a + 1; b < mi->ncomp; b++)
         if (dimid[order[b]] < dimid[order[a]]) {
           int tmp  = order[a];
           order[a] = order[b];
           order[b] = tmp;
         }
   }
-  p->ngrid = m->nin;
+  p->ngrid = mi->ncomp;
   p->n     = 1;
   for (int k = 0; k < p->ngrid; k++) {
     int    c = order[k];
     size_t n;
     p->grid_input[k] = c;
     p->grid_len[k]   = len[c];
-    PetscCall(PetscStrncpy(p->grid_name[k], m->in_names[c], sizeof(p->grid_name[k])));
-    PetscCall(PhynnNcReadDoubles(ncid, path, m->in_names[c], &p->grid_val[k], &n));
+    PetscCall(PetscStrncpy(p->grid_name[k], mi->comp[c], sizeof(p->grid_name[k])));
+    PetscCall(PhynnNcReadDoubles(ncid, path, mi->comp[c], &p->grid_val[k], &n));
     GetTextAtt(ncid, varid[c], "units", p->grid_units[k], sizeof(p->grid_units[k]));
     GetTextAtt(ncid, varid[c], "long_name", p->grid_long[k], sizeof(p->grid_long[k]));
     p->n *= (long)len[c];
   }
   /* Row-major over the grid dimensions: the last one varies fastest. */
-  PetscCall(PetscMalloc1(p->n * m->nin, &p->X));
+  PetscCall(PetscMalloc1(p->n * mi->ncomp, &p->X));
   for (long i = 0; i < p->n; i++) {
     long r = i;
     for (int k = p->ngrid - 1; k >= 0; k--) {
       long idx = r % (long)p->grid_len[k];
       r /= (long)p->grid_len[k];
-      p->X[i * m->nin + p->grid_input[k]] = p->grid_val[k][idx];
+      p->X[i * mi->ncomp + p->grid_input[k]] = p->grid_val[k][idx];
     }
   }
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ReadPointsNc(const PhynnModel *m, const char *path, Points *p)
+static PetscErrorCode ReadPointsNc(PhynnModel m, const char *path, Points *p)
 {
   int            ncid;
   PetscErrorCode ierr;
@@ -190,21 +195,25 @@ typedef struct {
   double *values;
 } Results;
 
-static PetscErrorCode Evaluate(const PhynnModel *m, const Points *p, const PhynnJet *jet, int nreq, const int *blocks, const char (*req)[32], Results *res)
+static PetscErrorCode Evaluate(PhynnModel m, const Points *p, const PhynnJet *jet, int nreq, const int *blocks, const char (*req)[32], Results *res)
 {
-  const int nout = m->nout, K = PhynnJetBlocks(jet);
+  const PhynnModelVar *mi, *mo;
+  int                  nout;
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
+  nout = mo->ncomp;
   res->nq = nout * (1 + nreq);
   PetscCall(PetscMalloc1(res->nq, &res->names));
   PetscCall(PetscMalloc1(res->nq * p->n, &res->values));
   for (int o = 0; o < nout; o++) {
-    PetscCall(PetscSNPrintf(res->names[o], sizeof(res->names[o]), "%s", m->out_names[o]));
-    for (int r = 0; r < nreq; r++) PetscCall(PetscSNPrintf(res->names[nout + o * nreq + r], sizeof(res->names[0]), "%s_%s", m->out_names[o], req[r]));
+    PetscCall(PetscSNPrintf(res->names[o], sizeof(res->names[o]), "%s", mo->comp[o]));
+    for (int r = 0; r < nreq; r++) PetscCall(PetscSNPrintf(res->names[nout + o * nreq + r], sizeof(res->names[0]), "%s_%s", mo->comp[o], req[r]));
   }
   for (long first = 0; first < p->n; first += EVAL_CHUNK) {
     long    nc = PetscMin((long)EVAL_CHUNK, p->n - first);
     double *out;
-    PetscCall(PhynnModelEvaluate(m, nc, p->X + first * m->nin, jet, &out));
+    const double *x = p->X + first * mi->ncomp;
+    PetscCall(PhynnModelEvaluate(m, nc, &x, jet, &out));
     /* out is (K nc) x nout in jet block order: block b, point i, output o at (b nc + i) nout + o. */
     for (long i = 0; i < nc; i++)
       for (int o = 0; o < nout; o++) {
@@ -213,24 +222,25 @@ static PetscErrorCode Evaluate(const PhynnModel *m, const Points *p, const Phynn
       }
     PetscCall(PetscFree(out));
   }
-  (void)K;
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteCSV(const PhynnModel *m, const Points *p, const Results *res, const char *path)
+static PetscErrorCode WriteCSV(PhynnModel m, const Points *p, const Results *res, const char *path)
 {
+  const PhynnModelVar *mi, *mo;
   PhynnTable  t;
   int         ncopy = 0, copy[256], ncols;
-  const char *names[256 + 3 * PHYNN_MODEL_MAX_IO * (1 + 2 * PHYNN_JET_MAX)];
+  const char *names[256 + 3 * EVAL_MAX_COORDS * (1 + 2 * PHYNN_JET_MAX)];
   char        renamed[256][72];
 
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
   /* Columns of the points file that are not inputs are copied through; a clash with an output
    * column (the reference u next to the model's u) gets the suffix _data. */
   if (p->table.cols) {
     for (int j = 0; j < p->table.cols; j++) {
       PetscBool input = PETSC_FALSE, clash = PETSC_FALSE;
-      for (int c = 0; c < m->nin; c++)
+      for (int c = 0; c < mi->ncomp; c++)
         if (p->in_col[c] == j) input = PETSC_TRUE;
       if (input) continue;
       PetscCheck(ncopy < 256, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "the points file has more than 256 extra columns; drop some");
@@ -241,14 +251,14 @@ static PetscErrorCode WriteCSV(const PhynnModel *m, const Points *p, const Resul
     }
   }
   ncols = 0;
-  for (int c = 0; c < m->nin; c++) names[ncols++] = m->in_names[c];
+  for (int c = 0; c < mi->ncomp; c++) names[ncols++] = mi->comp[c];
   for (int k = 0; k < ncopy; k++) names[ncols++] = renamed[k];
   for (int q = 0; q < res->nq; q++) names[ncols++] = res->names[q];
   PetscCall(PhynnTableCreate(p->n, ncols, names, &t));
   for (long i = 0; i < p->n; i++) {
     double *row = t.data + i * ncols;
     int     j   = 0;
-    for (int c = 0; c < m->nin; c++) row[j++] = p->X[i * m->nin + c];
+    for (int c = 0; c < mi->ncomp; c++) row[j++] = p->X[i * mi->ncomp + c];
     for (int k = 0; k < ncopy; k++) row[j++] = p->table.data[i * p->table.cols + copy[k]];
     for (int q = 0; q < res->nq; q++) row[j++] = res->values[q * p->n + i];
   }
@@ -258,13 +268,15 @@ static PetscErrorCode WriteCSV(const PhynnModel *m, const Points *p, const Resul
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteNcContent(const PhynnModel *m, const Points *p, const Results *res, const char *model_path, const char *derivs, PhynnNcWriter *w)
+static PetscErrorCode WriteNcContent(PhynnModel m, const Points *p, const Results *res, const char *model_path, const char *derivs, PhynnNcWriter *w)
 {
-  int dims[PHYNN_MODEL_MAX_IO], nd, vin[PHYNN_MODEL_MAX_IO], vq[3 * PHYNN_MODEL_MAX_IO * (1 + 2 * PHYNN_JET_MAX)];
+  const PhynnModelVar *mi, *mo;
+  int dims[EVAL_MAX_COORDS], nd, vin[EVAL_MAX_COORDS], vq[3 * EVAL_MAX_COORDS * (1 + 2 * PHYNN_JET_MAX)];
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
   PetscCall(PhynnNcPutProvenance(w, "phynn eval: model outputs and input derivatives"));
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "model", model_path));
-  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "model_problem", m->problem));
+  PetscCall(PhynnNcPutText(w, NC_GLOBAL, "model_problem", PhynnModelGetProblem(m)));
   PetscCall(PhynnNcPutText(w, NC_GLOBAL, "derivatives", derivs));
   if (p->ngrid) {
     nd = p->ngrid;
@@ -273,22 +285,22 @@ static PetscErrorCode WriteNcContent(const PhynnModel *m, const Points *p, const
   } else {
     nd = 1;
     PhynnNcCall(w->path, nc_def_dim(w->ncid, "point", (size_t)p->n, &dims[0]));
-    for (int c = 0; c < m->nin; c++) PetscCall(PhynnNcDefVar(w, m->in_names[c], 1, dims, NULL, "model input", &vin[c]));
+    for (int c = 0; c < mi->ncomp; c++) PetscCall(PhynnNcDefVar(w, mi->comp[c], 1, dims, NULL, "model input", &vin[c]));
   }
   for (int q = 0; q < res->nq; q++) {
     char ln[160];
-    if (q < m->nout) PetscCall(PetscSNPrintf(ln, sizeof(ln), "model output %s", res->names[q]));
+    if (q < mo->ncomp) PetscCall(PetscSNPrintf(ln, sizeof(ln), "model output %s", res->names[q]));
     else PetscCall(PetscSNPrintf(ln, sizeof(ln), "derivative of the model output: %s", res->names[q]));
     PetscCall(PhynnNcDefVar(w, res->names[q], nd, dims, NULL, ln, &vq[q]));
-    if (q < m->nout && m->out_ref[q][0]) PetscCall(PhynnNcPutText(w, vq[q], "reference_variable", m->out_ref[q]));
+    if (q < mo->ncomp && mo->ref[q][0]) PetscCall(PhynnNcPutText(w, vq[q], "reference_variable", mo->ref[q]));
   }
   if (p->ngrid) {
     for (int k = 0; k < p->ngrid; k++) PetscCall(PhynnNcPutVarDoubles(w, vin[k], p->grid_val[k]));
   } else {
     double *col;
     PetscCall(PetscMalloc1(p->n, &col));
-    for (int c = 0; c < m->nin; c++) {
-      for (long i = 0; i < p->n; i++) col[i] = p->X[i * m->nin + c];
+    for (int c = 0; c < mi->ncomp; c++) {
+      for (long i = 0; i < p->n; i++) col[i] = p->X[i * mi->ncomp + c];
       PetscCall(PhynnNcPutVarDoubles(w, vin[c], col));
     }
     PetscCall(PetscFree(col));
@@ -297,7 +309,7 @@ static PetscErrorCode WriteNcContent(const PhynnModel *m, const Points *p, const
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteNc(const PhynnModel *m, const Points *p, const Results *res, const char *model_path, const char *derivs, const char *path)
+static PetscErrorCode WriteNc(PhynnModel m, const Points *p, const Results *res, const char *model_path, const char *derivs, const char *path)
 {
   PhynnNcWriter  w;
   PetscErrorCode ierr;
@@ -314,6 +326,7 @@ PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, cha
 {
   char       in[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], derivs[256];
   PhynnModel m;
+  const PhynnModelVar *mi, *mo;
   Points     p;
   Results    res = {0};
   PhynnJet   jet;
@@ -335,20 +348,21 @@ PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, cha
   PetscCall(PhynnOptionsCheckUnused(comm));
   if (PhynnRank(comm) != 0) PetscFunctionReturn(0); /* rank 0 evaluates and writes (see above) */
 
-  PhynnModelInit(&m);
   PetscCall(PetscMemzero(&p, sizeof(p)));
-  PetscCall(PhynnModelLoad(args[0], &m));
-  PetscCall(PhynnJetFromNames(PETSC_COMM_SELF, m.nin, (const char(*)[32])m.in_names, derivs, &jet, &nreq, blocks, req));
-  if (EndsWith(in, ".nc")) PetscCall(ReadPointsNc(&m, in, &p));
-  else PetscCall(ReadPointsCSV(&m, in, &p));
-  PetscCall(Evaluate(&m, &p, &jet, nreq, blocks, (const char(*)[32])req, &res));
-  if (EndsWith(out, ".nc")) PetscCall(WriteNc(&m, &p, &res, args[0], derivs, out));
-  else PetscCall(WriteCSV(&m, &p, &res, out));
-  PetscCall(PhynnPrintf(PETSC_COMM_SELF, "phynn eval: %ld point(s)%s, %d output(s), %d derivative(s) each; wrote %s\n", p.n, p.ngrid ? " on a grid" : "", m.nout, nreq, out));
+  PetscCall(PhynnModelLoadFile(PETSC_COMM_SELF, args[0], &m, NULL));
+  PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
+  PetscCheck(mi->ncomp <= EVAL_MAX_COORDS, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "phynn eval reads at most %d coordinates per point; model %s has %d", EVAL_MAX_COORDS, args[0], mi->ncomp);
+  PetscCall(PhynnJetFromNames(PETSC_COMM_SELF, mi->ncomp, (const char(*)[32])mi->comp, derivs, &jet, &nreq, blocks, req));
+  if (EndsWith(in, ".nc")) PetscCall(ReadPointsNc(m, in, &p));
+  else PetscCall(ReadPointsCSV(m, in, &p));
+  PetscCall(Evaluate(m, &p, &jet, nreq, blocks, (const char(*)[32])req, &res));
+  if (EndsWith(out, ".nc")) PetscCall(WriteNc(m, &p, &res, args[0], derivs, out));
+  else PetscCall(WriteCSV(m, &p, &res, out));
+  PetscCall(PhynnPrintf(PETSC_COMM_SELF, "phynn eval: %ld point(s)%s, %d output(s), %d derivative(s) each; wrote %s\n", p.n, p.ngrid ? " on a grid" : "", mo->ncomp, nreq, out));
 
   PetscCall(PetscFree(res.names));
   PetscCall(PetscFree(res.values));
   PetscCall(PointsDestroy(&p));
-  PetscCall(PhynnModelReset(&m));
+  PetscCall(PhynnModelDestroy(&m));
   PetscFunctionReturn(0);
 }

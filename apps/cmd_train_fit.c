@@ -19,10 +19,13 @@
 
 #include "commands.h"
 #include "phynn/csv.h"
+#include "phynn/mlp.h"
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
 #include "phynn/random.h"
 #include "phynn/trainer.h"
+
+#define FIT_MAX_INPUTS 64 /* input columns of the data file */
 
 typedef struct {
   MPI_Comm   comm;
@@ -53,7 +56,7 @@ static PetscErrorCode ReadTableShared(MPI_Comm comm, const char *path, PhynnTabl
     dims[1] = t->cols;
   }
   PetscCallMPI(MPI_Bcast(dims, 2, MPI_LONG, 0, comm));
-  PetscCheck(dims[1] <= 64, comm, PHYNN_ERR_INPUT, "%s has %ld columns; train fit takes at most %d inputs and one output", path, dims[1], PHYNN_MODEL_MAX_IO);
+  PetscCheck(dims[1] <= FIT_MAX_INPUTS + 1, comm, PHYNN_ERR_INPUT, "%s has %ld columns; train fit takes at most %d inputs and one output", path, dims[1], FIT_MAX_INPUTS);
   if (PhynnRank(comm) == 0)
     for (int c = 0; c < t->cols; c++) lens[c] = strlen(t->names[c]) + 1;
   PetscCallMPI(MPI_Bcast(lens, (int)dims[1] * (int)sizeof(size_t), MPI_BYTE, 0, comm));
@@ -110,8 +113,7 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PhynnGraph   g = NULL;
   PhynnTrainer t = NULL;
   PhynnTable   tab = {0};
-  PhynnModel   m;
-  PhynnMLP     mlp;
+  PhynnModel   m = NULL;
   FitCtx       f = {0};
 
   PetscFunctionBegin;
@@ -161,7 +163,7 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PetscCall(PhynnNcCheckWritable(comm, out));
   PetscCall(ReadTableShared(comm, data, &tab));
   PetscCheck(tab.cols >= 2, comm, PHYNN_ERR_INPUT, "%s has %d column(s); train fit needs at least one input column and the target column (last)", data, tab.cols);
-  PetscCheck(tab.cols - 1 <= PHYNN_MODEL_MAX_IO, comm, PHYNN_ERR_INPUT, "%s has %d input columns; at most %d are supported", data, tab.cols - 1, PHYNN_MODEL_MAX_IO);
+  PetscCheck(tab.cols - 1 <= FIT_MAX_INPUTS, comm, PHYNN_ERR_INPUT, "%s has %d input columns; at most %d are supported", data, tab.cols - 1, FIT_MAX_INPUTS);
   f.nin  = tab.cols - 1;
   f.nout = 1;
   f.N    = tab.rows;
@@ -177,37 +179,42 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PetscCheck(batch == 0 || batch >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -batch_size: %ld rows cannot be shared by %d ranks; give at least one row per rank", batch, PhynnSize(comm));
   PetscCheck(f.N >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "%s has %ld rows, fewer than the %d ranks; run with fewer ranks", data, f.N, PhynnSize(comm));
 
-  /* ---- the model description ---- */
-  PhynnModelInit(&m);
-  PetscCall(PetscStrncpy(m.problem, "fit", sizeof(m.problem)));
-  m.nin  = f.nin;
-  m.nout = f.nout;
-  for (int c = 0; c < tab.cols; c++) {
-    PetscCheck(strlen(tab.names[c]) < 32, comm, PHYNN_ERR_INPUT, "%s: column name '%s' is longer than 31 characters; shorten it", data, tab.names[c]);
-    PetscCheck(!strchr(tab.names[c], ','), comm, PHYNN_ERR_INPUT, "%s: column name '%s' contains a comma", data, tab.names[c]);
-  }
-  for (int c = 0; c < f.nin; c++) PetscCall(PetscStrncpy(m.in_names[c], tab.names[c], 32));
-  PetscCall(PetscStrncpy(m.out_names[0], tab.names[f.nin], 32));
-  m.scale_inputs = scale;
-  for (int c = 0; c < f.nin; c++) {
-    double lo = INFINITY, hi = -INFINITY;
-    for (long i = 0; i < f.N; i++) {
-      lo = PetscMin(lo, tab.data[i * tab.cols + c]);
-      hi = PetscMax(hi, tab.data[i * tab.cols + c]);
+  /* ---- the model: its spec from the CSV's columns and the options ---- */
+  {
+    PhynnText t = {NULL, 0, 0};
+    double    lb[FIT_MAX_INPUTS], ub[FIT_MAX_INPUTS];
+    for (int c = 0; c < tab.cols; c++) {
+      PetscCheck(strlen(tab.names[c]) < 32, comm, PHYNN_ERR_INPUT, "%s: column name '%s' is longer than 31 characters; shorten it", data, tab.names[c]);
+      PetscCheck(!strchr(tab.names[c], ','), comm, PHYNN_ERR_INPUT, "%s: column name '%s' contains a comma", data, tab.names[c]);
     }
-    if (hi == lo) { /* a constant column cannot be mapped to [-1, 1]: widen it (it maps to 0) */
-      lo -= 1;
-      hi += 1;
+    for (int c = 0; c < f.nin; c++) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (long i = 0; i < f.N; i++) {
+        lo = PetscMin(lo, tab.data[i * tab.cols + c]);
+        hi = PetscMax(hi, tab.data[i * tab.cols + c]);
+      }
+      if (hi == lo) { /* a constant column cannot be mapped to [-1, 1]: widen it (it maps to 0) */
+        lo -= 1;
+        hi += 1;
+      }
+      lb[c] = lo;
+      ub[c] = hi;
     }
-    m.in_lb[c] = lo;
-    m.in_ub[c] = hi;
+    PetscCall(PhynnTextAppend(&t, "input points dims=%d names=", f.nin));
+    for (int c = 0; c < f.nin; c++) PetscCall(PhynnTextAppend(&t, "%s%s", c ? "," : "", tab.names[c]));
+    if (scale) {
+      PetscCall(PhynnTextAppendReals(&t, "lb", f.nin, lb));
+      PetscCall(PhynnTextAppendReals(&t, "ub", f.nin, ub));
+    }
+    PetscCall(PhynnTextAppend(&t, "\nmlp net(points)"));
+    PetscCall(PhynnTextAppendInts(&t, "sizes", nlayers, layers));
+    PetscCall(PhynnTextAppend(&t, " act=%s out=%s bias=1\noutput net names=%s\n", PhynnActivationNames[hidden], PhynnActivationNames[output], tab.names[f.nin]));
+    PetscCall(PhynnModelCreate(comm, &m));
+    PetscCall(PhynnModelSetProblem(m, "fit"));
+    PetscErrorCode ierr = PhynnModelSetSpec(m, t.s, "train fit");
+    PetscCall(PhynnTextFree(&t));
+    PetscCall(ierr);
   }
-  m.nsizes = nlayers;
-  for (int l = 0; l < nlayers; l++) m.sizes[l] = layers[l];
-  m.hidden = (PhynnActivation)hidden;
-  m.output = (PhynnActivation)output;
-  m.bias   = PETSC_TRUE;
-  m.seed   = (uint64_t)seed;
 
   /* Inputs and targets as separate contiguous arrays (the graph reads rows of nin doubles). */
   double *X, *Y;
@@ -227,9 +234,9 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   int y, L;
   f.g    = g;
   f.comm = comm;
-  PetscCall(PhynnModelCreateParams(&m, g, spec, &mlp, NULL));
+  PetscCall(PhynnModelSetUp(m, g, &spec));
   PetscCall(PhynnGraphInput(g, "x", f.nin, &f.x));
-  PetscCall(PhynnModelApply(&m, g, &mlp, f.x, NULL, &y));
+  PetscCall(PhynnModelApply(m, g, &f.x, NULL, &y));
   PetscCall(PhynnGraphInput(g, "target", f.nout, &f.target));
   PetscCall(PhynnGraphLoss(g, (PhynnLoss)loss, y, f.target, &L));
   PetscCall(PhynnGraphSetName(g, L, "data"));
@@ -257,7 +264,7 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PetscCall(PhynnGraphSetInput(g, f.x, f.count, X + f.start * f.nin));
   PetscCall(PhynnGraphSetInput(g, f.target, f.count, Y + f.start * f.nout));
   PetscCall(PhynnTrainerInitParameters(t, (uint64_t)seed));
-  PetscCall(PhynnTrainerSetModel(t, &m)); /* for -checkpoint */
+  PetscCall(PhynnTrainerSetModel(t, m)); /* for -checkpoint */
   PetscCall(PhynnTrainerTrain(t));
   PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));
   if (PhynnTrainerStoppedBySignal(t)) goto cleanup; /* the checkpoint holds the state; no model file */
@@ -270,15 +277,21 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
     PetscCall(PhynnGraphSetLossNorm(g, L, (double)global));
     PetscCall(PhynnTrainerEvaluate(t, &final_loss, NULL));
   }
-  PetscCall(PhynnTrainerStoreInModel(t, &m));
-  if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&m, out));
+  {
+    PhynnRecord rec;
+    PhynnRecordInit(&rec);
+    PetscCall(PhynnTrainerStoreInModel(t, m, &rec));
+    PetscErrorCode ierr = PhynnRank(comm) == 0 ? PhynnModelSave(m, &rec, out) : 0;
+    PetscCall(PhynnRecordReset(&rec));
+    PetscCall(ierr);
+  }
   PetscCall(PhynnPrintf(comm, "final_loss: %.17g\n", final_loss));
   PetscCall(PhynnPrintf(comm, "iterations: %ld\n", iterations));
   PetscCall(PhynnPrintf(comm, "seconds: %.3f\n", seconds));
   PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
 
 cleanup:
-  PetscCall(PhynnModelReset(&m));
+  PetscCall(PhynnModelDestroy(&m));
   if (batch > 0) PetscCall(PetscFree3(f.perm, f.Xb, f.Yb));
   PetscCall(PetscFree2(X, Y));
   PetscCall(PhynnTableDestroy(&tab));

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "phynn/mlp.h"
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
 #include "phynn/random.h"
@@ -37,44 +38,52 @@ typedef struct {
   double *t, *theta; /* all of them (every rank reads the small file) */
 } GOptions;
 
-/* One fit on noise draw `draw`: returns the estimate of g. */
-static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_est, PhynnModel *model_out)
+/* The model that is fitted, as a spec: theta'(t) = theta0 cos(sqrt(g'/l) t) (the `pendulum`
+ * block) with g' a `param` (scalar mode) or an mlp of t scaled to [-1, 1] over the window whose
+ * output goes through softplus (network mode; g'(t) is then an output too). */
+static PetscErrorCode ModelSpec(const GOptions *o, PhynnText *t)
+{
+  PetscFunctionBegin;
+  if (o->mode == 0) PetscCall(PhynnTextAppend(t, "input t dims=1 names=t\nparam g dims=1 init=constant:%.17g\n", o->g0));
+  else {
+    PetscCall(PhynnTextAppend(t, "input t dims=1 names=t lb=0 ub=%.17g\nmlp g(t)", o->t_max));
+    PetscCall(PhynnTextAppendInts(t, "sizes", o->nsizes, o->sizes));
+    PetscCall(PhynnTextAppend(t, " act=tanh out=softplus bias=1\n"));
+  }
+  PetscCall(PhynnTextAppend(t, "pendulum theta(g,t) theta0=%.17g l=%.17g\noutput theta names=theta ref=theta\n", o->theta0, o->l));
+  if (o->mode == 1) PetscCall(PhynnTextAppend(t, "output g names=g\n"));
+  PetscFunctionReturn(0);
+}
+
+/* One fit on noise draw `draw`: returns the estimate of g, and (model_out, rec_out may be NULL)
+ * the trained model with its training record. */
+static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_est, PhynnModel *model_out, PhynnRecord *rec_out)
 {
   PhynnGraph   g;
   PhynnTrainer tr;
   PhynnModel   m;
-  PhynnMLP     mlp;
-  int          T, D, gnode, arg, c, pred, loss;
+  PhynnText    spec = {NULL, 0, 0};
+  int          T, D, gnode, pred, loss, outs[2];
   long         start, count;
   double      *noisy;
   PetscFunctionBegin;
   PhynnSplitRange(o->n, PhynnRank(comm), PhynnSize(comm), &start, &count);
   PetscCall(PetscMalloc1(count + 1, &noisy));
   for (long i = 0; i < count; i++) noisy[i] = o->theta[start + i] + (o->noise > 0 ? o->noise * PhynnNormal((uint64_t)o->seed, PHYNN_STREAM_NOISE + (uint64_t)draw, (uint64_t)(start + i)) : 0.0);
-  PhynnModelInit(&m);
+  PetscCall(ModelSpec(o, &spec));
+  PetscCall(PhynnModelCreate(comm, &m));
+  PetscCall(PhynnModelSetProblem(m, "pendulum-g"));
+  PetscErrorCode ierr = PhynnModelSetSpec(m, spec.s, "train pendulum-g");
+  PetscCall(PhynnTextFree(&spec));
+  PetscCall(ierr);
   PetscCall(PhynnGraphCreate(comm, &g));
   PetscCall(PhynnGraphInput(g, "t", 1, &T));
   PetscCall(PhynnGraphInput(g, "theta", 1, &D));
-  if (o->mode == 0) {
-    PetscCall(PhynnGraphParam(g, "g", 1, 1, (PhynnInitSpec){PHYNN_INIT_CONSTANT, o->g0, 0}, &gnode));
-  } else {
-    /* g'(t) = softplus(NN(t)); the network's inputs scaled to [-1, 1] over the window */
-    m.nin = 1; m.nout = 1; m.nsizes = o->nsizes;
-    for (int k = 0; k < o->nsizes; k++) m.sizes[k] = o->sizes[k];
-    m.hidden = PHYNN_ACT_TANH; m.output = PHYNN_ACT_SOFTPLUS; m.scale_inputs = PETSC_TRUE;
-    m.in_lb[0] = 0; m.in_ub[0] = o->t_max;
-    PetscCall(PetscStrncpy(m.problem, "pendulum-g", sizeof(m.problem)));
-    PetscCall(PetscStrncpy(m.in_names[0], "t", 32));
-    PetscCall(PetscStrncpy(m.out_names[0], "g", 32));
-    PetscCall(PhynnModelCreateParams(&m, g, (PhynnInitSpec){PHYNN_INIT_XAVIER_NORMAL, 0, 0}, &mlp, NULL));
-    PetscCall(PhynnModelApply(&m, g, &mlp, T, NULL, &gnode));
-  }
-  /* theta' = theta0 cos(sqrt(g'/l) t) */
-  PetscCall(PhynnGraphScale(g, gnode, 1.0 / o->l, &arg));
-  PetscCall(PhynnGraphSqrt(g, arg, &arg));
-  PetscCall(PhynnGraphMul(g, arg, T, &arg));
-  PetscCall(PhynnGraphCos(g, arg, &c));
-  PetscCall(PhynnGraphScale(g, c, o->theta0, &pred));
+  PetscCall(PhynnModelSetUp(m, g, NULL));
+  PetscCall(PhynnModelApply(m, g, &T, NULL, outs));
+  pred = outs[0];
+  if (o->mode == 0) PetscCall(PhynnModelGetParamNode(m, g, "g", &gnode));
+  else gnode = outs[1];
   PetscCall(PhynnGraphLoss(g, PHYNN_LOSS_MSE, pred, D, &loss));
   PetscCall(PhynnTrainerCreate(comm, g, &tr));
   PetscCall(PhynnTrainerAddTerm(tr, "data", loss, 1.0, count));
@@ -94,8 +103,12 @@ static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_e
   if (o->mode == 1) { /* start the output near g0: softplus^-1(g0) as the last bias */
     double *theta;
     long    off, sz;
+    char    last[40];
+    int     node;
     PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
-    PetscCall(PhynnGraphParamSlice(g, mlp.b[o->nsizes - 2], &off, &sz));
+    PetscCall(PetscSNPrintf(last, sizeof(last), "g.b%d", o->nsizes - 1));
+    PetscCall(PhynnModelGetParamNode(m, g, last, &node));
+    PetscCall(PhynnGraphParamSlice(g, node, &off, &sz));
     theta[off] = log(expm1(o->g0));
   }
   PetscCall(PhynnGraphSetInput(g, T, count, o->t + start));
@@ -116,12 +129,12 @@ static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_e
       *g_est /= (double)o->n;
     }
   }
-  if (model_out && o->mode == 1) {
-    PetscCall(PhynnTrainerStoreInModel(tr, &m));
+  if (model_out) {
+    PetscCall(PhynnTrainerStoreInModel(tr, m, rec_out));
     *model_out = m;
-    PhynnModelInit(&m);
+    m          = NULL;
   }
-  PetscCall(PhynnModelReset(&m));
+  PetscCall(PhynnModelDestroy(&m));
   PetscCall(PhynnTrainerDestroy(&tr));
   PetscCall(PhynnGraphDestroy(&g));
   PetscCall(PetscFree(noisy));
@@ -144,7 +157,7 @@ PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm comm, PhynnOptionsMode mode, int 
   PetscCall(PhynnOptInt("refits", 1, "fits on independent noise draws (mean and standard deviation reported)", &o.refits, NULL));
   PetscCall(PhynnOptInt("seed", 1234, "random seed: noise and weights", &o.seed, NULL));
   PetscCall(PhynnOptIntList("layers", "1,16,16,1", "network layers (network mode)", o.sizes, PHYNN_MLP_MAX_LAYERS + 1, &o.nsizes, NULL));
-  PetscCall(PhynnOptString("o", "", "model file (network mode only)", o.out, sizeof(o.out), &have_out));
+  PetscCall(PhynnOptString("o", "", "model file: theta(t) = theta0 cos(sqrt(g/l) t) with the fitted g (or g'(t)), first fit", o.out, sizeof(o.out), &have_out));
   { /* the trainer's options, read (and listed by -help) once here; each fit re-reads them */
     PhynnGraph   g;
     PhynnTrainer tr;
@@ -168,7 +181,7 @@ PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm comm, PhynnOptionsMode mode, int 
   PetscCheck(o.noise >= 0, comm, PHYNN_ERR_INPUT, "option -noise: %g is negative", o.noise);
   PetscCheck(o.g0 > 0, comm, PHYNN_ERR_INPUT, "option -g0: %g is not positive", o.g0);
   PetscCheck(o.refits >= 1, comm, PHYNN_ERR_INPUT, "option -refits: %ld must be >= 1", o.refits);
-  PetscCheck(!have_out || o.mode == 1, comm, PHYNN_ERR_INPUT, "option -o: only -mode network has a model to save; the scalar mode's result is the printed g");
+  if (have_out) PetscCall(PhynnNcCheckWritable(comm, o.out));
   PetscCheck(o.mode == 0 || (o.nsizes >= 2 && o.sizes[0] == 1 && o.sizes[o.nsizes - 1] == 1), comm, PHYNN_ERR_INPUT, "option -layers: g'(t) needs 1 input and 1 output, e.g. -layers 1,16,16,1");
   {
     int     ncid;
@@ -189,10 +202,11 @@ PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm comm, PhynnOptionsMode mode, int 
   PetscCall(PhynnOptionsCheckUnused(comm));
   {
     double     sum = 0, sum2 = 0, est;
-    PhynnModel m;
-    PhynnModelInit(&m);
+    PhynnModel  m = NULL;
+    PhynnRecord rec;
+    PhynnRecordInit(&rec);
     for (long r = 0; r < o.refits; r++) {
-      PetscCall(FitOnce(comm, &o, r, &est, r == 0 ? &m : NULL));
+      PetscCall(FitOnce(comm, &o, r, &est, r == 0 ? &m : NULL, &rec));
       sum += est;
       sum2 += est * est;
       if (o.refits > 1) PetscCall(PhynnPrintf(comm, "refit %ld: g = %.6f\n", r + 1, est));
@@ -201,8 +215,9 @@ PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm comm, PhynnOptionsMode mode, int 
     PetscCall(PhynnPrintf(comm, "points: %ld (t <= %g s)\ntheta0: %.6f\n", o.n, o.t_max, o.theta0));
     if (o.refits > 1) PetscCall(PhynnPrintf(comm, "g: %.6f +- %.6f (mean and standard deviation over %ld noise draws)\n", mean, sqrt(var > 0 ? var : 0), o.refits));
     else PetscCall(PhynnPrintf(comm, "g: %.6f\n", mean));
-    if (have_out && PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&m, o.out));
-    PetscCall(PhynnModelReset(&m));
+    if (have_out && PhynnRank(comm) == 0) PetscCall(PhynnModelSave(m, &rec, o.out));
+    PetscCall(PhynnModelDestroy(&m));
+    PetscCall(PhynnRecordReset(&rec));
   }
   PetscCall(PetscFree(o.t));
   PetscCall(PetscFree(o.theta));

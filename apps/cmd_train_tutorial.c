@@ -35,22 +35,33 @@ enum { STREAM_SPLIT = PHYNN_STREAM_USER + 100, STREAM_INIT = PHYNN_STREAM_USER +
 /* One neuron yhat = s(x W^T + b) with its per-sample squared-error loss and an SGD optimiser. */
 typedef struct {
   PhynnGraph     g;
-  int            x, target, W, b, y, loss;
+  PhynnModel     model;
+  int            x, target, y, loss;
   int            nin;
   PhynnOptimizer opt;
 } Unit;
 
-static PetscErrorCode UnitCreate(int nin, PhynnActivation act, double lr, Unit *u)
+/* The unit is a model like any other: the spec "input points ...; mlp net(points) sizes=nin,1
+ * act=identity out=<act>; output net names=<out>", so its file loads, evaluates and validates
+ * through the one model path. Its weights start at zero (UnitSetWeights sets them). */
+static PetscErrorCode UnitCreate(const char *problem, int nin, const char (*in_names)[32], const char *out_name, PhynnActivation act, double lr, Unit *u)
 {
-  int z;
+  const PhynnInitSpec zeros = {PHYNN_INIT_ZEROS, 0, 0};
+  PhynnText           t     = {NULL, 0, 0};
   PetscFunctionBegin;
   u->nin = nin;
+  PetscCall(PhynnTextAppend(&t, "input points dims=%d names=", nin));
+  for (int c = 0; c < nin; c++) PetscCall(PhynnTextAppend(&t, "%s%s", c ? "," : "", in_names[c]));
+  PetscCall(PhynnTextAppend(&t, "\nmlp net(points) sizes=%d,1 act=identity out=%s bias=1\noutput net names=%s\n", nin, PhynnActivationNames[act], out_name));
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, &u->model));
+  PetscCall(PhynnModelSetProblem(u->model, problem));
+  PetscErrorCode ierr = PhynnModelSetSpec(u->model, t.s, problem);
+  PetscCall(PhynnTextFree(&t));
+  PetscCall(ierr);
   PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &u->g));
   PetscCall(PhynnGraphInput(u->g, "x", nin, &u->x));
-  PetscCall(PhynnGraphParam(u->g, "W1", 1, nin, (PhynnInitSpec){PHYNN_INIT_ZEROS, 0, 0}, &u->W));
-  PetscCall(PhynnGraphParam(u->g, "b1", 1, 1, (PhynnInitSpec){PHYNN_INIT_ZEROS, 0, 0}, &u->b));
-  PetscCall(PhynnGraphDense(u->g, u->x, u->W, u->b, NULL, &z));
-  PetscCall(PhynnGraphActivation(u->g, z, act, 0.0, NULL, &u->y));
+  PetscCall(PhynnModelSetUp(u->model, u->g, &zeros));
+  PetscCall(PhynnModelApply(u->model, u->g, &u->x, NULL, &u->y));
   PetscCall(PhynnGraphInput(u->g, "target", 1, &u->target));
   /* MSE over one element with the default norm (the element count, 1): (y - yhat)^2. */
   PetscCall(PhynnGraphLoss(u->g, PHYNN_LOSS_MSE, u->y, u->target, &u->loss));
@@ -67,6 +78,7 @@ static PetscErrorCode UnitDestroy(Unit *u)
   PetscFunctionBegin;
   PetscCall(PhynnOptimizerDestroy(&u->opt));
   PetscCall(PhynnGraphDestroy(&u->g));
+  PetscCall(PhynnModelDestroy(&u->model));
   PetscFunctionReturn(0);
 }
 
@@ -124,37 +136,27 @@ static PetscErrorCode UnitPredict(Unit *u, const double *x, const double *y, dou
   PetscFunctionReturn(0);
 }
 
-/* A one-layer model (sizes {nin, 1}) holding the unit's weights, for -o. */
-static PetscErrorCode UnitSave(Unit *u, const char *problem, const char (*in_names)[32], const char *out_name, PhynnActivation act, uint64_t seed, long iterations,
-                               long nhistory, const double *history, const char *path)
+/* The unit's model file (-o): its weights, and a record of the per-sample SGD run. */
+static PetscErrorCode UnitSave(Unit *u, uint64_t seed, long iterations, long nhistory, const double *history, const char *path)
 {
-  PhynnModel m;
+  PhynnRecord rec;
+  long        nstate;
+  double     *state;
   PetscFunctionBegin;
-  PhynnModelInit(&m);
-  PetscCall(PetscStrncpy(m.problem, problem, sizeof(m.problem)));
-  m.nin  = u->nin;
-  m.nout = 1;
-  for (int c = 0; c < u->nin; c++) PetscCall(PetscStrncpy(m.in_names[c], in_names[c], 32));
-  PetscCall(PetscStrncpy(m.out_names[0], out_name, 32));
-  m.nsizes   = 2;
-  m.sizes[0] = u->nin;
-  m.sizes[1] = 1;
-  m.hidden   = PHYNN_ACT_IDENTITY;
-  m.output   = act;
-  m.bias     = PETSC_TRUE;
-  m.seed     = seed;
-  m.iteration = iterations;
-  PetscCall(PetscStrncpy(m.optimizer, "sgd", sizeof(m.optimizer)));
-  PetscCall(PhynnModelGetWeights(&m, u->g));
-  PetscCall(PhynnOptimizerGetStateSize(u->opt, &m.nopt_state));
-  PetscCall(PetscMalloc1(m.nopt_state + 1, &m.opt_state));
-  PetscCall(PhynnOptimizerGetState(u->opt, m.opt_state));
-  m.nhistory = nhistory;
-  PetscCall(PetscMalloc1(3 * nhistory + 1, &m.history));
-  PetscCall(PetscArraycpy(m.history, history, 3 * nhistory));
-  PetscCall(PhynnModelCaptureOptions(&m));
-  PetscCall(PhynnModelSave(&m, path));
-  PetscCall(PhynnModelReset(&m));
+  PhynnRecordInit(&rec);
+  rec.seed      = seed;
+  rec.iteration = iterations;
+  PetscCall(PhynnModelGetWeights(u->model, u->g));
+  PetscCall(PhynnOptimizerGetStateSize(u->opt, &nstate));
+  PetscCall(PetscMalloc1(nstate + 1, &state));
+  PetscCall(PhynnOptimizerGetState(u->opt, state));
+  PetscCall(PhynnRecordSetOptimizer(&rec, "sgd", nstate, state));
+  PetscCall(PetscFree(state));
+  PetscCall(PhynnRecordSetHistory(&rec, nhistory, history));
+  PetscCall(PhynnRecordCaptureOptions(&rec));
+  PetscErrorCode ierr = PhynnModelSave(u->model, &rec, path);
+  PetscCall(PhynnRecordReset(&rec));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -260,7 +262,7 @@ PetscErrorCode PhynnCmdTrainPerceptronIris(MPI_Comm comm, PhynnOptionsMode mode,
   double w[UNIT_MAX_IN], b = b0, *history;
   for (int k = 0; k < nfeat; k++) w[k] = random_init ? PhynnNormal((uint64_t)seed, STREAM_INIT, (uint64_t)k) : w0[k];
   if (random_init) b = PhynnNormal((uint64_t)seed, STREAM_INIT, (uint64_t)nfeat);
-  PetscCall(UnitCreate(nfeat, PHYNN_ACT_SIGMOID, lr, &u));
+  PetscCall(UnitCreate("perceptron-iris", nfeat, (const char(*)[32])names, "virginica", PHYNN_ACT_SIGMOID, lr, &u));
   PetscCall(UnitSetWeights(&u, w, b));
   PetscCall(PetscMalloc1(3 * (epochs + 1), &history));
 
@@ -297,7 +299,7 @@ PetscErrorCode PhynnCmdTrainPerceptronIris(MPI_Comm comm, PhynnOptionsMode mode,
   PetscCall(PrintVector(comm, "w", nfeat, theta));
   PetscCall(PhynnPrintf(comm, "b: %.10g\n", theta[nfeat]));
   if (out[0]) {
-    PetscCall(UnitSave(&u, "perceptron-iris", (const char(*)[32])names, "virginica", PHYNN_ACT_SIGMOID, (uint64_t)seed, epochs * ntrain, epochs, history, out));
+    PetscCall(UnitSave(&u, (uint64_t)seed, epochs * ntrain, epochs, history, out));
     if (!quiet) PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
   }
   PetscCall(PetscFree(history));
@@ -357,7 +359,10 @@ PetscErrorCode PhynnCmdTrainLinreg(MPI_Comm comm, PhynnOptionsMode mode, int nar
     w = PhynnNormal((uint64_t)seed, STREAM_INIT, 0);
     b = PhynnNormal((uint64_t)seed, STREAM_INIT, 1);
   }
-  PetscCall(UnitCreate(1, PHYNN_ACT_RELU, lr, &u));
+  {
+    const char in_names[1][32] = {"t"};
+    PetscCall(UnitCreate("linreg", 1, in_names, "v", PHYNN_ACT_RELU, lr, &u));
+  }
   PetscCall(UnitSetWeights(&u, &w, b));
   PetscCall(PhynnGraphParameters(u.g, &theta, NULL, NULL));
   PetscCall(PetscMalloc1(3 * (epochs + 1), &history));
@@ -393,9 +398,8 @@ PetscErrorCode PhynnCmdTrainLinreg(MPI_Comm comm, PhynnOptionsMode mode, int nar
   PetscCall(PhynnPrintf(comm, "b: %.10g\n", theta[1]));
   PetscCall(PhynnPrintf(comm, "loss: %.10g\n", loss));
   if (out[0]) {
-    const char in_names[1][32] = {"t"};
     long       done = dead_at >= 0 ? dead_at : epochs;
-    PetscCall(UnitSave(&u, "linreg", in_names, "v", PHYNN_ACT_RELU, (uint64_t)seed, 5 * done, done, history, out));
+    PetscCall(UnitSave(&u, (uint64_t)seed, 5 * done, done, history, out));
     if (!quiet) PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
   }
   PetscCall(PetscFree(history));

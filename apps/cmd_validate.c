@@ -33,7 +33,7 @@ PetscErrorCode PhynnCmdValidate(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   opt.thresholds = thresholds;
   opt.gnuplot    = gnuplot;
   opt.terminal   = terminals[term];
-  PetscCall(PhynnValidateRun(comm, NULL, args[0], args[1], report, &opt, &passed, failure, sizeof(failure)));
+  PetscCall(PhynnValidateRun(comm, NULL, NULL, args[0], args[1], report, &opt, &passed, failure, sizeof(failure)));
   PetscCheck(passed, comm, PHYNN_ERR_INPUT, "validation failed: %s; the report is in %s/index.html", failure, report);
   PetscCall(PhynnPrintf(comm, "phynn validate: passed (%s); wrote %s/index.html and %s/metrics.json\n", nth ? "every threshold holds" : "no thresholds given", report, report));
   PetscFunctionReturn(0);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "phynn/mlp.h"
 #include "phynn/modelfile.h"
 #include "phynn/random.h"
 #include "pinn.h"
@@ -21,7 +22,7 @@ PetscErrorCode PhynnPinnAddSet(PhynnPinn *p, const char *name, long nglobal, int
   PetscCall(PetscMemzero(set, sizeof(*set)));
   PetscCall(PetscStrncpy(set->name, name, sizeof(set->name)));
   set->nglobal  = nglobal;
-  set->dim      = p->model.nin;
+  set->dim      = p->io.nin;
   set->naux     = naux;
   set->resample = resample;
   PhynnSplitRange(nglobal, PhynnRank(p->comm), PhynnSize(p->comm), &set->start, &set->count);
@@ -40,14 +41,14 @@ PetscErrorCode PhynnPinnAddSet(PhynnPinn *p, const char *name, long nglobal, int
 PetscErrorCode PhynnPinnApply(PhynnPinn *p, PhynnPointSet *set, const char *derivs, PhynnJet *jet, int *out)
 {
   PetscFunctionBegin;
-  if (derivs && derivs[0]) PetscCall(PhynnJetFromNames(p->comm, p->model.nin, (const char(*)[32])p->model.in_names, derivs, jet, NULL, NULL, NULL));
-  else *jet = PhynnJetNone(p->model.nin);
-  PetscCall(PhynnModelApply(&p->model, p->g, &p->mlp, set->node, jet, out));
+  if (derivs && derivs[0]) PetscCall(PhynnJetFromNames(p->comm, p->io.nin, (const char(*)[32])p->io.in_names, derivs, jet, NULL, NULL, NULL));
+  else *jet = PhynnJetNone(p->io.nin);
+  PetscCall(PhynnModelApply(p->model, p->g, &set->node, jet, out));
   PetscFunctionReturn(0);
 }
 
 /* The input coordinate whose name starts `s` (longest match), or -1. */
-static int MatchInput(const PhynnModel *m, const char *s, size_t *len)
+static int MatchInput(const PhynnPinnIO *m, const char *s, size_t *len)
 {
   int best = -1;
   *len     = 0;
@@ -60,7 +61,7 @@ static int MatchInput(const PhynnModel *m, const char *s, size_t *len)
 
 PetscErrorCode PhynnPinnField(PhynnPinn *p, const PhynnJet *jet, int out, const char *name, int *node)
 {
-  const PhynnModel *m = &p->model;
+  const PhynnPinnIO *m = &p->io;
   const char       *us = strchr(name, '_');
   size_t            olen = us ? (size_t)(us - name) : strlen(name), l1 = 0, l2 = 0;
   int               o = -1, block = 0;
@@ -112,15 +113,15 @@ static int SplitNames(const char *list, char (*names)[32], int max)
 PetscErrorCode PhynnPinnSpaceTime(PhynnPinn *p, double xmin, double xmax, double tf, const char *outs, const char *refs)
 {
   PetscFunctionBegin;
-  p->model.nin = 2;
-  PetscCall(PetscStrncpy(p->model.in_names[0], "x", 32));
-  PetscCall(PetscStrncpy(p->model.in_names[1], "t", 32));
-  p->model.nout = SplitNames(outs, p->model.out_names, PHYNN_MODEL_MAX_IO);
-  PetscCheck(SplitNames(refs, p->model.out_ref, PHYNN_MODEL_MAX_IO) == p->model.nout, p->comm, PETSC_ERR_ARG_WRONG, "one reference name per output");
-  p->model.in_lb[0] = xmin;
-  p->model.in_ub[0] = xmax;
-  p->model.in_lb[1] = 0;
-  p->model.in_ub[1] = tf;
+  p->io.nin = 2;
+  PetscCall(PetscStrncpy(p->io.in_names[0], "x", 32));
+  PetscCall(PetscStrncpy(p->io.in_names[1], "t", 32));
+  p->io.nout = SplitNames(outs, p->io.out_names, PHYNN_PINN_MAX_IO);
+  PetscCheck(SplitNames(refs, p->io.out_ref, PHYNN_PINN_MAX_IO) == p->io.nout, p->comm, PETSC_ERR_ARG_WRONG, "one reference name per output");
+  p->io.in_lb[0] = xmin;
+  p->io.in_ub[0] = xmax;
+  p->io.in_lb[1] = 0;
+  p->io.in_ub[1] = tf;
   if (PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) {
     PetscCheck(xmax > xmin, p->comm, PHYNN_ERR_INPUT, "options -xmin %g -xmax %g: the domain is empty; give xmin < xmax", xmin, xmax);
     PetscCheck(tf > 0, p->comm, PHYNN_ERR_INPUT, "option -tf: %g is not positive", tf);
@@ -227,7 +228,35 @@ static PetscErrorCode TrackMonitor(void *ctx, long iteration, double loss, Petsc
   PetscFunctionBegin;
   (void)loss;
   *stop = PETSC_FALSE;
-  PetscCall(PhynnTrackUpdate(mon->track, &mon->p->model, mon->p->g, iteration, PhynnTrainerFirstIteration(mon->p->trainer), PhynnTrainerElapsed(mon->p->trainer), PETSC_FALSE));
+  PetscCall(PhynnTrackUpdate(mon->track, mon->p->model, mon->p->g, iteration, PhynnTrainerFirstIteration(mon->p->trainer), PhynnTrainerElapsed(mon->p->trainer), PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
+/* The network as a spec: the problem's coordinates scaled to [-1, 1] over its domain, an mlp,
+ * its output fields with their reference variables. */
+static PetscErrorCode CreateModel(PhynnPinn *p, int nsizes, const long *sizes, PhynnActivation act, PhynnInit init)
+{
+  PhynnText           t = {NULL, 0, 0};
+  const PhynnPinnIO  *io = &p->io;
+  const PhynnInitSpec spec = {init, 0, 0};
+  PetscFunctionBegin;
+  PetscCall(PhynnTextAppend(&t, "input points dims=%d names=", io->nin));
+  for (int c = 0; c < io->nin; c++) PetscCall(PhynnTextAppend(&t, "%s%s", c ? "," : "", io->in_names[c]));
+  PetscCall(PhynnTextAppendReals(&t, "lb", io->nin, io->in_lb));
+  PetscCall(PhynnTextAppendReals(&t, "ub", io->nin, io->in_ub));
+  PetscCall(PhynnTextAppend(&t, "\nmlp net(points)"));
+  PetscCall(PhynnTextAppendInts(&t, "sizes", nsizes, sizes));
+  PetscCall(PhynnTextAppend(&t, " act=%s out=identity bias=1\noutput net names=", PhynnActivationNames[act]));
+  for (int k = 0; k < io->nout; k++) PetscCall(PhynnTextAppend(&t, "%s%s", k ? "," : "", io->out_names[k]));
+  PetscCall(PhynnTextAppend(&t, " ref="));
+  for (int k = 0; k < io->nout; k++) PetscCall(PhynnTextAppend(&t, "%s%s", k ? "," : "", io->out_ref[k][0] ? io->out_ref[k] : "-"));
+  PetscCall(PhynnTextAppend(&t, "\n"));
+  PetscCall(PhynnModelCreate(p->comm, &p->model));
+  PetscCall(PhynnModelSetProblem(p->model, p->problem->name));
+  PetscErrorCode ierr = PhynnModelSetSpec(p->model, t.s, p->problem->name);
+  PetscCall(PhynnTextFree(&t));
+  PetscCall(ierr);
+  PetscCall(PhynnModelSetUp(p->model, p->g, &spec));
   PetscFunctionReturn(0);
 }
 
@@ -240,7 +269,7 @@ static PetscErrorCode PinnDestroy(PhynnPinn *p)
   }
   PetscCall(PhynnTrainerDestroy(&p->trainer));
   PetscCall(PhynnGraphDestroy(&p->g));
-  PetscCall(PhynnModelReset(&p->model));
+  PetscCall(PhynnModelDestroy(&p->model));
   PetscFunctionReturn(0);
 }
 
@@ -258,10 +287,6 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PetscNew(&p));
   p->comm    = comm;
   p->problem = problem;
-  PhynnModelInit(&p->model);
-  PetscCall(PetscStrncpy(p->model.problem, problem->name, sizeof(p->model.problem)));
-  p->model.scale_inputs = PETSC_TRUE;
-  p->model.output       = PHYNN_ACT_IDENTITY;
   p->default_activation = PHYNN_ACT_TANH;
   p->default_lr         = 1e-3;
   p->round              = 0;
@@ -289,21 +314,17 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PhynnCommandCheckArgs(comm, problem->name, "", nargs, 0, 0));
   (void)args;
   PetscCheck(nsizes >= 2, comm, PHYNN_ERR_INPUT, "option -layers: give at least input and output sizes, e.g. -layers %s", p->default_layers);
-  PetscCheck(sizes[0] == p->model.nin && sizes[nsizes - 1] == p->model.nout, comm, PHYNN_ERR_INPUT,
-             "option -layers: %s has %d input(s) and %d output(s), so the layers must start with %d and end with %d (e.g. -layers %s)", problem->name, p->model.nin, p->model.nout, p->model.nin,
-             p->model.nout, p->default_layers);
+  PetscCheck(sizes[0] == p->io.nin && sizes[nsizes - 1] == p->io.nout, comm, PHYNN_ERR_INPUT,
+             "option -layers: %s has %d input(s) and %d output(s), so the layers must start with %d and end with %d (e.g. -layers %s)", problem->name, p->io.nin, p->io.nout, p->io.nin,
+             p->io.nout, p->default_layers);
   PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative", seed);
   PetscCheck(p->resample_every >= 0, comm, PHYNN_ERR_INPUT, "option -resample_every: %ld is negative", p->resample_every);
   (void)actname;
   p->seed         = (uint64_t)seed;
-  p->model.seed   = (uint64_t)seed;
   p->sampler      = (PhynnSampler)sampler;
-  p->model.hidden = (PhynnActivation)act;
-  p->model.nsizes = nsizes;
-  for (int l = 0; l < nsizes; l++) p->model.sizes[l] = sizes[l];
-  PetscCall(PhynnModelCreateParams(&p->model, p->g, (PhynnInitSpec){(PhynnInit)init, 0, 0}, &p->mlp, NULL));
+  PetscCall(CreateModel(p, nsizes, sizes, (PhynnActivation)act, (PhynnInit)init));
   PetscCall(problem->build(p));
-  PetscCall(PhynnTrainerSetModel(p->trainer, &p->model));
+  PetscCall(PhynnTrainerSetModel(p->trainer, p->model));
   PetscCall(PhynnTrainerSetPrepare(p->trainer, Prepare, p));
   PetscCall(PhynnOptionsCheckUnused(comm));
   if (PhynnOptionsHelp()) {
@@ -316,7 +337,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PhynnTrainerInitParameters(p->trainer, p->seed));
   if (ref_path[0]) {
     mon.p = p;
-    PetscCall(PhynnTrackCreate(comm, &p->model, ref_path, ref_every, &mon.track));
+    PetscCall(PhynnTrackCreate(comm, p->model, ref_path, ref_every, &mon.track));
     PetscCall(PhynnTrainerSetMonitor(p->trainer, TrackMonitor, &mon));
   }
   PetscCall(FillSets(p, PETSC_FALSE, 0));
@@ -327,8 +348,10 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
       PetscCall(PetscSNPrintf(one, sizeof(one), "%s%ld", l ? "," : "", sizes[l]));
       PetscCall(PetscStrlcat(layers, one, sizeof(layers)));
     }
+    long nparams;
+    PetscCall(PhynnModelGetParameterCount(p->model, &nparams));
     PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s (%s), %ld parameters, %d rank(s)\n", problem->name, problem->equation, layers, PhynnActivationNames[act],
-                          PhynnModelNetworkParams(&p->model), PhynnSize(comm)));
+                          nparams, PhynnSize(comm)));
   }
   PetscCall(PhynnTrainerTrain(p->trainer));
   {
@@ -336,12 +359,16 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
     double loss, secs;
     PetscCall(PhynnTrainerGetResult(p->trainer, &its, &loss, &secs));
     if (!PhynnTrainerStoppedBySignal(p->trainer)) {
-      PetscCall(PhynnTrainerStoreInModel(p->trainer, &p->model));
-      if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(&p->model, out_path));
+      PhynnRecord rec;
+      PhynnRecordInit(&rec);
+      rec.seed = p->seed;
+      PetscCall(PhynnTrainerStoreInModel(p->trainer, p->model, &rec));
+      if (PhynnRank(comm) == 0) PetscCall(PhynnModelSave(p->model, &rec, out_path));
+      PetscCall(PhynnRecordReset(&rec));
       PetscCall(PhynnPrintf(comm, "final_loss: %.6e\niterations: %ld\nseconds: %.2f\nmodel: %s\n", loss, its, secs, out_path));
       if (mon.track) {
-        PetscCall(PhynnTrackUpdate(mon.track, &p->model, p->g, its, PhynnTrainerFirstIteration(p->trainer), secs, PETSC_TRUE));
-        PetscCall(PhynnTrackReport(mon.track, &p->model));
+        PetscCall(PhynnTrackUpdate(mon.track, p->model, p->g, its, PhynnTrainerFirstIteration(p->trainer), secs, PETSC_TRUE));
+        PetscCall(PhynnTrackReport(mon.track, p->model));
       }
     }
   }

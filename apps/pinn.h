@@ -41,12 +41,25 @@ typedef struct {
   PetscErrorCode (*fill)(PhynnPinn *p, PhynnPointSet *set, long round);
 } PhynnPinnProblem;
 
+#define PHYNN_PINN_MAX_IO 8 /* coordinates, and output fields, of one problem */
+
+/* What a problem says about its network's inputs and outputs (its options() fills it); the
+ * runner writes the model spec from it:
+ *   input points dims=nin names=... lb=... ub=...; mlp net(points) ...; output net names=... ref=... */
+typedef struct {
+  int    nin, nout;
+  char   in_names[PHYNN_PINN_MAX_IO][32];
+  char   out_names[PHYNN_PINN_MAX_IO][32];
+  char   out_ref[PHYNN_PINN_MAX_IO][32];
+  double in_lb[PHYNN_PINN_MAX_IO], in_ub[PHYNN_PINN_MAX_IO];
+} PhynnPinnIO;
+
 struct PhynnPinn {
   MPI_Comm                comm;
   const PhynnPinnProblem *problem;
+  PhynnPinnIO             io;
   PhynnModel              model;
   PhynnGraph              g;
-  PhynnMLP                mlp;
   PhynnTrainer            trainer;
   uint64_t                seed;
   PhynnSampler            sampler;

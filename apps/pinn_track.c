@@ -13,11 +13,13 @@
 #include "phynn/ncfile.h"
 #include "pinn_track.h"
 
-PetscErrorCode PhynnTrackCreate(MPI_Comm comm, const PhynnModel *m, const char *path, long every, PhynnTrack **out)
+PetscErrorCode PhynnTrackCreate(MPI_Comm comm, PhynnModel m, const char *path, long every, PhynnTrack **out)
 {
+  const PhynnModelVar *mi, *mo;
   PhynnTrack *tr;
   int         ncid, varid, ndims, dimids[NC_MAX_VAR_DIMS];
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "-reference", &mi, &mo));
   PetscCall(PetscNew(&tr));
   tr->comm  = comm;
   tr->every = every;
@@ -27,54 +29,57 @@ PetscErrorCode PhynnTrackCreate(MPI_Comm comm, const PhynnModel *m, const char *
   PetscCall(PhynnNcOpen(path, &ncid));
   /* the grid: the dimensions of the first output's reference variable, each a coordinate that
    * must be one of the model's inputs */
-  PetscCheck(m->out_ref[0][0], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "the model's outputs name no reference variable");
-  PetscCall(PhynnNcVar(ncid, path, m->out_ref[0], &varid));
+  PetscCheck(mo->ref[0][0], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "the model's outputs name no reference variable");
+  PetscCall(PhynnNcVar(ncid, path, mo->ref[0], &varid));
   PhynnNcCall(path, nc_inq_varndims(ncid, varid, &ndims));
   PhynnNcCall(path, nc_inq_vardimid(ncid, varid, dimids));
-  PetscCheck(ndims == m->nin, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable %s has %d dimensions but the model has %d inputs; give the matching reference (phynn solve ...)", path, m->out_ref[0], ndims, m->nin);
-  double *coord[PHYNN_MODEL_MAX_IO];
-  size_t  len[PHYNN_MODEL_MAX_IO];
-  int     input_of[PHYNN_MODEL_MAX_IO];
+  PetscCheck(ndims == mi->ncomp, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable %s has %d dimensions but the model has %d inputs; give the matching reference (phynn solve ...)", path, mo->ref[0], ndims, mi->ncomp);
+  double *coord[PHYNN_MODEL_MAX_VARS];
+  size_t  len[PHYNN_MODEL_MAX_VARS];
+  int     input_of[PHYNN_MODEL_MAX_VARS];
   for (int d = 0; d < ndims; d++) {
     char name[NC_MAX_NAME + 1];
     PhynnNcCall(path, nc_inq_dimname(ncid, dimids[d], name));
     input_of[d] = -1;
-    for (int c = 0; c < m->nin; c++)
-      if (!strcmp(name, m->in_names[c])) input_of[d] = c;
-    PetscCheck(input_of[d] >= 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: dimension '%s' of %s is not an input of the model", path, name, m->out_ref[0]);
+    for (int c = 0; c < mi->ncomp; c++)
+      if (!strcmp(name, mi->comp[c])) input_of[d] = c;
+    PetscCheck(input_of[d] >= 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: dimension '%s' of %s is not an input of the model", path, name, mo->ref[0]);
     PetscCall(PhynnNcReadDoubles(ncid, path, name, &coord[d], &len[d]));
   }
   tr->npts = 1;
   for (int d = 0; d < ndims; d++) tr->npts *= (long)len[d];
-  PetscCall(PetscMalloc1(tr->npts * m->nin, &tr->points));
+  PetscCall(PetscMalloc1(tr->npts * mi->ncomp, &tr->points));
   for (long p = 0; p < tr->npts; p++) { /* row-major over the variable's dimensions */
     long rem = p;
     for (int d = ndims - 1; d >= 0; d--) {
-      tr->points[p * m->nin + input_of[d]] = coord[d][rem % (long)len[d]];
+      tr->points[p * mi->ncomp + input_of[d]] = coord[d][rem % (long)len[d]];
       rem /= (long)len[d];
     }
   }
   for (int d = 0; d < ndims; d++) PetscCall(PetscFree(coord[d]));
-  tr->nout = m->nout;
-  for (int k = 0; k < m->nout; k++) {
+  tr->nout = mo->ncomp;
+  for (int k = 0; k < mo->ncomp; k++) {
     size_t n;
-    PetscCall(PhynnNcReadDoubles(ncid, path, m->out_ref[k], &tr->ref[k], &n));
-    PetscCheck((long)n == tr->npts, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: %s has %zu values, the grid %ld", path, m->out_ref[k], n, tr->npts);
-    if (!strcmp(m->out_ref[k], "h_re")) tr->re = k;
-    if (!strcmp(m->out_ref[k], "h_im")) tr->im = k + 1; /* stored +1 so 0 means none */
+    PetscCall(PhynnNcReadDoubles(ncid, path, mo->ref[k], &tr->ref[k], &n));
+    PetscCheck((long)n == tr->npts, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: %s has %zu values, the grid %ld", path, mo->ref[k], n, tr->npts);
+    if (!strcmp(mo->ref[k], "h_re")) tr->re = k;
+    if (!strcmp(mo->ref[k], "h_im")) tr->im = k + 1; /* stored +1 so 0 means none */
   }
-  tr->has_modulus = m->nout == 2 && tr->im && tr->re == 0;
+  tr->has_modulus = mo->ncomp == 2 && tr->im && tr->re == 0;
   nc_close(ncid);
   PetscFunctionReturn(0);
 }
 
 /* Relative L2 errors at the current weights; returns the headline (|h|, else the worst output). */
-static PetscErrorCode Errors(PhynnTrack *tr, const PhynnModel *m, double *headline, double *per)
+static PetscErrorCode Errors(PhynnTrack *tr, PhynnModel m, double *headline, double *per)
 {
+  const PhynnModelVar *mi, *mo;
   double *out, worst = 0;
-  PhynnJet none = PhynnJetNone(m->nin);
+  PhynnJet none;
   PetscFunctionBegin;
-  PetscCall(PhynnModelEvaluate(m, tr->npts, tr->points, &none, &out));
+  PetscCall(PhynnModelGetPointIO(m, "-reference", &mi, &mo));
+  none = PhynnJetNone(mi->ncomp);
+  PetscCall(PhynnModelEvaluate(m, tr->npts, (const double *const *)&tr->points, &none, &out));
   for (int k = 0; k < tr->nout; k++) {
     double num = 0, den = 0;
     for (long p = 0; p < tr->npts; p++) {
@@ -104,10 +109,12 @@ static PetscErrorCode Errors(PhynnTrack *tr, const PhynnModel *m, double *headli
 static const double track_threshold[2] = {1e-2, 1e-3};
 static const char  *track_key[2]       = {"seconds_to_rel_l2_1e-2", "seconds_to_rel_l2_1e-3"};
 
-PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, long iteration, long resumed_at, double train_seconds, PetscBool force)
+PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel m, PhynnGraph g, long iteration, long resumed_at, double train_seconds, PetscBool force)
 {
-  double head = 0, per[PHYNN_MODEL_MAX_IO + 1] = {0}, t0 = PhynnTime();
+  const PhynnModelVar *mi, *mo;
+  double head = 0, per[PHYNN_MODEL_MAX_VARS + 1] = {0}, t0 = PhynnTime();
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "-reference", &mi, &mo));
   if (PhynnRank(tr->comm) != 0 || (!force && (tr->every <= 0 || iteration % tr->every))) PetscFunctionReturn(0);
   if (tr->nevals == 0) tr->resumed_at = resumed_at;
   PetscCall(PhynnModelGetWeights(m, g));
@@ -120,7 +127,7 @@ PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, lon
     char line[256] = "";
     for (int k = 0; k < tr->nout + (tr->has_modulus ? 1 : 0); k++) {
       char one[64];
-      PetscCall(PetscSNPrintf(one, sizeof(one), " %s %.3e", k < tr->nout ? m->out_names[k] : "|h|", per[k]));
+      PetscCall(PetscSNPrintf(one, sizeof(one), " %s %.3e", k < tr->nout ? mo->comp[k] : "|h|", per[k]));
       PetscCall(PetscStrlcat(line, one, sizeof(line)));
     }
     PetscCall(PhynnPrintf(PETSC_COMM_SELF, "reference  it %7ld  rel_l2%s  after %.1f s of training\n", iteration, line, train_seconds));
@@ -130,11 +137,13 @@ PetscErrorCode PhynnTrackUpdate(PhynnTrack *tr, PhynnModel *m, PhynnGraph g, lon
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnTrackReport(PhynnTrack *tr, const PhynnModel *m)
+PetscErrorCode PhynnTrackReport(PhynnTrack *tr, PhynnModel m)
 {
+  const PhynnModelVar *mi, *mo;
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "-reference", &mi, &mo));
   if (PhynnRank(tr->comm) != 0) PetscFunctionReturn(0);
-  for (int k = 0; k < tr->nout; k++) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_%s: %.4e\n", m->out_names[k], tr->last_per[k]));
+  for (int k = 0; k < tr->nout; k++) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_%s: %.4e\n", mo->comp[k], tr->last_per[k]));
   if (tr->has_modulus) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "rel_l2_|h|: %.4e\n", tr->last_per[tr->nout]));
   for (int i = 0; i < 2; i++) {
     if (tr->reached[i] == PHYNN_TRACK_NOT_REACHED) PetscCall(PhynnPrintf(PETSC_COMM_SELF, "%s: not reached\n", track_key[i]));
@@ -151,7 +160,7 @@ PetscErrorCode PhynnTrackDestroy(PhynnTrack **tr)
   PetscFunctionBegin;
   if (!*tr) PetscFunctionReturn(0);
   PetscCall(PetscFree((*tr)->points));
-  for (int k = 0; k < PHYNN_MODEL_MAX_IO; k++) PetscCall(PetscFree((*tr)->ref[k]));
+  for (int k = 0; k < PHYNN_MODEL_MAX_VARS; k++) PetscCall(PetscFree((*tr)->ref[k]));
   PetscCall(PetscFree(*tr));
   PetscFunctionReturn(0);
 }

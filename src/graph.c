@@ -319,14 +319,13 @@ int PhynnGraphParamCount(PhynnGraph g)
 PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info)
 {
   PetscFunctionBegin;
-  PetscCheck(g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnGraphSetUp first");
   for (int i = 0, j = 0; i < g->nnodes; i++) {
     PhynnNode *n = &g->nodes[i];
     if (n->op != PHYNN_OP_PARAM) continue;
     if (j++ != k) continue;
     info->name     = n->name;
     info->node     = i;
-    info->offset   = n->param_offset;
+    info->offset   = g->setup ? n->param_offset : -1; /* known once PhynnGraphSetUp collated theta */
     info->ndoubles = PhynnShapeDoubles(&n->shape);
     info->shape    = n->shape;
     PetscFunctionReturn(0);

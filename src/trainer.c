@@ -13,7 +13,7 @@
 static volatile sig_atomic_t phynn_stop_signal = 0;
 static void OnStopSignal(int sig) { phynn_stop_signal = sig; }
 
-#define MAX_TERMS PHYNN_MODEL_MAX_TERMS
+#define MAX_TERMS PHYNN_TRAINER_MAX_TERMS
 
 struct _p_PhynnTrainer {
   MPI_Comm       comm;
@@ -33,7 +33,8 @@ struct _p_PhynnTrainer {
   char           log_path[PETSC_MAX_PATH_LEN];
   char           checkpoint_path[PETSC_MAX_PATH_LEN], resume_path[PETSC_MAX_PATH_LEN];
   long           checkpoint_every;
-  PhynnModel    *model;
+  uint64_t       seed;        /* of the initial weights, for the record */
+  PhynnModel     model;       /* checkpoints are written from it (PhynnTrainerSetModel) */
   /* state */
   int            stop_requested; /* agreed by all ranks through the allreduce */
   PetscBool      stopped_by_signal;
@@ -191,6 +192,7 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed)
 {
   PetscFunctionBegin;
   PetscCall(PhynnGraphInitParameters(t->g, seed));
+  t->seed = seed;
   PetscFunctionReturn(0);
 }
 
@@ -288,7 +290,7 @@ static PetscErrorCode Progress(PhynnTrainer t, const char *phase, long it, long 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m)
+PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel m)
 {
   t->model = m;
   return 0;
@@ -306,15 +308,19 @@ long PhynnTrainerFirstIteration(PhynnTrainer t) { return t->it_start; }
 /* The phase an iteration count belongs to: 0 while the first optimiser runs, 1 after. */
 static int PhaseOf(PhynnTrainer t, long iteration) { return iteration < t->max_it || !t->opt[1] ? 0 : 1; }
 
-static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel *m);
+static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel m, PhynnRecord *rec);
 
 static PetscErrorCode WriteCheckpoint(PhynnTrainer t)
 {
   PetscFunctionBegin;
   PetscCheck(t->model, t->comm, PETSC_ERR_ARG_WRONGSTATE, "checkpoints need PhynnTrainerSetModel");
-  PetscCall(PhynnGraphParameters(t->g, NULL, NULL, NULL));
-  PetscCall(StoreState(t, t->model));
-  if (PhynnRank(t->comm) == 0) PetscCall(PhynnModelSave(t->model, t->checkpoint_path));
+  PhynnRecord rec;
+  PetscErrorCode ierr;
+  PhynnRecordInit(&rec);
+  PetscCall(StoreState(t, t->model, &rec));
+  ierr = PhynnRank(t->comm) == 0 ? PhynnModelSave(t->model, &rec, t->checkpoint_path) : 0;
+  PetscCall(PhynnRecordReset(&rec));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -323,29 +329,38 @@ static PetscErrorCode WriteCheckpoint(PhynnTrainer t)
 static PetscErrorCode Resume(PhynnTrainer t)
 {
   PhynnModel     ck;
+  PhynnRecord    rec;
   double        *gtheta;
+  const double  *theta;
+  long           n;
   PhynnOptimizer opt;
   PetscFunctionBegin;
-  PhynnModelInit(&ck);
-  PetscCall(PhynnModelLoad(t->resume_path, &ck));
-  PetscCheck(ck.nparams == t->nparams, t->comm, PHYNN_ERR_INPUT, "checkpoint %s holds %ld parameters, this run's model has %ld; resume with the same -layers and problem options", t->resume_path,
-             ck.nparams, t->nparams);
-  PetscCheck(ck.nterms == t->nterms, t->comm, PHYNN_ERR_INPUT, "checkpoint %s has %d loss terms, this run has %d; resume with the same problem options", t->resume_path, ck.nterms, t->nterms);
+  PetscCheck(t->model, t->comm, PETSC_ERR_ARG_WRONGSTATE, "-resume needs PhynnTrainerSetModel");
+  PhynnRecordInit(&rec);
+  PetscCall(PhynnModelLoadFile(t->comm, t->resume_path, &ck, &rec));
+  /* The canonical specs must agree: the same architecture, names and scaling, not only the same
+   * parameter count (two networks of equal size are not interchangeable). */
+  PetscCheck(!strcmp(PhynnModelGetSpec(ck), PhynnModelGetSpec(t->model)), t->comm, PHYNN_ERR_INPUT,
+             "checkpoint %s was written for another model (its model_spec differs from this run's); resume with the same -layers and problem options", t->resume_path);
+  PetscCall(PhynnModelGetTheta(ck, &n, &theta));
+  PetscCheck(n == t->nparams, t->comm, PHYNN_ERR_INPUT, "checkpoint %s holds %ld parameters, this run's model has %ld; resume with the same -layers and problem options", t->resume_path, n, t->nparams);
+  PetscCheck(rec.nterms == t->nterms, t->comm, PHYNN_ERR_INPUT, "checkpoint %s has %d loss terms, this run has %d; resume with the same problem options", t->resume_path, rec.nterms, t->nterms);
   PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
-  PetscCall(PetscArraycpy(gtheta, ck.theta, t->nparams));
-  t->iteration = ck.iteration;
+  PetscCall(PetscArraycpy(gtheta, theta, t->nparams));
+  t->iteration = rec.iteration;
   opt          = t->opt[PhaseOf(t, t->iteration)];
-  if (ck.nopt_state > 0) PetscCall(PhynnOptimizerSetState(opt, ck.opt_state, ck.nopt_state));
+  if (rec.nopt_state > 0) PetscCall(PhynnOptimizerSetState(opt, rec.opt_state, rec.nopt_state));
   t->nhistory = 0;
-  for (long r = 0; r < ck.nhistory; r++) {
-    const double *row = ck.history + r * (3 + t->nterms);
+  for (long r = 0; r < rec.nhistory; r++) {
+    const double *row = rec.history + r * (3 + t->nterms);
     for (int k = 0; k < t->nterms; k++) t->last_terms[k] = row[3 + k];
     PetscCall(HistoryAppendRow(t, row));
   }
   /* the history's time column keeps counting from where the stopped run left it */
-  t->seconds_before = ck.nhistory > 0 ? ck.history[(ck.nhistory - 1) * (3 + t->nterms) + 1] : 0;
+  t->seconds_before = rec.nhistory > 0 ? rec.history[(rec.nhistory - 1) * (3 + t->nterms) + 1] : 0;
   if (!t->quiet) PetscCall(PhynnPrintf(t->comm, "resumed from %s at iteration %ld\n", t->resume_path, t->iteration));
-  PetscCall(PhynnModelReset(&ck));
+  PetscCall(PhynnModelDestroy(&ck));
+  PetscCall(PhynnRecordReset(&rec));
   PetscFunctionReturn(0);
 }
 
@@ -462,37 +477,34 @@ PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *l
   return 0;
 }
 
-PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel *m)
+PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel m, PhynnRecord *rec)
 {
   PetscFunctionBegin;
-  PetscCall(StoreState(t, m));
+  PetscCall(StoreState(t, m, rec));
   PetscFunctionReturn(0);
 }
 
-/* Weights (from the graph), iteration, the state of the optimiser that the NEXT iteration
- * uses (so a resume continues exactly), term names and history. */
-static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel *m)
+/* Weights (from the graph) into the model; iteration, the state of the optimiser that the NEXT
+ * iteration uses (so a resume continues exactly), term names and history into the record. */
+static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel m, PhynnRecord *rec)
 {
   PhynnOptimizer opt = t->opt[PhaseOf(t, t->iteration)];
   PhynnOptimType type;
   long           size;
+  double        *state;
   PetscFunctionBegin;
   PetscCall(PhynnModelGetWeights(m, t->g));
-  m->iteration = t->iteration;
+  rec->iteration = t->iteration;
+  rec->seed      = t->seed;
   PetscCall(PhynnOptimizerGetType(opt, &type));
-  PetscCall(PetscStrncpy(m->optimizer, PhynnOptimTypes[type], sizeof(m->optimizer)));
   PetscCall(PhynnOptimizerGetStateSize(opt, &size));
-  PetscCall(PetscFree(m->opt_state));
-  PetscCall(PetscMalloc1(size ? size : 1, &m->opt_state));
-  PetscCall(PhynnOptimizerGetState(opt, m->opt_state));
-  m->nopt_state = size;
-  m->nterms     = t->nterms;
-  for (int k = 0; k < t->nterms; k++) PetscCall(PetscStrncpy(m->term_names[k], t->term_names[k], 32));
-  PetscCall(PetscFree(m->history));
-  PetscCall(PetscMalloc1(t->nhistory * (3 + t->nterms) + 1, &m->history));
-  PetscCall(PetscArraycpy(m->history, t->history, t->nhistory * (3 + t->nterms)));
-  m->nhistory = t->nhistory;
-  PetscCall(PhynnModelCaptureOptions(m));
+  PetscCall(PetscMalloc1(size ? size : 1, &state));
+  PetscCall(PhynnOptimizerGetState(opt, state));
+  PetscCall(PhynnRecordSetOptimizer(rec, PhynnOptimTypes[type], size, state));
+  PetscCall(PetscFree(state));
+  PetscCall(PhynnRecordSetTerms(rec, t->nterms, t->term_names));
+  PetscCall(PhynnRecordSetHistory(rec, t->nhistory, t->history));
+  PetscCall(PhynnRecordCaptureOptions(rec));
   PetscFunctionReturn(0);
 }
 

@@ -114,30 +114,32 @@ static void VariableList(int ncid, char *list, size_t len)
 /* The grid of reference variable `var`: its dimensions must be exactly the model's inputs, each
  * with a 1-D coordinate variable. Fills v->dim/len/coord on the first call; later calls must
  * find the same grid (every component is compared on one grid). */
-static PetscErrorCode ReadGrid(const PhynnModel *m, int ncid, const char *path, const char *var, const char *output, PhynnValidation *v)
+static PetscErrorCode ReadGrid(PhynnModel m, int ncid, const char *path, const char *var, const char *output, PhynnValidation *v)
 {
+  const PhynnModelVar *mi, *mo;
   int    varid, ndims, dimids[NC_MAX_VAR_DIMS];
   char   list[1024], dname[2][NC_MAX_NAME + 1];
   size_t dlen[2];
 
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn validate", &mi, &mo));
   if (nc_inq_varid(ncid, var, &varid) != NC_NOERR) {
     VariableList(ncid, list, sizeof(list));
     SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_INPUT, "reference %s has no variable '%s' (the reference of model output '%s'); its variables are: %s; pass the reference this model was trained for", path,
             var, output, list);
   }
   PhynnNcCall(path, nc_inq_varndims(ncid, varid, &ndims));
-  PetscCheck(ndims == m->nin && ndims >= 1 && ndims <= 2, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
+  PetscCheck(ndims == mi->ncomp && ndims >= 1 && ndims <= 2, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
              "reference %s: variable '%s' has %d dimension(s) but the model has %d input(s); phynn validate compares one solution on a (t) or (t, x) grid (not a family with a sample dimension)", path,
-             var, ndims, m->nin);
+             var, ndims, mi->ncomp);
   PhynnNcCall(path, nc_inq_vardimid(ncid, varid, dimids));
   for (int d = 0; d < ndims; d++) {
     int found = -1, cvar, cnd, cdim;
     PhynnNcCall(path, nc_inq_dim(ncid, dimids[d], dname[d], &dlen[d]));
-    for (int j = 0; j < m->nin; j++)
-      if (!strcmp(m->in_names[j], dname[d])) found = j;
+    for (int j = 0; j < mi->ncomp; j++)
+      if (!strcmp(mi->comp[j], dname[d])) found = j;
     PetscCheck(found >= 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "reference %s: variable '%s' runs over dimension '%s', which is not an input of the model (inputs: %s%s%s); pass a reference on the model's coordinates",
-               path, var, dname[d], m->in_names[0], m->nin > 1 ? ", " : "", m->nin > 1 ? m->in_names[1] : "");
+               path, var, dname[d], mi->comp[0], mi->ncomp > 1 ? ", " : "", mi->ncomp > 1 ? mi->comp[1] : "");
     PetscCheck(nc_inq_varid(ncid, dname[d], &cvar) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
                "reference %s: dimension '%s' of '%s' has no coordinate variable '%s'; the reference must store its grid points", path, dname[d], var, dname[d]);
     PhynnNcCall(path, nc_inq_varndims(ncid, cvar, &cnd));
@@ -170,31 +172,33 @@ static PetscErrorCode ReadGrid(const PhynnModel *m, int ncid, const char *path, 
 }
 
 /* The model on the grid: out is (n x nout), row i = grid point i in the reference's layout. */
-static PetscErrorCode EvaluateOnGrid(const PhynnModel *m, const PhynnValidation *v, double **out)
+static PetscErrorCode EvaluateOnGrid(PhynnModel m, const PhynnValidation *v, double **out)
 {
+  const PhynnModelVar *mi, *mo;
   long    n = (long)(v->ndims == 2 ? v->len[0] * v->len[1] : v->len[0]);
   int     col[2];
   double *X;
 
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn validate", &mi, &mo));
   for (int d = 0; d < v->ndims; d++)
-    for (int j = 0; j < m->nin; j++)
-      if (!strcmp(m->in_names[j], v->dim[d])) col[d] = j;
-  PetscCall(PetscMalloc1(n * m->nout, out));
-  PetscCall(PetscMalloc1((long)PHYNN_EVAL_CHUNK * m->nin, &X));
+    for (int j = 0; j < mi->ncomp; j++)
+      if (!strcmp(mi->comp[j], v->dim[d])) col[d] = j;
+  PetscCall(PetscMalloc1(n * mo->ncomp, out));
+  PetscCall(PetscMalloc1((long)PHYNN_EVAL_CHUNK * mi->ncomp, &X));
   for (long first = 0; first < n; first += PHYNN_EVAL_CHUNK) {
     long    nc = PetscMin(PHYNN_EVAL_CHUNK, n - first);
     double *y;
     for (long i = 0; i < nc; i++) {
       long idx = first + i;
-      if (v->ndims == 1) X[i * m->nin + col[0]] = v->coord[0][idx];
+      if (v->ndims == 1) X[i * mi->ncomp + col[0]] = v->coord[0][idx];
       else {
-        X[i * m->nin + col[0]] = v->coord[0][idx / (long)v->len[1]];
-        X[i * m->nin + col[1]] = v->coord[1][idx % (long)v->len[1]];
+        X[i * mi->ncomp + col[0]] = v->coord[0][idx / (long)v->len[1]];
+        X[i * mi->ncomp + col[1]] = v->coord[1][idx % (long)v->len[1]];
       }
     }
-    PetscCall(PhynnModelEvaluate(m, nc, X, NULL, &y));
-    PetscCall(PetscArraycpy(*out + first * m->nout, y, nc * m->nout));
+    PetscCall(PhynnModelEvaluate(m, nc, (const double *const *)&X, NULL, &y));
+    PetscCall(PetscArraycpy(*out + first * mo->ncomp, y, nc * mo->ncomp));
     PetscCall(PetscFree(y));
   }
   PetscCall(PetscFree(X));
@@ -230,21 +234,23 @@ static PetscErrorCode ComputeErrors(const PhynnValidation *v, PhynnValidateComp 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnValidationCompute(const PhynnModel *m, const char *ref_path, PhynnValidation *v)
+PetscErrorCode PhynnValidationCompute(PhynnModel m, const char *ref_path, PhynnValidation *v)
 {
+  const PhynnModelVar *mi, *mo;
   int     ncid, nref = 0;
   long    n;
   double *y = NULL;
 
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetPointIO(m, "phynn validate", &mi, &mo));
   PetscCall(PhynnNcOpen(ref_path, &ncid));
   GetTextOr(ncid, NC_GLOBAL, "title", v->ref_title, sizeof(v->ref_title));
   GetTextOr(ncid, NC_GLOBAL, "equation", v->ref_equation, sizeof(v->ref_equation));
-  for (int k = 0; k < m->nout; k++) {
-    if (!m->out_ref[k][0]) continue;
-    PetscCall(ReadGrid(m, ncid, ref_path, m->out_ref[k], m->out_names[k], v));
-    PetscCall(PetscStrncpy(v->comp[v->ncomp].ref, m->out_ref[k], sizeof(v->comp[0].ref)));
-    PetscCall(PetscStrncpy(v->comp[v->ncomp].name, m->out_names[k], sizeof(v->comp[0].name)));
+  for (int k = 0; k < mo->ncomp; k++) {
+    if (!mo->ref[k][0]) continue;
+    PetscCall(ReadGrid(m, ncid, ref_path, mo->ref[k], mo->comp[k], v));
+    PetscCall(PetscStrncpy(v->comp[v->ncomp].ref, mo->ref[k], sizeof(v->comp[0].ref)));
+    PetscCall(PetscStrncpy(v->comp[v->ncomp].name, mo->comp[k], sizeof(v->comp[0].name)));
     nref++;
     v->ncomp++;
   }
@@ -252,16 +258,16 @@ PetscErrorCode PhynnValidationCompute(const PhynnModel *m, const char *ref_path,
              ref_path);
   n = (long)(v->ndims == 2 ? v->len[0] * v->len[1] : v->len[0]);
   PetscCall(EvaluateOnGrid(m, v, &y));
-  for (int c = 0, k = 0; k < m->nout; k++) {
+  for (int c = 0, k = 0; k < mo->ncomp; k++) {
     PhynnValidateComp *cp = &v->comp[c];
     size_t             cnt;
     int                varid;
-    if (!m->out_ref[k][0]) continue;
+    if (!mo->ref[k][0]) continue;
     PetscCall(PhynnNcReadDoubles(ncid, ref_path, cp->ref, &cp->refv, &cnt));
     PhynnNcCall(ref_path, nc_inq_varid(ncid, cp->ref, &varid));
     GetTextOr(ncid, varid, "units", cp->units, sizeof(cp->units));
     PetscCall(PetscMalloc1(n, &cp->pred));
-    for (long i = 0; i < n; i++) cp->pred[i] = y[i * m->nout + k];
+    for (long i = 0; i < n; i++) cp->pred[i] = y[i * mo->ncomp + k];
     PetscCall(ComputeErrors(v, cp));
     c++;
   }

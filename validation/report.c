@@ -161,7 +161,7 @@ static void Row(FILE *fp, const char *key, const char *value)
   fprintf(fp, "</td></tr>\n");
 }
 
-PetscErrorCode PhynnValidationWriteHTML(const PhynnModel *m, const PhynnValidation *v, const char *path)
+PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *path)
 {
   FILE *fp;
   char  tmp[PETSC_MAX_PATH_LEN + 32], when[32], grid[160] = "", buf[64];
@@ -189,13 +189,13 @@ PetscErrorCode PhynnValidationWriteHTML(const PhynnModel *m, const PhynnValidati
   Row(fp, "Reference", v->ref_title);
   Row(fp, "Equation", v->ref_equation);
   Row(fp, "Grid", grid);
-  snprintf(buf, sizeof(buf), "%ld (optimizer %s)", m->iteration, m->optimizer[0] ? m->optimizer : "none");
+  snprintf(buf, sizeof(buf), "%ld (optimizer %s)", rec->iteration, rec->optimizer[0] ? rec->optimizer : "none");
   Row(fp, "Training iterations", buf);
   Row(fp, "Model written by phynn", v->model_version);
   Row(fp, "Model git revision", v->model_git);
   Row(fp, "Model command line", v->model_cmd);
   fprintf(fp, "<tr><th>Model options</th><td><pre>");
-  Html(fp, m->options && m->options[0] ? m->options : "(not recorded)");
+  Html(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
   fprintf(fp, "</pre></td></tr>\n");
   snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
   Row(fp, "Validated by phynn", buf);
@@ -256,7 +256,7 @@ PetscErrorCode PhynnValidationWriteHTML(const PhynnModel *m, const PhynnValidati
   fprintf(fp, "<h2>Error over time</h2>\n<figure><img src=\"error_over_time.%s\" alt=\"error over time\"><figcaption>%s</figcaption></figure>\n", v->image_ext,
           v->ndims == 2 ? "Relative L2 error and max abs error of each time slice." : "|prediction &minus; reference| at each time.");
   fprintf(fp, "<h2>Training loss history</h2>\n");
-  if (m->nhistory) fprintf(fp, "<figure><img src=\"loss_history.%s\" alt=\"loss history\"><figcaption>Total loss and each term against the iteration (log scale).</figcaption></figure>\n", v->image_ext);
+  if (rec->nhistory) fprintf(fp, "<figure><img src=\"loss_history.%s\" alt=\"loss history\"><figcaption>Total loss and each term against the iteration (log scale).</figcaption></figure>\n", v->image_ext);
   else fprintf(fp, "<p>The model file holds no loss history.</p>\n");
   fprintf(fp, "<hr><p><small>Written by phynn %s (git %s), %s.</small></p>\n</body>\n</html>\n", PHYNN_VERSION, PhynnGitRevision(), when);
   PetscCall(PhynnFileCommit(&fp, tmp, path));

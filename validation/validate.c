@@ -66,12 +66,12 @@ static void GetAttr(int ncid, const char *name, char *value, size_t len)
 }
 
 /* Plots, JSON and HTML into the temporary directory. */
-static PetscErrorCode WriteReport(const PhynnModel *m, const PhynnValidation *v, const char *gnuplot, const char *tmpdir)
+static PetscErrorCode WriteReport(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *gnuplot, const char *tmpdir)
 {
   char path[PETSC_MAX_PATH_LEN + 64];
 
   PetscFunctionBegin;
-  PetscCall(PhynnValidationPlots(m, v, gnuplot, tmpdir));
+  PetscCall(PhynnValidationPlots(m, rec, v, gnuplot, tmpdir));
   snprintf(path, sizeof(path), "%s/plotdata", tmpdir);
   RemoveTree(path);
   snprintf(path, sizeof(path), "%s/plots.gp", tmpdir);
@@ -79,7 +79,7 @@ static PetscErrorCode WriteReport(const PhynnModel *m, const PhynnValidation *v,
   snprintf(path, sizeof(path), "%s/metrics.json", tmpdir);
   PetscCall(PhynnValidationWriteJSON(v, path));
   snprintf(path, sizeof(path), "%s/index.html", tmpdir);
-  PetscCall(PhynnValidationWriteHTML(m, v, path));
+  PetscCall(PhynnValidationWriteHTML(m, rec, v, path));
   PetscFunctionReturn(0);
 }
 
@@ -104,7 +104,7 @@ static PetscErrorCode Commit(const char *tmpdir, const char *dir)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Validate(const PhynnModel *m, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PhynnValidation *v)
+static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PhynnValidation *v)
 {
   const char    *gnuplot = opt && opt->gnuplot && opt->gnuplot[0] ? opt->gnuplot : "gnuplot";
   char           dir[PETSC_MAX_PATH_LEN], tmpdir[PETSC_MAX_PATH_LEN + 32];
@@ -121,9 +121,9 @@ static PetscErrorCode Validate(const PhynnModel *m, const char *model_path, cons
   /* header: what is compared with what, and where the model came from */
   PetscCall(PetscStrncpy(v->model_path, model_path ? model_path : "(in memory)", sizeof(v->model_path)));
   PetscCall(PetscStrncpy(v->ref_path, ref_path, sizeof(v->ref_path)));
-  PetscCall(PetscStrncpy(v->problem, m->problem, sizeof(v->problem)));
+  PetscCall(PetscStrncpy(v->problem, PhynnModelGetProblem(m), sizeof(v->problem)));
   if (opt && opt->title && opt->title[0]) PetscCall(PetscStrncpy(v->title, opt->title, sizeof(v->title)));
-  else snprintf(v->title, sizeof(v->title), "Validation of %s against %s", model_path ? model_path : m->problem, ref_path);
+  else snprintf(v->title, sizeof(v->title), "Validation of %s against %s", model_path ? model_path : PhynnModelGetProblem(m), ref_path);
   {
     int ncid;
     if (model_path && nc_open(model_path, NC_NOWRITE, &ncid) == NC_NOERR) {
@@ -143,14 +143,14 @@ static PetscErrorCode Validate(const PhynnModel *m, const char *model_path, cons
   snprintf(tmpdir, sizeof(tmpdir), "%s.tmp.%d", dir, (int)getpid());
   RemoveTree(tmpdir); /* a leftover of a killed run with the same pid */
   PetscCheck(!mkdir(tmpdir, 0777), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot create %s (the report's temporary directory): %s; check the directory's permissions", tmpdir, strerror(errno));
-  ierr = WriteReport(m, v, gnuplot, tmpdir);
+  ierr = WriteReport(m, rec, v, gnuplot, tmpdir);
   if (!ierr) ierr = Commit(tmpdir, dir);
   if (ierr) RemoveTree(tmpdir);
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnValidateRun(MPI_Comm comm, const PhynnModel *m, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PetscBool *passed,
+PetscErrorCode PhynnValidateRun(MPI_Comm comm, PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PetscBool *passed,
                                 char *failure, size_t len)
 {
   PetscErrorCode ierr = 0;
@@ -160,14 +160,16 @@ PetscErrorCode PhynnValidateRun(MPI_Comm comm, const PhynnModel *m, const char *
   PetscFunctionBegin;
   if (PhynnRank(comm) == 0) {
     PhynnValidation *v;
-    PhynnModel       loaded;
-    PhynnModelInit(&loaded);
+    PhynnModel       loaded = NULL;
+    PhynnRecord      loaded_rec, empty;
+    PhynnRecordInit(&loaded_rec);
+    PhynnRecordInit(&empty);
     PetscCall(PetscCalloc1(1, &v));
     if (!m) {
       PetscCheck(model_path, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PhynnValidateRun: give a model or a model path");
-      ierr = PhynnModelLoad(model_path, &loaded);
+      ierr = PhynnModelLoadFile(PETSC_COMM_SELF, model_path, &loaded, &loaded_rec);
     }
-    if (!ierr) ierr = Validate(m ? m : &loaded, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) ierr = Validate(m ? m : loaded, m ? (rec ? rec : &empty) : &loaded_rec, model_path, ref_path, report_dir, opt, v);
     if (!ierr) {
       flags[1] = v->passed ? 1 : 0;
       if (!v->passed) {
@@ -178,7 +180,8 @@ PetscErrorCode PhynnValidateRun(MPI_Comm comm, const PhynnModel *m, const char *
     flags[0] = ierr ? 1 : 0;
     PetscCall(PhynnValidationDestroy(v));
     PetscCall(PetscFree(v));
-    PetscCall(PhynnModelReset(&loaded));
+    PetscCall(PhynnModelDestroy(&loaded));
+    PetscCall(PhynnRecordReset(&loaded_rec));
   }
   PetscCallMPI(MPI_Bcast(flags, 2, MPI_INT, 0, comm));
   PetscCallMPI(MPI_Bcast(why, (int)sizeof(why), MPI_CHAR, 0, comm));
@@ -190,12 +193,12 @@ PetscErrorCode PhynnValidateRun(MPI_Comm comm, const PhynnModel *m, const char *
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnValidate(MPI_Comm comm, const PhynnModel *m, const char *model_path, const char *ref_path, const char *report_dir, const char *thresholds, PetscBool *passed)
+PetscErrorCode PhynnValidate(MPI_Comm comm, PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const char *thresholds, PetscBool *passed)
 {
   PhynnValidateOptions opt = {0};
 
   PetscFunctionBegin;
   opt.thresholds = thresholds;
-  PetscCall(PhynnValidateRun(comm, m, model_path, ref_path, report_dir, &opt, passed, NULL, 0));
+  PetscCall(PhynnValidateRun(comm, m, rec, model_path, ref_path, report_dir, &opt, passed, NULL, 0));
   PetscFunctionReturn(0);
 }

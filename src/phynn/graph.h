@@ -134,7 +134,7 @@ PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *
 typedef struct {
   const char *name;    /* the node's name ("u.W1", "g"); valid while the graph lives */
   int         node;
-  long        offset;  /* in doubles, into theta */
+  long        offset;  /* in doubles, into theta (-1 before PhynnGraphSetUp) */
   long        ndoubles;/* storage in doubles (a complex element takes two) */
   PhynnShape  shape;
 } PhynnParamInfo;

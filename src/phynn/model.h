@@ -1,69 +1,93 @@
-/* A trained (or training) network as phynn stores it: architecture, input scaling, names,
- * weights, and the training state that a model file and a checkpoint carry.
+/* A model: an architecture spec (phynn/spec.h) made into an object with a PETSc lifecycle,
  *
- * The architecture is an MLP over named input coordinates with an optional affine scaling of
- * each input to [-1, 1] (x' = 2 (x - lb) / (ub - lb) - 1), named outputs, and for each output the
- * reference variable it is compared with (u <-> h_re). Problems may add named scalar parameters
- * (a trainable g, say) after the network's weights in the same parameter buffer. */
+ *   PhynnModelCreate(comm, &m);
+ *   PhynnModelSetOptionsPrefix(m, "branch_");          (optional)
+ *   PhynnModelSetSpec(m, text, origin);                 (or PhynnModelSetFromOptions: -model_spec FILE)
+ *   PhynnModelSetUp(m, g, &init);                       parameters created in graph g
+ *   PhynnModelApply(m, g, inputs, jet, outputs);        as often as there are point sets
+ *   PhynnModelGetWeights(m, g) / PhynnModelSetWeights(m, g)
+ *   PhynnModelEvaluate(m, n, in, jet, out);             cached evaluation graph
+ *   PhynnModelView(m, store) / PhynnModelLoad(comm, store, &m)   (src/model_file.c)
+ *   PhynnModelDestroy(&m);
+ *
+ * The spec's `input` statements name the model's inputs with their per-sample shape, component
+ * names and optional scaling to [-1, 1] (x' = 2 (x - lb) / (ub - lb) - 1, applied with its chain
+ * rule in the jet input layer); `output` statements name which block is an output, the names of
+ * its components and the reference variable each is compared with; everything else is a block
+ * (phynn/block.h). The canonical form (every key, defaults filled in) is what a model file stores
+ * and a resume compares.
+ *
+ *   input  points dims=2 names=x,t lb=-5,0 ub=5,1.5707963267948966
+ *   mlp    net(points) sizes=2,100,100,100,100,2 act=tanh out=identity bias=1
+ *   output net names=u,v ref=h_re,h_im */
 #ifndef PHYNN_MODEL_H
 #define PHYNN_MODEL_H
 
-#include "phynn/mlp.h"
+#include "phynn/block.h"
+#include "phynn/store.h"
 
-#define PHYNN_MODEL_MAX_IO 8
-#define PHYNN_MODEL_MAX_TERMS 16
-#define PHYNN_MODEL_MAX_EXTRA 8
+#define PHYNN_MODEL_MAX_VARS 16  /* inputs, and outputs, of one model */
+#define PHYNN_MODEL_NAME_MAX 32  /* a component name ("x", "u", "h_re") */
 
+/* A named input or output of the model. */
 typedef struct {
-  /* architecture */
-  char            problem[64];                           /* "fit", "perceptron-iris", "pinn-heat", ... */
-  int             nin, nout;
-  char            in_names[PHYNN_MODEL_MAX_IO][32];
-  char            out_names[PHYNN_MODEL_MAX_IO][32];
-  char            out_ref[PHYNN_MODEL_MAX_IO][32];       /* reference variable per output ("" if none) */
-  PetscBool       scale_inputs;
-  double          in_lb[PHYNN_MODEL_MAX_IO], in_ub[PHYNN_MODEL_MAX_IO];
-  int             nsizes;
-  long            sizes[PHYNN_MLP_MAX_LAYERS + 1];
-  PhynnActivation hidden, output;
-  PetscBool       bias;
-  int             nextra;                                 /* named scalar parameters after the network */
-  char            extra_names[PHYNN_MODEL_MAX_EXTRA][32];
-  /* weights: the network's parameters in graph order (W1, b1, W2, b2, ...), then the extras */
-  long            nparams;
-  double         *theta;
-  /* training state */
-  uint64_t        seed;
-  long            iteration;
-  char            optimizer[32];
-  long            nopt_state;
-  double         *opt_state;
-  int             nterms;
-  char            term_names[PHYNN_MODEL_MAX_TERMS][32];
-  long            nhistory;                               /* rows of history */
-  double         *history;                                /* nhistory x (3 + nterms): iteration, elapsed_s, loss, terms */
-  char           *options;                                /* the options used, "-name value" per line */
-} PhynnModel;
+  char          name[PHYNN_SPEC_NAME_MAX];
+  PhynnVarShape shape;     /* per sample */
+  int           ncomp;     /* named components (columns of a point variable); 0 if unnamed */
+  char        (*comp)[PHYNN_MODEL_NAME_MAX];
+  PetscBool     scaled;    /* inputs: mapped to [-1, 1] over [lb, ub] per component */
+  double       *lb, *ub;
+  char        (*ref)[PHYNN_MODEL_NAME_MAX]; /* outputs: the reference variable of each component ("" none) */
+  int           block;     /* outputs: the block it is the value of */
+} PhynnModelVar;
 
-/* Zeroes a model description (no allocation). */
-void PhynnModelInit(PhynnModel *m);
-/* Frees the arrays a model owns and zeroes it. */
-PetscErrorCode PhynnModelReset(PhynnModel *m);
-/* Number of network parameters for the architecture (without extras). */
-long PhynnModelNetworkParams(const PhynnModel *m);
-/* Creates the network's parameters in g (and the extras as (1,1) parameters, after them);
- * call before PhynnGraphSetUp. extra[k] receives the node of extra k (may be NULL). */
-PetscErrorCode PhynnModelCreateParams(const PhynnModel *m, PhynnGraph g, PhynnInitSpec weight_init, PhynnMLP *mlp, int *extra);
-/* Adds the input layer (scaling + jet) and the network applied to the point set `x` (an input
- * node of nin columns): *out is the (K N, nout) output node. */
-PetscErrorCode PhynnModelApply(const PhynnModel *m, PhynnGraph g, const PhynnMLP *mlp, int x, const PhynnJet *jet, int *out);
-/* Copies the graph's parameter buffer into m->theta (allocating it) or back. */
-PetscErrorCode PhynnModelGetWeights(PhynnModel *m, PhynnGraph g);
-PetscErrorCode PhynnModelSetWeights(const PhynnModel *m, PhynnGraph g);
-/* Appends "-name value" lines for every option in the PETSc database (for provenance). */
-PetscErrorCode PhynnModelCaptureOptions(PhynnModel *m);
-/* Evaluates the model at n points (row-major n x nin) with the jet: out is (K n x nout) in block
- * order [value; first...; second...] (allocated; PetscFree). */
-PetscErrorCode PhynnModelEvaluate(const PhynnModel *m, long n, const double *x, const PhynnJet *jet, double **out);
+typedef struct _p_PhynnModel *PhynnModel;
+
+PetscErrorCode PhynnModelCreate(MPI_Comm comm, PhynnModel *m);
+PetscErrorCode PhynnModelDestroy(PhynnModel *m);
+PetscErrorCode PhynnModelSetOptionsPrefix(PhynnModel m, const char *prefix);
+/* The command that made it ("pinn-heat", "fit"): stored in the file, shown in reports. */
+PetscErrorCode PhynnModelSetProblem(PhynnModel m, const char *problem);
+const char    *PhynnModelGetProblem(PhynnModel m);
+/* Parses and checks a spec (origin names it in errors: "-model_spec", "model file m.nc"). */
+PetscErrorCode PhynnModelSetSpec(PhynnModel m, const char *text, const char *origin);
+/* -<prefix>model_spec FILE replaces the spec set so far (the command's default). */
+PetscErrorCode PhynnModelSetFromOptions(PhynnModel m);
+/* The canonical spec (valid while m lives). */
+const char    *PhynnModelGetSpec(PhynnModel m);
+/* Named inputs and outputs. */
+PetscErrorCode PhynnModelGetInputs(PhynnModel m, int *n, const PhynnModelVar **vars);
+PetscErrorCode PhynnModelGetOutputs(PhynnModel m, int *n, const PhynnModelVar **vars);
+/* The one input and the one output of a point model (an error naming `what` otherwise). */
+PetscErrorCode PhynnModelGetPointIO(PhynnModel m, const char *what, const PhynnModelVar **in, const PhynnModelVar **out);
+
+/* Creates every block's parameters in g (before PhynnGraphSetUp); weight_init is for the
+ * blocks that take the command's initialiser (mlp), NULL: Xavier normal. */
+PetscErrorCode PhynnModelSetUp(PhynnModel m, PhynnGraph g, const PhynnInitSpec *weight_init);
+/* Applies the model to input nodes of g (one per model input, physical values, rows = samples):
+ * out[k] receives output k's node, (K N, width) with the jet's K blocks. The jet (may be NULL)
+ * is over the components of the model's single input. */
+PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const PhynnJet *jet, int *out);
+/* The parameter node of block-local name `name` ("net.b3", "g") in g, after SetUp. */
+PetscErrorCode PhynnModelGetParamNode(PhynnModel m, PhynnGraph g, const char *name, int *node);
+/* Weights: the model's copy of theta <-> the graph's buffer. */
+PetscErrorCode PhynnModelGetWeights(PhynnModel m, PhynnGraph g);
+PetscErrorCode PhynnModelSetWeights(PhynnModel m, PhynnGraph g);
+PetscErrorCode PhynnModelGetTheta(PhynnModel m, long *n, const double **theta);
+PetscErrorCode PhynnModelSetTheta(PhynnModel m, long n, const double *theta);
+/* Number of parameters (doubles) the spec needs. */
+PetscErrorCode PhynnModelGetParameterCount(PhynnModel m, long *n);
+/* Evaluates at n samples: in[k] is row-major (n x width of input k); out[k] is allocated
+ * (PetscFree), (K n x width of output k) in jet block order. The graph is built once per jet
+ * layout and kept. */
+PetscErrorCode PhynnModelEvaluate(PhynnModel m, long n, const double *const *in, const PhynnJet *jet, double **out);
+/* The evaluation graph and its parameter table (for files): valid while m lives. */
+PetscErrorCode PhynnModelGetTableGraph(PhynnModel m, PhynnGraph *g);
+
+/* Files (src/model_file.c): the spec, theta and its slice table, one variable per parameter. */
+PetscErrorCode PhynnModelView(PhynnModel m, PhynnStore store);
+/* Reads a model from a store: a format-2 file, or through the one shim that knows the first
+ * (MLP-only) layout (src/model_v1.c). Errors are one line naming the file. */
+PetscErrorCode PhynnModelLoad(MPI_Comm comm, PhynnStore store, PhynnModel *m);
 
 #endif

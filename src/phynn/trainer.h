@@ -27,8 +27,10 @@
 #define PHYNN_TRAINER_H
 
 #include "phynn/graph.h"
-#include "phynn/model.h"
+#include "phynn/modelfile.h"
 #include "phynn/optim.h"
+
+#define PHYNN_TRAINER_MAX_TERMS 32 /* named loss terms of one trainer */
 
 typedef struct _p_PhynnTrainer *PhynnTrainer;
 
@@ -51,7 +53,7 @@ PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, 
 PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx);
 /* The model description checkpoints are written from (architecture, names; the trainer fills
  * in weights, state and history). Needed for -checkpoint and -resume. */
-PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m);
+PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel m);
 /* For monitors, during PhynnTrainerTrain: the training seconds so far, on the same clock as
  * the history and GetResult (monitor time excluded, earlier sessions of a resumed run included),
  * and the iteration this session started from (0, or the resumed checkpoint's). */
@@ -74,8 +76,9 @@ PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs
  * a resumed run adds the time recorded in its checkpoint's history, so the total covers every
  * session). */
 PetscErrorCode PhynnTrainerGetResult(PhynnTrainer t, long *iterations, double *loss, double *seconds);
-/* Copies weights, iteration, optimiser name and state, term names and loss history into m. */
-PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel *m);
+/* Copies the weights into m, and iteration, optimiser name and state, term names, loss history
+ * and the options into rec (the training record written beside the model). */
+PetscErrorCode PhynnTrainerStoreInModel(PhynnTrainer t, PhynnModel m, PhynnRecord *rec);
 PetscErrorCode PhynnTrainerDestroy(PhynnTrainer *t);
 
 #endif

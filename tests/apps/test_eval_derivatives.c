@@ -24,32 +24,18 @@
 
 static PetscErrorCode MakeModel(PhynnModel *m)
 {
+  double *theta;
+  long    n;
   PetscFunctionBegin;
-  PhynnModelInit(m);
-  PetscCall(PetscStrncpy(m->problem, "test", sizeof(m->problem)));
-  m->nin  = 2;
-  m->nout = 2;
-  PetscCall(PetscStrncpy(m->in_names[0], "x", 32));
-  PetscCall(PetscStrncpy(m->in_names[1], "t", 32));
-  PetscCall(PetscStrncpy(m->out_names[0], "u", 32));
-  PetscCall(PetscStrncpy(m->out_names[1], "v", 32));
-  m->scale_inputs = PETSC_TRUE; /* derivatives must include the chain rule through the scaling */
-  m->in_lb[0] = -5;
-  m->in_ub[0] = 5;
-  m->in_lb[1] = 0;
-  m->in_ub[1] = 1.5;
-  m->nsizes   = 4;
-  m->sizes[0] = 2;
-  m->sizes[1] = 6;
-  m->sizes[2] = 5;
-  m->sizes[3] = 2;
-  m->hidden   = PHYNN_ACT_TANH;
-  m->output   = PHYNN_ACT_IDENTITY;
-  m->bias     = PETSC_TRUE;
-  m->nparams  = PhynnModelNetworkParams(m);
-  PetscCall(PetscMalloc1(m->nparams, &m->theta));
-  PhynnNormalFill(5, PHYNN_STREAM_USER, 0, m->nparams, 0.0, 0.8, m->theta);
-  PetscCall(PetscStrncpy(m->optimizer, "adam", sizeof(m->optimizer)));
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, m));
+  PetscCall(PhynnModelSetProblem(*m, "test"));
+  /* scaled inputs: derivatives must include the chain rule through the scaling */
+  PetscCall(PhynnModelSetSpec(*m, "input points dims=2 names=x,t lb=-5,0 ub=5,1.5\nmlp net(points) sizes=2,6,5,2 act=tanh out=identity\noutput net names=u,v\n", "test"));
+  PetscCall(PhynnModelGetParameterCount(*m, &n));
+  PetscCall(PetscMalloc1(n, &theta));
+  PhynnNormalFill(5, PHYNN_STREAM_USER, 0, n, 0.0, 0.8, theta);
+  PetscCall(PhynnModelSetTheta(*m, n, theta));
+  PetscCall(PetscFree(theta));
   PetscFunctionReturn(0);
 }
 
@@ -146,7 +132,7 @@ static PetscErrorCode CheckCSV(void)
 }
 
 /* A reference-style grid file: x defined before t, but the field u_ref(t, x) fixes the order. */
-static PetscErrorCode CheckGrid(const PhynnModel *m)
+static PetscErrorCode CheckGrid(PhynnModel m)
 {
   const size_t nt = 4, nx = 6;
   double       t[4], x[6], *ref, *uo, *uxx;
@@ -204,8 +190,10 @@ static PetscErrorCode CheckGrid(const PhynnModel *m)
       pts[2 * (i * nx + j) + 0] = x[j];
       pts[2 * (i * nx + j) + 1] = t[i];
     }
-  PetscCall(PhynnJetFromNames(PETSC_COMM_SELF, 2, (const char(*)[32])m->in_names, "xx", &jet, &nreq, blocks, NULL));
-  PetscCall(PhynnModelEvaluate(m, (long)(nt * nx), pts, &jet, &y));
+  const PhynnModelVar *mi;
+  PetscCall(PhynnModelGetPointIO(m, "test", &mi, NULL));
+  PetscCall(PhynnJetFromNames(PETSC_COMM_SELF, 2, (const char(*)[32])mi->comp, "xx", &jet, &nreq, blocks, NULL));
+  PetscCall(PhynnModelEvaluate(m, (long)(nt * nx), (const double *const *)&pts, &jet, &y));
   double maxerr = 0;
   for (size_t k = 0; k < nt * nx; k++) {
     maxerr = PetscMax(maxerr, fabs(uo[k] - y[2 * k]) / (1 + fabs(y[2 * k])));
@@ -224,10 +212,10 @@ static PetscErrorCode Body(MPI_Comm comm)
   PetscFunctionBegin;
   (void)comm;
   PetscCall(MakeModel(&m));
-  PetscCall(PhynnModelSave(&m, "apps_eval_fd_model.nc"));
+  PetscCall(PhynnModelSave(m, NULL, "apps_eval_fd_model.nc"));
   PetscCall(CheckCSV());
-  PetscCall(CheckGrid(&m));
-  PetscCall(PhynnModelReset(&m));
+  PetscCall(CheckGrid(m));
+  PetscCall(PhynnModelDestroy(&m));
   PetscFunctionReturn(0);
 }
 

@@ -17,7 +17,8 @@ cd "$work"
 
 # Long enough (about 2 s) that the signals land mid-run; the L-BFGS phase is part of the run.
 opts=(-n_f 300 -n_0 40 -n_b 40 -layers 2,16,16,1 -max_it 20000 -lbfgs_it 100 -seed 3 -quiet -progress_s 100)
-weights() { ncdump -p 17,17 -v theta "$1" | sed -n '/^ theta =/,$p'; }
+# theta only (the file's /training group, printed after it, holds this run's options)
+weights() { ncdump -p 17,17 -v theta "$1" | sed -n '/^ theta =/,/;/p'; }
 
 "$phynn" solve heat -o heat_ref.nc > /dev/null
 track=(-reference heat_ref.nc -reference_every 1000)

@@ -24,7 +24,6 @@ typedef struct {
 static PetscErrorCode Train(MPI_Comm comm, const double *pts, const double *y, long start, long count, double *loss, double **theta, long *n)
 {
   PhynnGraph  g;
-  PhynnMLP    mlp;
   PhynnModel  m;
   PhynnJet    jet;
   int         X, Y, out, data, ut, uxx, r, pde, blocks[2], nreq;
@@ -32,23 +31,19 @@ static PetscErrorCode Train(MPI_Comm comm, const double *pts, const double *y, l
   PhynnTrainer t;
   double      *gtheta;
   PetscFunctionBegin;
-  PhynnModelInit(&m);
-  m.nin = 2; m.nout = 1; m.nsizes = 4;
-  m.sizes[0] = 2; m.sizes[1] = 8; m.sizes[2] = 8; m.sizes[3] = 1;
-  m.hidden = PHYNN_ACT_TANH; m.output = PHYNN_ACT_IDENTITY;
-  m.scale_inputs = PETSC_TRUE;
-  m.in_lb[0] = -1; m.in_ub[0] = 1; m.in_lb[1] = 0; m.in_ub[1] = 2;
+  PetscCall(PhynnModelCreate(comm, &m));
+  PetscCall(PhynnModelSetSpec(m, "input points dims=2 names=x,t lb=-1,0 ub=1,2; mlp net(points) sizes=2,8,8,1 act=tanh; output net names=u", "test"));
   PetscCall(PhynnGraphCreate(comm, &g));
-  PetscCall(PhynnModelCreateParams(&m, g, (PhynnInitSpec){PHYNN_INIT_XAVIER_NORMAL, 0, 0}, &mlp, NULL));
+  PetscCall(PhynnModelSetUp(m, g, &(PhynnInitSpec){PHYNN_INIT_XAVIER_NORMAL, 0, 0}));
   PetscCall(PhynnGraphInput(g, "points", 2, &X));
   PetscCall(PhynnGraphInput(g, "y", 1, &Y));
-  PetscCall(PhynnModelApply(&m, g, &mlp, X, NULL, &out));
+  PetscCall(PhynnModelApply(m, g, &X, NULL, &out));
   PetscCall(PhynnGraphLoss(g, PHYNN_LOSS_MSE, out, Y, &data));
   /* a heat-like residual on the same points: u_t - 0.1 u_xx */
   PetscCall(PhynnJetFromNames(comm, 2, names, "t,xx", &jet, &nreq, blocks, NULL));
   int Xj, outj;
   PetscCall(PhynnGraphInput(g, "collocation", 2, &Xj));
-  PetscCall(PhynnModelApply(&m, g, &mlp, Xj, &jet, &outj));
+  PetscCall(PhynnModelApply(m, g, &Xj, &jet, &outj));
   PetscCall(PhynnGraphSlice(g, outj, PhynnJetBlocks(&jet), blocks[0], 0, &ut));
   PetscCall(PhynnGraphSlice(g, outj, PhynnJetBlocks(&jet), blocks[1], 0, &uxx));
   PetscCall(PhynnGraphScale(g, uxx, -0.1, &r));
@@ -72,7 +67,7 @@ static PetscErrorCode Train(MPI_Comm comm, const double *pts, const double *y, l
   PetscCall(PetscArraycpy(*theta, gtheta, *n));
   PetscCall(PhynnTrainerDestroy(&t));
   PetscCall(PhynnGraphDestroy(&g));
-  PetscCall(PhynnModelReset(&m));
+  PetscCall(PhynnModelDestroy(&m));
   PetscFunctionReturn(0);
 }
 

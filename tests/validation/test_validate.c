@@ -27,45 +27,41 @@ static double Xi(int i) { return -1.0 + 2.0 * i / (NX - 1); }
 static double Pert(double x, double t) { return 0.01 * sin(M_PI * x) * (1 + t); }
 
 /* An affine model: inputs (x, t) [or (t) with outputs theta], outputs named and mapped. */
-static PetscErrorCode AffineModel(int nin, const char *const *in, int nout, const char *const *out, const char *const *ref, const double *w, const double *b, PhynnModel *m)
+static PetscErrorCode AffineModel(int nin, const char *const *in, int nout, const char *const *out, const char *const *ref, const double *w, const double *b, PhynnModel *m, PhynnRecord *rec)
 {
+  PhynnText t = {NULL, 0, 0};
+  double    theta[16];
+  char      terms[2][PHYNN_RECORD_NAME_MAX] = {"residual", "initial"};
   PetscFunctionBegin;
-  PhynnModelInit(m);
-  PetscCall(PetscStrncpy(m->problem, nin == 1 ? "pinn-pendulum" : nout == 2 ? "pinn-nls" : "pinn-heat", sizeof(m->problem)));
-  m->nin  = nin;
-  m->nout = nout;
-  for (int k = 0; k < nin; k++) PetscCall(PetscStrncpy(m->in_names[k], in[k], 32));
-  for (int k = 0; k < nout; k++) {
-    PetscCall(PetscStrncpy(m->out_names[k], out[k], 32));
-    PetscCall(PetscStrncpy(m->out_ref[k], ref[k], 32));
-  }
-  m->scale_inputs = PETSC_FALSE;
-  m->nsizes       = 2;
-  m->sizes[0]     = nin;
-  m->sizes[1]     = nout;
-  m->hidden       = PHYNN_ACT_TANH;
-  m->output       = PHYNN_ACT_IDENTITY;
-  m->bias         = PETSC_TRUE;
-  m->nparams      = PhynnModelNetworkParams(m);
-  PetscCall(PetscMalloc1(m->nparams, &m->theta));
-  for (int k = 0; k < nout * nin; k++) m->theta[k] = w[k]; /* W1 (nout x nin), then b1 */
-  for (int k = 0; k < nout; k++) m->theta[nout * nin + k] = b[k];
-  PetscCall(PetscStrncpy(m->optimizer, "adam", sizeof(m->optimizer)));
-  m->iteration = 300;
-  m->nterms    = 2;
-  PetscCall(PetscStrncpy(m->term_names[0], "residual", 32));
-  PetscCall(PetscStrncpy(m->term_names[1], "initial", 32));
-  m->nhistory = 4;
-  PetscCall(PetscMalloc1(m->nhistory * 5, &m->history));
-  for (long r = 0; r < m->nhistory; r++) {
-    double *h = m->history + r * 5;
+  /* one dense layer without an activation: an affine map, whose errors have closed forms */
+  PetscCall(PhynnTextAppend(&t, "input points dims=%d names=", nin));
+  for (int k = 0; k < nin; k++) PetscCall(PhynnTextAppend(&t, "%s%s", k ? "," : "", in[k]));
+  PetscCall(PhynnTextAppend(&t, "\nmlp net(points) sizes=%d,%d act=tanh out=identity bias=1\noutput net names=", nin, nout));
+  for (int k = 0; k < nout; k++) PetscCall(PhynnTextAppend(&t, "%s%s", k ? "," : "", out[k]));
+  PetscCall(PhynnTextAppend(&t, " ref="));
+  for (int k = 0; k < nout; k++) PetscCall(PhynnTextAppend(&t, "%s%s", k ? "," : "", ref[k]));
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, m));
+  PetscCall(PhynnModelSetProblem(*m, nin == 1 ? "pinn-pendulum" : nout == 2 ? "pinn-nls" : "pinn-heat"));
+  PetscCall(PhynnModelSetSpec(*m, t.s, "test"));
+  PetscCall(PhynnTextFree(&t));
+  for (int k = 0; k < nout * nin; k++) theta[k] = w[k]; /* W1 (nout x nin), then b1 */
+  for (int k = 0; k < nout; k++) theta[nout * nin + k] = b[k];
+  PetscCall(PhynnModelSetTheta(*m, nout * nin + nout, theta));
+  PhynnRecordInit(rec);
+  PetscCall(PetscStrncpy(rec->optimizer, "adam", sizeof(rec->optimizer)));
+  rec->iteration = 300;
+  PetscCall(PhynnRecordSetTerms(rec, 2, terms));
+  rec->nhistory = 4;
+  PetscCall(PetscMalloc1(rec->nhistory * 5, &rec->history));
+  for (long r = 0; r < rec->nhistory; r++) {
+    double *h = rec->history + r * 5;
     h[0] = 100.0 * r;
     h[1] = 0.1 * r;
     h[3] = pow(10.0, -(double)r);
     h[4] = 0.5 * pow(10.0, -1.5 * r);
     h[2] = h[3] + h[4];
   }
-  PetscCall(PetscStrallocpy("-lr 0.001\n-max_it 300\n", &m->options));
+  PetscCall(PetscStrallocpy("-lr 0.001\n-max_it 300\n", &rec->options));
   PetscFunctionReturn(0);
 }
 
@@ -129,19 +125,23 @@ static PetscErrorCode WriteFixtures(const char *dir)
   const double      w1[] = {A, B}, b1[] = {C}, w2[] = {A, B, A2, B2}, b2[] = {C, C2}, wp[] = {A};
   const double      abc[2][3] = {{A, B, C}, {A2, B2, C2}};
   PhynnModel        m;
+  PhynnRecord       rec;
   char              p[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
 #define PATH(name) (snprintf(p, sizeof(p), "%s/%s", dir, name), p)
-  PetscCall(AffineModel(2, xt, 1, uo, uo, w1, b1, &m));
-  PetscCall(PhynnModelSave(&m, PATH("plane.nc")));
-  PetscCall(PhynnModelReset(&m));
-  PetscCall(AffineModel(2, xt, 2, uv, hh, w2, b2, &m));
-  PetscCall(PhynnModelSave(&m, PATH("nls.nc")));
-  PetscCall(PhynnModelReset(&m));
-  PetscCall(AffineModel(1, tt, 1, th, th, wp, b1, &m));
-  PetscCall(PhynnModelSave(&m, PATH("pendulum.nc")));
-  PetscCall(PhynnModelReset(&m));
+  PetscCall(AffineModel(2, xt, 1, uo, uo, w1, b1, &m, &rec));
+  PetscCall(PhynnModelSave(m, &rec, PATH("plane.nc")));
+  PetscCall(PhynnModelDestroy(&m));
+  PetscCall(PhynnRecordReset(&rec));
+  PetscCall(AffineModel(2, xt, 2, uv, hh, w2, b2, &m, &rec));
+  PetscCall(PhynnModelSave(m, &rec, PATH("nls.nc")));
+  PetscCall(PhynnModelDestroy(&m));
+  PetscCall(PhynnRecordReset(&rec));
+  PetscCall(AffineModel(1, tt, 1, th, th, wp, b1, &m, &rec));
+  PetscCall(PhynnModelSave(m, &rec, PATH("pendulum.nc")));
+  PetscCall(PhynnModelDestroy(&m));
+  PetscCall(PhynnRecordReset(&rec));
   PetscCall(WriteRef2D(PATH("ref_plane.nc"), 1, uo, abc, 0));
   PetscCall(WriteRef2D(PATH("ref_perturbed.nc"), 1, uo, abc, 1));
   PetscCall(WriteRef2D(PATH("ref_nls.nc"), 2, hh, abc, 1));
@@ -227,7 +227,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   snprintf(rep, sizeof(rep), "%s/report_exact", dir);
   snprintf(json, sizeof(json), "%s/metrics.json", rep);
   opt.thresholds = "rel_l2=1e-12,max_abs=1e-12";
-  PetscCall(PhynnValidateRun(comm, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
+  PetscCall(PhynnValidateRun(comm, NULL, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
   CHECK(passed, "exact plane should pass rel_l2=1e-12: %s", why);
   if (PhynnRank(comm) == 0) {
     got = JsonNumberOf(json, "u", "rel_l2");
@@ -253,7 +253,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   snprintf(rep, sizeof(rep), "%s/report_perturbed", dir);
   snprintf(json, sizeof(json), "%s/metrics.json", rep);
   opt.thresholds = "rel_l2=1";
-  PetscCall(PhynnValidateRun(comm, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
+  PetscCall(PhynnValidateRun(comm, NULL, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
   CHECK(passed, "perturbed plane passes rel_l2=1");
   if (PhynnRank(comm) == 0) {
     CHECK_CLOSE("perturbed plane: rel_l2 in metrics.json", JsonNumberOf(json, "u", "rel_l2"), want, 1e-12, 0);
@@ -263,7 +263,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   /* 3. a failing threshold: not passed, the one-line reason, and a complete report */
   snprintf(rep, sizeof(rep), "%s/report_fail", dir);
   opt.thresholds = "rel_l2=1e-3,max_abs[u]=1";
-  PetscCall(PhynnValidateRun(comm, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
+  PetscCall(PhynnValidateRun(comm, NULL, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
   CHECK(!passed, "perturbed plane must fail rel_l2=1e-3");
   CHECK(!strncmp(why, "rel_l2 of u is ", 15) && strstr(why, " > 1e-3"), "failure reason: '%s'", why);
   if (PhynnRank(comm) == 0) {
@@ -279,7 +279,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   snprintf(rep, sizeof(rep), "%s/report_nls", dir);
   snprintf(json, sizeof(json), "%s/metrics.json", rep);
   opt.thresholds = "rel_l2[|h|]=1";
-  PetscCall(PhynnValidateRun(comm, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
+  PetscCall(PhynnValidateRun(comm, NULL, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
   CHECK(passed, "nls: rel_l2[|h|]=1 passes: %s", why);
   if (PhynnRank(comm) == 0) {
     double sh = 0, shr = 0;
@@ -301,7 +301,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   snprintf(rep, sizeof(rep), "%s/report_pendulum", dir);
   snprintf(json, sizeof(json), "%s/metrics.json", rep);
   opt.thresholds = "max_abs=1e-3";
-  PetscCall(PhynnValidateRun(comm, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
+  PetscCall(PhynnValidateRun(comm, NULL, NULL, model, ref, rep, &opt, &passed, why, sizeof(why)));
   CHECK(!passed && strstr(why, "max_abs of theta is "), "pendulum: max_abs=1e-3 must fail: '%s'", why);
   if (PhynnRank(comm) == 0) {
     double mx = 0;
@@ -326,7 +326,7 @@ static PetscErrorCode Run(MPI_Comm comm)
     snprintf(ref, sizeof(ref), "%s/ref_no_u.nc", dir);
     snprintf(rep, sizeof(rep), "%s/report_missing", dir);
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-    ierr = PhynnValidateRun(comm, NULL, model, ref, rep, &opt, &passed, why, sizeof(why));
+    ierr = PhynnValidateRun(comm, NULL, NULL, model, ref, rep, &opt, &passed, why, sizeof(why));
     PetscCall(PetscPopErrorHandler());
     CHECK(ierr == PHYNN_ERR_INPUT, "missing variable: error %d", (int)ierr);
     if (PhynnRank(comm) == 0) CHECK(!Exists(rep), "missing variable: report directory was created");

@@ -14,9 +14,9 @@
 #ifndef PHYNN_VALIDATE_H
 #define PHYNN_VALIDATE_H
 
-#include "phynn/model.h"
+#include "phynn/modelfile.h"
 
-#define PHYNN_VALIDATE_MAX_COMP (PHYNN_MODEL_MAX_IO + PHYNN_MODEL_MAX_IO / 2)
+#define PHYNN_VALIDATE_MAX_COMP 24 /* compared components: outputs, plus |h| for each re/im pair */
 #define PHYNN_VALIDATE_MAX_THRESHOLDS 16
 
 typedef enum { PHYNN_METRIC_REL_L2, PHYNN_METRIC_MAX_ABS, PHYNN_METRIC_COUNT } PhynnMetric;
@@ -44,15 +44,16 @@ typedef struct {
 
 /* Validates a model against the reference file ref_path and writes the report into report_dir.
  * Collective on comm: rank 0 does the work, every rank gets the same error or pass flag.
- * m may be NULL (then model_path is loaded); model_path may be NULL when m is given (the
- * provenance then comes from this process). *passed is PETSC_FALSE when a threshold fails
+ * m may be NULL (then model_path is loaded, with its training record); model_path may be NULL
+ * when m is given (the provenance then comes from this process); rec (may be NULL) is the
+ * training record shown with m. *passed is PETSC_FALSE when a threshold fails
  * (the report is complete all the same); `failure` (may be NULL, len bytes) receives the
  * one-line reason, e.g. "rel_l2 of |h| is 3.1e-3 > 1e-3". Missing files, missing variables and
  * shape mismatches are one-line errors raised before report_dir is touched. */
-PetscErrorCode PhynnValidateRun(MPI_Comm comm, const PhynnModel *m, const char *model_path, const char *ref_path, const char *report_dir,
+PetscErrorCode PhynnValidateRun(MPI_Comm comm, PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir,
                                 const PhynnValidateOptions *opt, PetscBool *passed, char *failure, size_t len);
 /* The short form for training commands: default plots, thresholds as text (may be NULL). */
-PetscErrorCode PhynnValidate(MPI_Comm comm, const PhynnModel *m, const char *model_path, const char *ref_path, const char *report_dir,
+PetscErrorCode PhynnValidate(MPI_Comm comm, PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir,
                              const char *thresholds, PetscBool *passed);
 
 /* A top-level page linking several reports (the main job's report/index.html): one row per
@@ -95,16 +96,16 @@ typedef struct {
 } PhynnValidation;
 
 /* metrics.c */
-PetscErrorCode PhynnValidationCompute(const PhynnModel *m, const char *ref_path, PhynnValidation *v);
+PetscErrorCode PhynnValidationCompute(PhynnModel m, const char *ref_path, PhynnValidation *v);
 PetscErrorCode PhynnValidationApplyThresholds(PhynnValidation *v);
 PetscErrorCode PhynnValidationDestroy(PhynnValidation *v);
 void           PhynnFormatShort(double x, int digits, char *buf, size_t len);
 /* plots.c: renders the plots into dir (the report's temporary directory) */
-PetscErrorCode PhynnValidationPlots(const PhynnModel *m, const PhynnValidation *v, const char *gnuplot, const char *dir);
+PetscErrorCode PhynnValidationPlots(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *gnuplot, const char *dir);
 void           PhynnValidationSafeName(const char *name, char *out, size_t len); /* "|h|" -> "abs_h" */
 PetscErrorCode PhynnGnuplotTerminal(const char *gnuplot, const char *want, char *terminal, size_t len, char *ext, size_t elen);
 /* report.c */
 PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *path);
-PetscErrorCode PhynnValidationWriteHTML(const PhynnModel *m, const PhynnValidation *v, const char *path);
+PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *path);
 
 #endif

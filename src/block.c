@@ -1,0 +1,58 @@
+/* The registry of block kinds (phynn/block.h), in the manner of PETSc's TSRegister/TSRegisterAll. */
+#include <string.h>
+
+#include "phynn/block.h"
+
+#define PHYNN_BLOCK_MAX_KINDS 32
+
+static const PhynnBlockType *phynn_block_kinds[PHYNN_BLOCK_MAX_KINDS];
+static int                   phynn_block_nkinds = 0;
+
+long PhynnVarShapeSize(const PhynnVarShape *s)
+{
+  long n = 1;
+  for (int k = 0; k < s->ndim; k++) n *= s->dim[k];
+  return n;
+}
+
+PetscErrorCode PhynnBlockRegister(const PhynnBlockType *type)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < phynn_block_nkinds; k++)
+    if (!strcmp(phynn_block_kinds[k]->kind, type->kind)) {
+      phynn_block_kinds[k] = type; /* re-registering replaces, as PetscFunctionListAdd does */
+      PetscFunctionReturn(0);
+    }
+  PetscCheck(phynn_block_nkinds < PHYNN_BLOCK_MAX_KINDS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "at most %d block kinds can be registered", PHYNN_BLOCK_MAX_KINDS);
+  PetscCheck(strcmp(type->kind, "input") && strcmp(type->kind, "output"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "'%s' is a statement of the model itself, not a block kind", type->kind);
+  phynn_block_kinds[phynn_block_nkinds++] = type;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnBlockRegisterAll(void)
+{
+  static PetscBool done = PETSC_FALSE;
+  PetscFunctionBegin;
+  if (done) PetscFunctionReturn(0);
+  done = PETSC_TRUE;
+  PetscCall(PhynnBlockRegister(&PhynnBlockMLP));
+  PetscCall(PhynnBlockRegister(&PhynnBlockParam));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPendulum));
+  PetscFunctionReturn(0);
+}
+
+const PhynnBlockType *PhynnBlockFind(const char *kind)
+{
+  for (int k = 0; k < phynn_block_nkinds; k++)
+    if (!strcmp(phynn_block_kinds[k]->kind, kind)) return phynn_block_kinds[k];
+  return NULL;
+}
+
+void PhynnBlockKinds(char *list, size_t len)
+{
+  list[0] = '\0';
+  for (int k = 0; k < phynn_block_nkinds; k++) {
+    if (k) strncat(list, ", ", len - strlen(list) - 1);
+    strncat(list, phynn_block_kinds[k]->kind, len - strlen(list) - 1);
+  }
+}
