@@ -33,8 +33,8 @@ for f in bin/phynn "$libdir/libphynn.so" include/phynn/sys.h include/phynn/versi
   if [[ -e $prefix/$f ]]; then ok "installed $f"; else fail "missing $prefix/$f after install"; fi
 done
 # The installed headers are the source's (not a stale copy from an earlier build).
-if [[ -e $prefix/include/phynn/sys.h ]] && ! cmp -s "$source_dir/src/phynn/sys.h" "$prefix/include/phynn/sys.h"; then
-  fail "installed include/phynn/sys.h differs from $source_dir/src/phynn/sys.h"
+if [[ -e $prefix/include/phynn/sys.h ]] && ! cmp -s "$source_dir/base/phynn/sys.h" "$prefix/include/phynn/sys.h"; then
+  fail "installed include/phynn/sys.h differs from $source_dir/base/phynn/sys.h"
 fi
 if ((failures)); then
   echo "installed files:" >&2
