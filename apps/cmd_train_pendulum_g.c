@@ -40,7 +40,8 @@ typedef struct {
 
 /* The model that is fitted, as a spec: theta'(t) = theta0 cos(sqrt(g'/l) t) (the `pendulum`
  * block) with g' a `param` (scalar mode) or an mlp of t scaled to [-1, 1] over the window whose
- * output goes through softplus (network mode; g'(t) is then an output too). */
+ * output goes through softplus (network mode). Its one output theta is compared with the
+ * reference's theta by phynn validate. */
 static PetscErrorCode ModelSpec(const GOptions *o, PhynnText *t)
 {
   PetscFunctionBegin;
@@ -51,7 +52,6 @@ static PetscErrorCode ModelSpec(const GOptions *o, PhynnText *t)
     PetscCall(PhynnTextAppend(t, " act=tanh out=softplus bias=1\n"));
   }
   PetscCall(PhynnTextAppend(t, "pendulum theta(g,t) theta0=%.17g l=%.17g\noutput theta names=theta ref=theta\n", o->theta0, o->l));
-  if (o->mode == 1) PetscCall(PhynnTextAppend(t, "output g names=g\n"));
   PetscFunctionReturn(0);
 }
 
@@ -63,7 +63,7 @@ static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_e
   PhynnTrainer tr;
   PhynnModel   m;
   PhynnText    spec = {NULL, 0, 0};
-  int          T, D, gnode, pred, loss, outs[2];
+  int          T, D, gnode, pred, loss;
   long         start, count;
   double      *noisy;
   PetscFunctionBegin;
@@ -80,10 +80,9 @@ static PetscErrorCode FitOnce(MPI_Comm comm, GOptions *o, long draw, double *g_e
   PetscCall(PhynnGraphInput(g, "t", 1, &T));
   PetscCall(PhynnGraphInput(g, "theta", 1, &D));
   PetscCall(PhynnModelSetUp(m, g, NULL));
-  PetscCall(PhynnModelApply(m, g, &T, NULL, outs));
-  pred = outs[0];
+  PetscCall(PhynnModelApply(m, g, &T, NULL, &pred));
   if (o->mode == 0) PetscCall(PhynnModelGetParamNode(m, g, "g", &gnode));
-  else gnode = outs[1];
+  else PetscCall(PhynnModelGetBlockNode(m, g, "g", &gnode));
   PetscCall(PhynnGraphLoss(g, PHYNN_LOSS_MSE, pred, D, &loss));
   PetscCall(PhynnTrainerCreate(comm, g, &tr));
   PetscCall(PhynnTrainerAddTerm(tr, "data", loss, 1.0, count));

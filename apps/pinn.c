@@ -234,7 +234,7 @@ static PetscErrorCode TrackMonitor(void *ctx, long iteration, double loss, Petsc
 
 /* The network as a spec: the problem's coordinates scaled to [-1, 1] over its domain, an mlp,
  * its output fields with their reference variables. */
-static PetscErrorCode CreateModel(PhynnPinn *p, int nsizes, const long *sizes, PhynnActivation act, PhynnInit init)
+static PetscErrorCode CreateModel(PhynnPinn *p, int nsizes, const long *sizes, PhynnActivation act, PhynnInit init, const char *spec_path)
 {
   PhynnText           t = {NULL, 0, 0};
   const PhynnPinnIO  *io = &p->io;
@@ -256,6 +256,17 @@ static PetscErrorCode CreateModel(PhynnPinn *p, int nsizes, const long *sizes, P
   PetscErrorCode ierr = PhynnModelSetSpec(p->model, t.s, p->problem->name);
   PetscCall(PhynnTextFree(&t));
   PetscCall(ierr);
+  if (spec_path[0]) {
+    /* any architecture, as long as it takes the problem's coordinates and gives its fields */
+    const PhynnModelVar *in, *out;
+    PetscCall(PhynnModelSetSpecFromFile(p->model, spec_path));
+    PetscCall(PhynnModelGetPointIO(p->model, "-model_spec", &in, &out));
+    PetscBool same = in->ncomp == io->nin && out->ncomp == io->nout;
+    for (int c = 0; same && c < io->nin; c++) same = !strcmp(in->comp[c], io->in_names[c]);
+    for (int k = 0; same && k < io->nout; k++) same = !strcmp(out->comp[k], io->out_names[k]);
+    PetscCheck(same, p->comm, PHYNN_ERR_INPUT, "option -model_spec: %s needs one input with names=%s%s%s and one output with the problem's fields (%s%s%s); %s has other names", p->problem->name,
+               io->in_names[0], io->nin > 1 ? "," : "", io->nin > 1 ? io->in_names[1] : "", io->out_names[0], io->nout > 1 ? "," : "", io->nout > 1 ? io->out_names[1] : "", spec_path);
+  }
   PetscCall(PhynnModelSetUp(p->model, p->g, &spec));
   PetscFunctionReturn(0);
 }
@@ -278,7 +289,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PhynnPinn *p;
   long       sizes[PHYNN_MLP_MAX_LAYERS + 1], seed;
   int        nsizes, act, init, sampler;
-  char       actname[32], out_path[PETSC_MAX_PATH_LEN], what[64], ref_path[PETSC_MAX_PATH_LEN];
+  char       out_path[PETSC_MAX_PATH_LEN], what[64], ref_path[PETSC_MAX_PATH_LEN], spec_path[PETSC_MAX_PATH_LEN];
   long       ref_every;
   Monitor    mon = {NULL, NULL};
   PetscBool  collect = mode == PHYNN_OPTIONS_COLLECT;
@@ -302,6 +313,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PhynnOptInt("resample_every", 0, "redraw the collocation points every N iterations of the first optimiser (0: never)", &p->resample_every, NULL));
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s.nc", problem->name));
   PetscCall(PhynnOptString("o", what, "model file to write", out_path, sizeof(out_path), NULL));
+  PetscCall(PhynnOptString("model_spec", "", "architecture spec file replacing the -layers/-activation network (docs/model-file.md)", spec_path, sizeof(spec_path), NULL));
   PetscCall(PhynnOptString("reference", "", "reference solution (phynn solve ...) to track the error on its grid during training", ref_path, sizeof(ref_path), NULL));
   PetscCall(PhynnOptInt("reference_every", 100, "iterations between error evaluations against -reference", &ref_every, NULL));
   PetscCall(PhynnTrainerSetDefaults(p->trainer, PHYNN_OPTIM_ADAM, p->default_adam_it, p->default_lr, p->default_lbfgs_it));
@@ -319,10 +331,9 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
              p->io.nout, p->default_layers);
   PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative", seed);
   PetscCheck(p->resample_every >= 0, comm, PHYNN_ERR_INPUT, "option -resample_every: %ld is negative", p->resample_every);
-  (void)actname;
   p->seed         = (uint64_t)seed;
   p->sampler      = (PhynnSampler)sampler;
-  PetscCall(CreateModel(p, nsizes, sizes, (PhynnActivation)act, (PhynnInit)init));
+  PetscCall(CreateModel(p, nsizes, sizes, (PhynnActivation)act, (PhynnInit)init, spec_path));
   PetscCall(problem->build(p));
   PetscCall(PhynnTrainerSetModel(p->trainer, p->model));
   PetscCall(PhynnTrainerSetPrepare(p->trainer, Prepare, p));

@@ -15,6 +15,7 @@ packages=(
   libscalapack-openmpi-dev               # distributed PCA baseline
   libopenblas-dev                        # BLAS for the dense layers
   libsleef-dev                           # vectorised tanh/sin/exp
+  python3-netcdf4 python3-numpy          # the Python snippet of docs/model-file.md (a test runs it)
   gnuplot-nox                            # plots in validation reports
 )
 

@@ -9,6 +9,7 @@
 typedef struct {
   PhynnGraph g;
   void     **state; /* one per block */
+  int       *value; /* the node of each block in the last PhynnModelApply on g (-1 before) */
 } Binding;
 
 struct _p_PhynnModel {
@@ -55,6 +56,7 @@ static PetscErrorCode FreeBinding(PhynnModel m, Binding *b)
   for (int k = 0; k < m->nblocks; k++)
     if (b->state[k] && m->blocks[k]->type->free_state) PetscCall(m->blocks[k]->type->free_state(&b->state[k]));
   PetscCall(PetscFree(b->state));
+  PetscCall(PetscFree(b->value));
   b->g = NULL;
   PetscFunctionReturn(0);
 }
@@ -302,33 +304,38 @@ PetscErrorCode PhynnModelSetSpec(PhynnModel m, const char *text, const char *ori
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnModelSetSpecFromFile(PhynnModel m, const char *path)
+{
+  FILE          *f = fopen(path, "r");
+  char          *text, origin[PETSC_MAX_PATH_LEN + 16];
+  long           n;
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  PetscCheck(f, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot read the spec file %s; check the file name", path);
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  rewind(f);
+  ierr = PetscMalloc1(n + 1, &text);
+  if (ierr) fclose(f);
+  PetscCall(ierr);
+  n       = (long)fread(text, 1, (size_t)n, f);
+  text[n] = '\0';
+  fclose(f);
+  PetscCall(PetscSNPrintf(origin, sizeof(origin), "spec file %s", path));
+  ierr = PhynnModelSetSpec(m, text, origin);
+  PetscCall(PetscFree(text));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnModelSetFromOptions(PhynnModel m)
 {
-  char      path[PETSC_MAX_PATH_LEN], name[96], help[160];
+  char      path[PETSC_MAX_PATH_LEN], name[96];
   PetscBool set;
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(name, sizeof(name), "%smodel_spec", m->prefix));
-  PetscCall(PetscSNPrintf(help, sizeof(help), "architecture spec file replacing the command's default network (docs/model-file.md)"));
-  PetscCall(PhynnOptString(name, "", help, path, sizeof(path), &set));
-  if (!set || !path[0] || PhynnOptionsGetMode() != PHYNN_OPTIONS_READ) PetscFunctionReturn(0);
-  {
-    FILE  *f = fopen(path, "r");
-    char  *text;
-    long   n;
-    char   origin[PETSC_MAX_PATH_LEN + 16];
-    PetscCheck(f, PETSC_COMM_SELF, PHYNN_ERR_FILE, "option -%s: cannot read %s; check the file name", name, path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    PetscCall(PetscMalloc1(n + 1, &text));
-    n       = (long)fread(text, 1, (size_t)n, f);
-    text[n] = '\0';
-    fclose(f);
-    PetscCall(PetscSNPrintf(origin, sizeof(origin), "spec file %s", path));
-    PetscErrorCode ierr = PhynnModelSetSpec(m, text, origin);
-    PetscCall(PetscFree(text));
-    PetscCall(ierr);
-  }
+  PetscCall(PhynnOptString(name, "", "architecture spec file replacing the command's default network (docs/model-file.md)", path, sizeof(path), &set));
+  if (set && path[0] && PhynnOptionsGetMode() == PHYNN_OPTIONS_READ) PetscCall(PhynnModelSetSpecFromFile(m, path));
   PetscFunctionReturn(0);
 }
 
@@ -386,6 +393,8 @@ PetscErrorCode PhynnModelSetUp(PhynnModel m, PhynnGraph g, const PhynnInitSpec *
   }
   b->g = g;
   PetscCall(PetscCalloc1(m->nblocks, &b->state));
+  PetscCall(PetscMalloc1(m->nblocks, &b->value));
+  for (int k = 0; k < m->nblocks; k++) b->value[k] = -1;
   for (int k = 0; k < m->nblocks; k++) PetscCall(m->blocks[k]->type->create(m->blocks[k], g, weight_init ? weight_init : &xavier, &b->state[k]));
   PetscFunctionReturn(0);
 }
@@ -432,7 +441,18 @@ PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const 
     PetscCall(ierr);
   }
   for (int k = 0; k < m->nout; k++) out[k] = val[m->out[k].block];
+  PetscCall(PetscArraycpy(b->value, val, m->nblocks));
   PetscCall(PetscFree(val));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnModelGetBlockNode(PhynnModel m, PhynnGraph g, const char *name, int *node)
+{
+  Binding *b     = FindBinding(m, g);
+  int      where = Lookup(m, name);
+  PetscFunctionBegin;
+  PetscCheck(b && where <= -2 && b->value[-2 - where] >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the model has no block '%s' applied in this graph", name);
+  *node = b->value[-2 - where];
   PetscFunctionReturn(0);
 }
 

@@ -51,6 +51,8 @@ PetscErrorCode PhynnModelSetProblem(PhynnModel m, const char *problem);
 const char    *PhynnModelGetProblem(PhynnModel m);
 /* Parses and checks a spec (origin names it in errors: "-model_spec", "model file m.nc"). */
 PetscErrorCode PhynnModelSetSpec(PhynnModel m, const char *text, const char *origin);
+/* A spec from a text file (errors name the file and the line). */
+PetscErrorCode PhynnModelSetSpecFromFile(PhynnModel m, const char *path);
 /* -<prefix>model_spec FILE replaces the spec set so far (the command's default). */
 PetscErrorCode PhynnModelSetFromOptions(PhynnModel m);
 /* The canonical spec (valid while m lives). */
@@ -68,6 +70,9 @@ PetscErrorCode PhynnModelSetUp(PhynnModel m, PhynnGraph g, const PhynnInitSpec *
  * out[k] receives output k's node, (K N, width) with the jet's K blocks. The jet (may be NULL)
  * is over the components of the model's single input. */
 PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const PhynnJet *jet, int *out);
+/* The node of block `name` (an intermediate value: a latent code, g'(t)) from the last
+ * PhynnModelApply on g. */
+PetscErrorCode PhynnModelGetBlockNode(PhynnModel m, PhynnGraph g, const char *name, int *node);
 /* The parameter node of block-local name `name` ("net.b3", "g") in g, after SetUp. */
 PetscErrorCode PhynnModelGetParamNode(PhynnModel m, PhynnGraph g, const char *name, int *node);
 /* Weights: the model's copy of theta <-> the graph's buffer. */

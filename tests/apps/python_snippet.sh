@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The Python snippet of docs/model-file.md, exactly as it stands there, reads a model file with
+# netCDF4 + numpy only and evaluates it; its outputs must agree with `phynn eval` at the same
+# points to 1e-13 (the two differ only in the order of floating-point operations), for a train
+# fit model without and with input scaling and for a pinn-heat model (two inputs scaled to
+# [-1, 1] over the domain).
+# usage: python_snippet.sh PHYNN SOURCE_DIR
+set -euo pipefail
+phynn=$1
+src=$2
+python=${PHYNN_PYTHON:-/usr/bin/python3} # Debian's, which has python3-netcdf4 (scripts/install-deps.sh)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+sed -n '/^```python$/,/^```$/p' "$src/docs/model-file.md" | sed '1d;$d' > snippet.py
+[ -s snippet.py ] || { echo "FAIL: no python block in docs/model-file.md"; exit 1; }
+
+"$phynn" train fit -data "$src/tests/data/v1/fit.csv" -layers 2,6,6,1 -max_it 50 -quiet -o fit.nc > /dev/null
+"$phynn" train fit -data "$src/tests/data/v1/fit.csv" -layers 2,5,1 -activation sine -scale_inputs false -max_it 50 -quiet -o fit_raw.nc > /dev/null
+"$phynn" train pinn-heat -layers 2,6,6,1 -max_it 20 -lbfgs_it 0 -quiet -o heat.nc > /dev/null
+fails=0
+check() { # model points.csv
+  "$phynn" eval "$1" -in "$2" -o eval.csv > /dev/null
+  sed "s/\"model.nc\"/\"$1\"/" snippet.py > run.py
+  cat >> run.py <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open("eval.csv")))
+x = np.array([[float(r[c]) for c in inputs] for r in rows])
+want = np.array([[float(r[c]) for c in outputs] for r in rows])
+err = np.abs(model(x) - want).max()
+print(f"{sys.argv[1]}: {len(rows)} points, max |snippet - phynn eval| = {err:.2e}")
+sys.exit(0 if err <= 1e-13 else 1)
+PY
+  if "$python" run.py "$1"; then echo "ok   $1"; else echo "FAIL: the snippet disagrees with phynn eval on $1"; fails=$((fails + 1)); fi
+}
+check fit.nc "$src/tests/data/v1/fit.csv"
+check fit_raw.nc "$src/tests/data/v1/fit.csv"
+check heat.nc "$src/tests/data/v1/points.csv"
+exit $fails
