@@ -47,6 +47,16 @@ PetscErrorCode PhynnTrainerAddTerm(PhynnTrainer t, const char *name, int node, d
  * can be set first with PhynnTrainerSetDefaults. */
 PetscErrorCode PhynnTrainerSetDefaults(PhynnTrainer t, PhynnOptimType optimizer, long max_it, double lr, long lbfgs_it);
 PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t);
+/* A phase of the schedule, run after the phases added before it: `iterations` steps of an
+ * optimiser of `type` on the weighted sum of the terms with `weights` (one per term, in AddTerm
+ * order; nweights 0 and weights NULL: the terms' own weights). A weight of 0 makes the term
+ * inactive in the phase: it is neither evaluated nor differentiated (its log column reads 0).
+ * Each phase starts a fresh optimiser on the iterate the previous one left. Its options are read
+ * under the prefix "<name>_" (after the trainer's prefix): -<name>_optimizer, -<name>_lr, any
+ * other optimiser option, and -<name>_it for the iteration count. Add terms first, phases before
+ * SetFromOptions. Without added phases, -optimizer/-max_it/-lbfgs_it give the legacy two phases
+ * (named after the first optimiser, and "lbfgs"), exactly as before phases existed. */
+PetscErrorCode PhynnTrainerAddPhase(PhynnTrainer t, const char *name, PhynnOptimType type, long iterations, int nweights, const double *weights);
 PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, void *ctx);
 PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx);
 /* The model description checkpoints are written from (architecture, names; the trainer fills
@@ -68,8 +78,12 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed);
 PetscErrorCode PhynnTrainerTrain(PhynnTrainer t);
 /* The global loss and terms at the current weights (collective). terms may be NULL. */
 PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms);
-/* The schedule after options: iterations of the first optimiser and of L-BFGS. */
+/* The schedule after options: iterations of the first optimiser and of L-BFGS (with added
+ * phases: of the first phase, and of all the others together). */
 PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs_it);
+/* After SetUp: the phase iteration `iteration` belongs to (the first whose cumulative end lies
+ * beyond it; the last one past the end), its name and its optimiser's type. Any output may be NULL. */
+PetscErrorCode PhynnTrainerGetPhase(PhynnTrainer t, long iteration, int *phase, const char **name, PhynnOptimType *type);
 /* Results: iterations done, the last loss, training wall seconds (the monitor's time excluded;
  * a resumed run adds the time recorded in its checkpoint's history, so the total covers every
  * session). */
