@@ -82,6 +82,9 @@ struct _p_PhynnTrainer {
   void                 *prepare_ctx;
   PhynnTrainerMonitorFn monitor;
   void                 *monitor_ctx;
+  PhynnTrainerPostStepFn poststep;
+  void                  *poststep_ctx;
+  double               *mask; /* gradient mask (nparams entries, 0 or 1); NULL: none */
 };
 
 PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t)
@@ -271,6 +274,37 @@ PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, 
 /* Phase k's optimiser: its type and learning rate as defaults, then its options (quietly: the
  * names were listed by SetFromOptions), then the forced type of a legacy phase. For the legacy
  * phases this is exactly the old sequence, so -optimizer/-max_it/-lbfgs_it runs are unchanged. */
+PetscErrorCode PhynnTrainerSetPostStep(PhynnTrainer t, PhynnTrainerPostStepFn fn, void *ctx)
+{
+  PetscFunctionBegin;
+  t->poststep     = fn;
+  t->poststep_ctx = ctx;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerResetOptimizer(PhynnTrainer t)
+{
+  PetscFunctionBegin;
+  PetscCheck(t->opt, t->comm, PETSC_ERR_ARG_WRONGSTATE, "PhynnTrainerResetOptimizer: call PhynnTrainerSetUp first");
+  PetscCall(PhynnOptimizerReset(t->opt[t->phase]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerSetGradientMask(PhynnTrainer t, long offset, long n, const double *mask)
+{
+  PetscFunctionBegin;
+  PetscCheck(t->theta, t->comm, PETSC_ERR_ARG_WRONGSTATE, "PhynnTrainerSetGradientMask: call PhynnTrainerSetUp first (the parameter layout is fixed there)");
+  PetscCheck(offset >= 0 && n >= 0 && offset + n <= t->nparams, t->comm, PETSC_ERR_ARG_OUTOFRANGE, "PhynnTrainerSetGradientMask: entries [%ld, %ld) lie outside the %ld parameters", offset, offset + n, t->nparams);
+  for (long i = 0; mask && i < n; i++)
+    PetscCheck(mask[i] == 0 || mask[i] == 1, t->comm, PHYNN_ERR_INPUT, "PhynnTrainerSetGradientMask: entry %ld is %g; a mask holds 0 (frozen) or 1 (trained)", offset + i, mask[i]);
+  if (!t->mask) {
+    PetscCall(PetscMalloc1(t->nparams, &t->mask));
+    for (long i = 0; i < t->nparams; i++) t->mask[i] = 1;
+  }
+  for (long i = 0; i < n; i++) t->mask[offset + i] = mask ? mask[i] : 1;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode CreateOptimizer(PhynnTrainer t, int k, PhynnOptimizer *opt)
 {
   const Phase *ph = &t->phases[k];
@@ -451,7 +485,13 @@ static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, do
   t->send[n + t->nterms + 1] = phynn_stop_signal ? 1.0 : 0.0;
   PetscCallMPI(MPI_Allreduce(t->send, t->recv, (int)(n + t->nterms + 2), MPI_DOUBLE, MPI_SUM, t->comm));
   if (t->recv[n + t->nterms + 1] > 0) t->stop_requested = 1;
-  if (grad) PetscCall(PetscArraycpy(grad, t->recv, n));
+  if (grad) {
+    PetscCall(PetscArraycpy(grad, t->recv, n));
+    /* After the reduction, so the mask acts on the global gradient identically on every rank;
+     * a 0/1 mask is exact (x 1 changes nothing, x 0 gives 0). */
+    if (t->mask)
+      for (long i = 0; i < n; i++) grad[i] *= t->mask[i];
+  }
   for (int k = 0; k < t->nterms; k++) t->last_terms[k] = t->recv[n + k];
   t->last_loss = *loss = t->recv[n + t->nterms];
   PetscFunctionReturn(0);
@@ -620,6 +660,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
       PetscCheck(isfinite(loss), t->comm, PHYNN_ERR_NUMERIC, "the loss became %g at iteration %ld (%s); lower the learning rate (-lr), check the data, or restart from the last checkpoint", loss,
                  t->iteration, name);
       t->iteration++;
+      /* The hook sees (and may change) the optimiser's own iterate, before it is logged or
+       * checkpointed, so a checkpoint holds what the next step starts from. */
+      if (t->poststep) PetscCall(t->poststep(t->poststep_ctx, t->iteration, t->theta, t->nparams));
       double now = PhynnTime();
       if (t->iteration % t->log_every == 0 || t->iteration == 1) PetscCall(HistoryAppend(t, t->iteration, PhynnTrainerElapsed(t), loss));
       if (!t->quiet && (now - last_print >= t->progress_s || t->iteration == 1)) {
@@ -746,6 +789,7 @@ PetscErrorCode PhynnTrainerDestroy(PhynnTrainer *t)
   PetscCall(PetscFree((*t)->send));
   PetscCall(PetscFree((*t)->recv));
   PetscCall(PetscFree((*t)->history));
+  PetscCall(PetscFree((*t)->mask));
   PetscCall(PetscFree(*t));
   PetscFunctionReturn(0);
 }

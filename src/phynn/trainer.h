@@ -38,6 +38,13 @@ typedef PetscErrorCode (*PhynnTrainerPrepareFn)(void *ctx, long iteration);
 /* Called every iteration after the step (for checkpoints, custom logging); may stop the run. */
 typedef PetscErrorCode (*PhynnTrainerMonitorFn)(void *ctx, long iteration, double loss, PetscBool *stop);
 
+/* Called after every optimiser step, on every rank, with the number of steps done (1 after the
+ * first) and the optimiser's own iterate theta (n doubles), which it may change: the next step
+ * starts from the changed values (L-BFGS notices and re-evaluates). Every rank must make the same
+ * change. For sequential thresholding: zero small coefficients, set a gradient mask, reset the
+ * optimiser. */
+typedef PetscErrorCode (*PhynnTrainerPostStepFn)(void *ctx, long iteration, double *theta, long n);
+
 PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t);
 /* A named loss term: `node` is a loss node of g; `local_count` the elements this rank puts in
  * it (rows x columns); the divisor becomes the sum over ranks. */
@@ -59,6 +66,17 @@ PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t);
 PetscErrorCode PhynnTrainerAddPhase(PhynnTrainer t, const char *name, PhynnOptimType type, long iterations, int nweights, const double *weights);
 PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, void *ctx);
 PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx);
+PetscErrorCode PhynnTrainerSetPostStep(PhynnTrainer t, PhynnTrainerPostStepFn fn, void *ctx);
+/* After SetUp: forgets the current phase's optimiser state (Adam moments to zero, L-BFGS pairs
+ * cleared; PhynnOptimizerReset), e.g. from the post-step hook after theta was changed. */
+PetscErrorCode PhynnTrainerResetOptimizer(PhynnTrainer t);
+/* After SetUp: gradient entries [offset, offset + n) are multiplied by mask[i] (0: frozen, 1:
+ * trained) after the allreduce, before the optimiser sees them; mask NULL unmasks them. Any
+ * number of slices (PhynnGraphParamSlice gives a parameter's offset); a later call overrides.
+ * Under Adam a coordinate masked from the start never moves; one masked mid-run keeps moving on
+ * its moments until PhynnTrainerResetOptimizer. The mask is not part of a checkpoint: restore it
+ * after a resume (e.g. from the zeros in theta). */
+PetscErrorCode PhynnTrainerSetGradientMask(PhynnTrainer t, long offset, long n, const double *mask);
 /* The model description checkpoints are written from (architecture, names; the trainer fills
  * in weights, state and history). Needed for -checkpoint and -resume. */
 PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel *m);
