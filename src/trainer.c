@@ -7,6 +7,7 @@
 
 #include "phynn/modelfile.h"
 #include "phynn/options.h"
+#include "phynn/random.h"
 #include "phynn/trainer.h"
 
 /* Set by SIGTERM/SIGINT; read into the next allreduce so all ranks stop together. */
@@ -41,6 +42,7 @@ struct _p_PhynnTrainer {
   int            term_nodes[MAX_TERMS];
   double         term_weights[MAX_TERMS];
   long           term_local[MAX_TERMS];
+  long           term_per_sample[MAX_TERMS]; /* > 0: a term over the minibatch (its elements per sample) */
   int            root;
   /* settings */
   PhynnOptimType first_type;
@@ -85,6 +87,15 @@ struct _p_PhynnTrainer {
   PhynnTrainerPostStepFn poststep;
   void                  *poststep_ctx;
   double               *mask; /* gradient mask (nparams entries, 0 or 1); NULL: none */
+  /* Minibatches over a global dataset of mb_S samples (PhynnTrainerSetMinibatch). */
+  long                  mb_S, mb_B, mb_steps; /* samples, batch size, steps per epoch */
+  uint64_t              mb_seed;
+  PhynnTrainerBatchFn   mb_fn;
+  void                 *mb_ctx;
+  long                 *mb_perm;  /* the order of epoch mb_epoch (B = S: index order, for good) */
+  long                  mb_epoch; /* -1: none drawn yet */
+  long                  mb_step;  /* the step whose batch the inputs hold (-1: none) */
+  PetscBool             mb_hold;  /* EvaluateDataset sets the inputs itself */
 };
 
 PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t)
@@ -159,6 +170,15 @@ static PetscErrorCode TrainerOptName(PhynnTrainer t, const char *name, char *buf
 {
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(buf, len, "%s%s", t->prefix, name));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerAddBatchTerm(PhynnTrainer t, const char *name, int node, double weight, long per_sample)
+{
+  PetscFunctionBegin;
+  PetscCheck(per_sample >= 1, t->comm, PHYNN_ERR_INPUT, "PhynnTrainerAddBatchTerm: term '%s' has %ld elements per sample; give the values each sample puts in it (>= 1)", name, per_sample);
+  PetscCall(PhynnTrainerAddTerm(t, name, node, weight, 0));
+  t->term_per_sample[t->nterms - 1] = per_sample;
   PetscFunctionReturn(0);
 }
 
@@ -425,6 +445,10 @@ PetscErrorCode PhynnTrainerSetUp(PhynnTrainer t)
   /* Each term divides by its global element count: one collective at set-up. */
   PetscCallMPI(MPI_Allreduce(t->term_local, global, t->nterms, MPI_LONG, MPI_SUM, t->comm));
   for (int k = 0; k < t->nterms; k++) {
+    if (t->term_per_sample[k] > 0) { /* divided by each step's global batch (PrepareBatch) */
+      PetscCheck(t->mb_fn, t->comm, PETSC_ERR_ARG_WRONGSTATE, "loss term '%s' is over the minibatch; call PhynnTrainerSetMinibatch before PhynnTrainerSetUp", t->term_names[k]);
+      continue;
+    }
     PetscCheck(global[k] > 0, t->comm, PHYNN_ERR_INPUT, "loss term '%s' has no points on any rank; give it at least one point", t->term_names[k]);
     PetscCall(PhynnGraphSetLossNorm(t->g, t->term_nodes[k], (double)global[k]));
   }
@@ -463,6 +487,81 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnTrainerSetMinibatch(PhynnTrainer t, long nsamples, long batch, uint64_t seed, PhynnTrainerBatchFn fn, void *ctx)
+{
+  PetscFunctionBegin;
+  PetscCheck(fn, t->comm, PETSC_ERR_ARG_NULL, "PhynnTrainerSetMinibatch: the batch function is NULL; give one that sets this rank's inputs from the global sample indices");
+  PetscCheck(nsamples >= 1, t->comm, PHYNN_ERR_INPUT, "PhynnTrainerSetMinibatch: the dataset has %ld samples; it needs at least one", nsamples);
+  PetscCheck(batch >= 1 && batch <= nsamples, t->comm, PHYNN_ERR_INPUT, "PhynnTrainerSetMinibatch: batch size %ld; give 1 to %ld (the samples), %ld for the full batch", batch, nsamples, nsamples);
+  PetscCall(PetscFree(t->mb_perm));
+  t->mb_S     = nsamples;
+  t->mb_B     = batch;
+  t->mb_steps = (nsamples + batch - 1) / batch; /* ceil(S / B): every sample once per epoch */
+  t->mb_seed  = seed;
+  t->mb_fn    = fn;
+  t->mb_ctx   = ctx;
+  t->mb_epoch = -1;
+  t->mb_step  = -1;
+  PetscCall(PetscMalloc1(nsamples, &t->mb_perm));
+  for (long i = 0; i < nsamples; i++) t->mb_perm[i] = i;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerGetMinibatch(PhynnTrainer t, long *nsamples, long *batch, long *steps_per_epoch)
+{
+  PetscFunctionBegin;
+  if (nsamples) *nsamples = t->mb_S;
+  if (batch) *batch = t->mb_B;
+  if (steps_per_epoch) *steps_per_epoch = t->mb_steps;
+  PetscFunctionReturn(0);
+}
+
+/* Sets the batch terms' divisors to `count` samples (their elements per sample each). */
+static PetscErrorCode SetBatchNorms(PhynnTrainer t, long count)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < t->nterms; k++)
+    if (t->term_per_sample[k] > 0) PetscCall(PhynnGraphSetLossNorm(t->g, t->term_nodes[k], (double)(count * t->term_per_sample[k])));
+  PetscFunctionReturn(0);
+}
+
+/* The inputs of step `step` (the trainer's iteration): epoch e = step / steps, position
+ * p = step % steps. The epoch's order is a Fisher-Yates shuffle of the global indices 0..S-1
+ * driven by Philox (seed, PHYNN_STREAM_SHUFFLE, e S + i) for i = S-1..1 (swap i with
+ * floor(u (i + 1))): a pure function of (seed, epoch), identical on every rank and for every rank
+ * count, and, with the index e S + i, never a stream another epoch or another use draws from.
+ * Batch p is positions [p B, min((p + 1) B, S)) of that order: B samples, the last batch of an
+ * epoch the S - (steps - 1) B left over (every sample is used once per epoch; nothing is
+ * dropped). Each rank takes its PhynnSplitRange share of the batch (contiguous), and the batch
+ * terms divide by the GLOBAL batch count, so a step is the same sum over the same samples on any
+ * number of ranks. With B = S the batch is all samples in index order every step (no shuffle:
+ * the order of a full batch does not matter, and the inputs are set once). */
+static PetscErrorCode PrepareBatch(PhynnTrainer t, long step)
+{
+  long        epoch = step / t->mb_steps, pos = step % t->mb_steps, first = pos * t->mb_B;
+  long        count = PetscMin(t->mb_B, t->mb_S - first), s, c;
+  PetscBool   full  = t->mb_B >= t->mb_S;
+  PetscFunctionBegin;
+  if (full) step = 0; /* the full batch: the same inputs every step */
+  if (step == t->mb_step) PetscFunctionReturn(0);
+  if (!full && epoch != t->mb_epoch) {
+    long *perm = t->mb_perm, S = t->mb_S;
+    for (long i = 0; i < S; i++) perm[i] = i;
+    for (long i = S - 1; i > 0; i--) {
+      long j   = (long)(PhynnUniform(t->mb_seed, PHYNN_STREAM_SHUFFLE, (uint64_t)epoch * (uint64_t)S + (uint64_t)i) * (double)(i + 1));
+      long tmp = perm[i];
+      perm[i]  = perm[j];
+      perm[j]  = tmp;
+    }
+    t->mb_epoch = epoch;
+  }
+  PhynnSplitRange(count, PhynnRank(t->comm), PhynnSize(t->comm), &s, &c);
+  PetscCall(t->mb_fn(t->mb_ctx, c, t->mb_perm + first + s));
+  PetscCall(SetBatchNorms(t, count));
+  t->mb_step = step;
+  PetscFunctionReturn(0);
+}
+
 /* The objective at theta: local forward/backward, then ONE allreduce of
  * [grad | terms | loss | stop flag]. Each term already divides by its global count, so the sums
  * are the global terms; the stop flag is positive on every rank if any rank got SIGTERM. */
@@ -473,6 +572,7 @@ static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, do
   long         n = t->nparams;
 
   PetscFunctionBegin;
+  if (t->mb_fn && !t->mb_hold) PetscCall(PrepareBatch(t, t->eval_iteration));
   if (t->prepare) PetscCall(t->prepare(t->prepare_ctx, t->eval_iteration));
   PetscCall(PhynnGraphParameters(t->g, &gtheta, &gbuf, NULL));
   if (gtheta != theta) PetscCall(PetscArraycpy(gtheta, theta, n));
@@ -504,6 +604,42 @@ PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms)
   PetscCall(PhynnGraphParameters(t->g, &theta, NULL, NULL));
   PetscCall(Objective(t, theta, loss, NULL));
   if (terms) PetscCall(PetscArraycpy(terms, t->last_terms, t->nterms));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerEvaluateDataset(PhynnTrainer t, double *loss, double *terms)
+{
+  double *theta, sum[MAX_TERMS] = {0}, L = 0;
+  long   *idx;
+  PetscFunctionBegin;
+  PetscCheck(t->mb_fn, t->comm, PETSC_ERR_ARG_WRONGSTATE, "PhynnTrainerEvaluateDataset: no dataset; call PhynnTrainerSetMinibatch first");
+  PetscCheck(t->root >= 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "PhynnTrainerEvaluateDataset: call PhynnTrainerSetUp first");
+  PetscCall(PhynnGraphParameters(t->g, &theta, NULL, NULL));
+  PetscCall(PetscMalloc1(t->mb_B, &idx));
+  /* Chunks of B samples in index order (memory as in training), each rank its share; the batch
+   * terms divide by S, so their chunk values add up to the dataset's. The other terms do not
+   * depend on the samples: their value is the first chunk's. */
+  t->mb_hold = PETSC_TRUE;
+  for (long first = 0; first < t->mb_S; first += t->mb_B) {
+    long   count = PetscMin(t->mb_B, t->mb_S - first), s, c;
+    double l;
+    PhynnSplitRange(count, PhynnRank(t->comm), PhynnSize(t->comm), &s, &c);
+    for (long r = 0; r < c; r++) idx[r] = first + s + r;
+    PetscCall(t->mb_fn(t->mb_ctx, c, idx));
+    PetscCall(SetBatchNorms(t, t->mb_S));
+    PetscCall(Objective(t, theta, &l, NULL));
+    for (int k = 0; k < t->nterms; k++) sum[k] = t->term_per_sample[k] > 0 || first == 0 ? sum[k] + t->last_terms[k] : sum[k];
+  }
+  t->mb_hold = PETSC_FALSE;
+  t->mb_step = -1; /* the inputs no longer hold a training batch */
+  for (int k = 0; k < t->nterms; k++) {
+    t->last_terms[k] = sum[k];
+    if (t->active[k]) L += t->phases[t->phase].weights[k] * sum[k];
+  }
+  t->last_loss = L;
+  if (loss) *loss = L;
+  if (terms) PetscCall(PetscArraycpy(terms, sum, t->nterms));
+  PetscCall(PetscFree(idx));
   PetscFunctionReturn(0);
 }
 
@@ -790,6 +926,7 @@ PetscErrorCode PhynnTrainerDestroy(PhynnTrainer *t)
   PetscCall(PetscFree((*t)->recv));
   PetscCall(PetscFree((*t)->history));
   PetscCall(PetscFree((*t)->mask));
+  PetscCall(PetscFree((*t)->mb_perm));
   PetscCall(PetscFree(*t));
   PetscFunctionReturn(0);
 }

@@ -45,10 +45,32 @@ typedef PetscErrorCode (*PhynnTrainerMonitorFn)(void *ctx, long iteration, doubl
  * optimiser. */
 typedef PetscErrorCode (*PhynnTrainerPostStepFn)(void *ctx, long iteration, double *theta, long n);
 
+/* Sets this rank's inputs for `count` samples given by their GLOBAL indices (into the dataset
+ * of PhynnTrainerSetMinibatch), in order; count may be 0 (a rank with no share of a small batch).
+ * The indices are valid only during the call. */
+typedef PetscErrorCode (*PhynnTrainerBatchFn)(void *ctx, long count, const long *indices);
+
 PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t);
 /* A named loss term: `node` is a loss node of g; `local_count` the elements this rank puts in
  * it (rows x columns); the divisor becomes the sum over ranks. */
 PetscErrorCode PhynnTrainerAddTerm(PhynnTrainer t, const char *name, int node, double weight, long local_count);
+/* A named loss term over the minibatch: `node` a loss node fed by the batch function's inputs,
+ * `per_sample` the elements each sample puts in it (its outputs); it divides by the GLOBAL batch
+ * count x per_sample of every step. Needs PhynnTrainerSetMinibatch before SetUp. */
+PetscErrorCode PhynnTrainerAddBatchTerm(PhynnTrainer t, const char *name, int node, double weight, long per_sample);
+/* Minibatches over a global dataset of `nsamples` samples, `batch` per step (1 .. nsamples). Step
+ * k (the trainer's iteration, over all phases) is position p = k mod steps of epoch e = k div
+ * steps, steps = ceil(nsamples / batch): epoch e visits the samples in a Fisher-Yates order drawn
+ * from Philox (seed, PHYNN_STREAM_SHUFFLE, e nsamples + i), batch p is positions [p batch,
+ * (p + 1) batch) of it, and the last batch of an epoch holds the nsamples - (steps - 1) batch
+ * left over (nothing is dropped). Each rank gets its PhynnSplitRange share of the batch through
+ * fn(ctx, count, indices) before the step's evaluations. So the batches, and the loss of every
+ * step, are the same on any number of ranks and after a resume. batch = nsamples is the full
+ * batch in index order (fn is called once). L-BFGS phases see the batch change every step:
+ * give them the full batch. */
+PetscErrorCode PhynnTrainerSetMinibatch(PhynnTrainer t, long nsamples, long batch, uint64_t seed, PhynnTrainerBatchFn fn, void *ctx);
+/* The dataset size, batch size and steps per epoch (0 without minibatches). */
+PetscErrorCode PhynnTrainerGetMinibatch(PhynnTrainer t, long *nsamples, long *batch, long *steps_per_epoch);
 /* Options (all optional): the optimiser's (-optimizer, -lr, -adam_*, -lr_schedule, -lbfgs_*),
  * -max_it, -lbfgs_it, -log, -log_every, -progress_s, -quiet. Defaults for -optimizer/-max_it/-lr
  * can be set first with PhynnTrainerSetDefaults. */
@@ -96,6 +118,11 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed);
 PetscErrorCode PhynnTrainerTrain(PhynnTrainer t);
 /* The global loss and terms at the current weights (collective). terms may be NULL. */
 PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms);
+/* The loss and terms over the whole dataset of PhynnTrainerSetMinibatch at the current weights
+ * (collective): chunks of `batch` samples in index order through the batch function, the batch
+ * terms divided by the dataset's count; terms may be NULL. The next training step sets its batch
+ * again. */
+PetscErrorCode PhynnTrainerEvaluateDataset(PhynnTrainer t, double *loss, double *terms);
 /* The schedule after options: iterations of the first optimiser and of L-BFGS (with added
  * phases: of the first phase, and of all the others together). */
 PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs_it);

@@ -38,8 +38,9 @@ static PetscErrorCode TestNetRecord(void *ctx, long iteration, double loss, Pets
 }
 
 /* The graph and a trainer with the data term (weight 1) and, if with_reg, the penalty (weight
- * 0.1). The caller adds phases, then calls TestNetSetUp. */
-static PetscErrorCode TestNetCreate(MPI_Comm comm, PetscBool with_reg, TestNet *net)
+ * 0.1); with `batch`, the data term is over the minibatch (one value per sample) and the caller
+ * sets the minibatch. The caller adds phases, then calls TestNetSetUp. */
+static PetscErrorCode TestNetCreateAny(MPI_Comm comm, PetscBool with_reg, PetscBool batch, TestNet *net)
 {
   const long sizes[4] = {2, 6, 6, 1};
   PhynnJet   jet      = PhynnJetNone(2);
@@ -60,7 +61,8 @@ static PetscErrorCode TestNetCreate(MPI_Comm comm, PetscBool with_reg, TestNet *
   PetscCall(PhynnMLPApply(net->g, &net->mlp, xin, &jet, &net->out));
   PetscCall(PhynnGraphLoss(net->g, PHYNN_LOSS_MSE, net->out, net->Y, &net->data));
   PetscCall(PhynnTrainerCreate(comm, net->g, &net->t));
-  PetscCall(PhynnTrainerAddTerm(net->t, "data", net->data, 1.0, net->count));
+  if (batch) PetscCall(PhynnTrainerAddBatchTerm(net->t, "data", net->data, 1.0, 1));
+  else PetscCall(PhynnTrainerAddTerm(net->t, "data", net->data, 1.0, net->count));
   net->reg = -1;
   if (with_reg) {
     PetscCall(PhynnGraphMeanSquare(net->g, net->mlp.W[0], &net->reg));
@@ -69,6 +71,8 @@ static PetscErrorCode TestNetCreate(MPI_Comm comm, PetscBool with_reg, TestNet *
   PetscCall(PhynnTrainerSetMonitor(net->t, TestNetRecord, net));
   PetscFunctionReturn(0);
 }
+
+static PetscErrorCode TestNetCreate(MPI_Comm comm, PetscBool with_reg, TestNet *net) { return TestNetCreateAny(comm, with_reg, PETSC_FALSE, net); }
 
 /* Options, set-up, weights from `seed`, this rank's points. */
 static PetscErrorCode TestNetSetUp(MPI_Comm comm, TestNet *net, uint64_t seed)
