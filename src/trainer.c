@@ -155,6 +155,28 @@ PetscErrorCode PhynnTrainerAddPhase(PhynnTrainer t, const char *name, PhynnOptim
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnTrainerSetOptionsPrefix(PhynnTrainer t, const char *prefix)
+{
+  PetscFunctionBegin;
+  PetscCheck(t->root < 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "PhynnTrainerSetOptionsPrefix: set the prefix before PhynnTrainerSetUp (and before SetFromOptions)");
+  if (!prefix || !prefix[0]) {
+    t->prefix[0] = '\0';
+    PetscFunctionReturn(0);
+  }
+  /* As PetscObjectSetOptionsPrefix: no leading hyphen (the prefix goes between '-' and the name). */
+  PetscCheck(prefix[0] != '-', t->comm, PHYNN_ERR_INPUT, "PhynnTrainerSetOptionsPrefix: prefix '%s' begins with a hyphen; give it without one ('%s')", prefix, prefix + 1);
+  PetscCheck(NameIsPlain(prefix) && strlen(prefix) < sizeof(t->prefix), t->comm, PHYNN_ERR_INPUT, "PhynnTrainerSetOptionsPrefix: prefix '%s' must be letters, digits or '_', at most %zu characters", prefix, sizeof(t->prefix) - 1);
+  PetscCall(PetscStrncpy(t->prefix, prefix, sizeof(t->prefix)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnTrainerGetOptionsPrefix(PhynnTrainer t, const char **prefix)
+{
+  PetscFunctionBegin;
+  *prefix = t->prefix;
+  PetscFunctionReturn(0);
+}
+
 /* The options prefix of phase k's optimiser and iteration count: the trainer's prefix, plus
  * "<name>_" for an added phase (legacy phases read -optimizer, -lr, ... as they always did). */
 static PetscErrorCode PhasePrefix(PhynnTrainer t, int k, char *buf, size_t len)

@@ -71,6 +71,13 @@ PetscErrorCode PhynnTrainerAddBatchTerm(PhynnTrainer t, const char *name, int no
 PetscErrorCode PhynnTrainerSetMinibatch(PhynnTrainer t, long nsamples, long batch, uint64_t seed, PhynnTrainerBatchFn fn, void *ctx);
 /* The dataset size, batch size and steps per epoch (0 without minibatches). */
 PetscErrorCode PhynnTrainerGetMinibatch(PhynnTrainer t, long *nsamples, long *batch, long *steps_per_epoch);
+/* Reads every option of the trainer under a prefix, the PETSc way (PetscObjectSetOptionsPrefix):
+ * with "pre_", -pre_max_it, -pre_lbfgs_it, -pre_log, -pre_quiet, -pre_checkpoint, ..., the
+ * optimiser's -pre_optimizer, -pre_lr, -pre_adam_beta1, ..., and an added phase's -pre_<name>_lr.
+ * Letters, digits and '_', no leading hyphen; NULL or "" (the default) for the bare names. Set it
+ * before SetFromOptions. -help lists the prefixed names and the unused-option check knows them. */
+PetscErrorCode PhynnTrainerSetOptionsPrefix(PhynnTrainer t, const char *prefix);
+PetscErrorCode PhynnTrainerGetOptionsPrefix(PhynnTrainer t, const char **prefix);
 /* Options (all optional): the optimiser's (-optimizer, -lr, -adam_*, -lr_schedule, -lbfgs_*),
  * -max_it, -lbfgs_it, -log, -log_every, -progress_s, -quiet. Defaults for -optimizer/-max_it/-lr
  * can be set first with PhynnTrainerSetDefaults. */

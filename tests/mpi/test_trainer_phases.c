@@ -18,6 +18,12 @@
  *                the final loss and the weights, the weights are bitwise equal on every rank, the
  *                hook ran once per step on every rank, and the weight was 0 after each zeroing.
  *                Control: without the reset the run ends elsewhere.
+ *   prefix       A trainer with the options prefix "pre_" reads -pre_max_it 7, -pre_lbfgs_it 2,
+ *                -pre_optimizer adam and -pre_lr 0.05 (its first Adam step moves the weights by
+ *                at most 0.05 = lr, to 1e-6) and not -max_it 3, -optimizer nesterov, -lr 0.9
+ *                (those stay unused), while a trainer without a prefix reads the bare names; an
+ *                added phase under the prefix reads -pre_fit_it, not -fit_it; a prefix with a
+ *                leading hyphen is refused.
  * The tiny network and data are in trainer_net.h. */
 #include <string.h>
 
@@ -321,6 +327,97 @@ static PetscErrorCode TestHookReset(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* ---- prefix ---- */
+typedef struct {
+  const double *init;
+  double        step1; /* max |theta - init| after the first step */
+} FirstStep;
+
+static PetscErrorCode WatchFirstStep(void *ctx, long iteration, double *theta, long n)
+{
+  FirstStep *w = (FirstStep *)ctx;
+  if (iteration == 1) w->step1 = MaxAbsDiff(n, theta, w->init);
+  return 0;
+}
+
+/* Whether an option ("-name") was read; PETSc keeps the names without the dash. */
+static PetscBool Used(const char *name)
+{
+  PetscBool used = PETSC_FALSE;
+  PetscOptionsUsed(NULL, name + 1, &used);
+  return used;
+}
+
+static PetscErrorCode TestPrefix(MPI_Comm comm)
+{
+  TestNet        a, b, c, d;
+  long           max_it, lbfgs_it, its, n;
+  PhynnOptimType type;
+  double        *init;
+  FirstStep      w = {NULL, 0};
+  PetscErrorCode ierr;
+  const char    *pre;
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsSetValue(NULL, "-quiet", "true"));
+  PetscCall(PetscOptionsSetValue(NULL, "-max_it", "3"));
+  PetscCall(PetscOptionsSetValue(NULL, "-lbfgs_it", "0"));
+  PetscCall(PetscOptionsSetValue(NULL, "-optimizer", "nesterov"));
+  PetscCall(PetscOptionsSetValue(NULL, "-lr", "0.9"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pre_max_it", "7"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pre_lbfgs_it", "2"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pre_optimizer", "adam"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pre_lr", "0.05"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pre_quiet", "true"));
+  PetscCall(PetscOptionsSetValue(NULL, "-fit_it", "6"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pre_fit_it", "4"));
+
+  PetscCall(TestNetCreate(comm, PETSC_FALSE, &a));
+  PetscCall(PhynnTrainerSetOptionsPrefix(a.t, "pre_"));
+  PetscCall(PhynnTrainerGetOptionsPrefix(a.t, &pre));
+  CHECK(!strcmp(pre, "pre_"), "GetOptionsPrefix gives '%s'", pre);
+  PetscCall(TestNetSetUp(comm, &a, 5));
+  PetscCall(PhynnTrainerGetSchedule(a.t, &max_it, &lbfgs_it));
+  PetscCall(PhynnTrainerGetPhase(a.t, 0, NULL, NULL, &type));
+  CHECK(max_it == 7 && lbfgs_it == 2 && type == PHYNN_OPTIM_ADAM, "prefixed trainer: -max_it %ld -lbfgs_it %ld -optimizer %s, want 7, 2, adam", max_it, lbfgs_it, PhynnOptimTypes[type]);
+  CHECK(Used("-pre_max_it") && Used("-pre_lbfgs_it") && Used("-pre_optimizer") && Used("-pre_lr") && Used("-pre_quiet"), "a -pre_ option was not read: %d %d %d %d %d", Used("-pre_max_it"), Used("-pre_lbfgs_it"), Used("-pre_optimizer"), Used("-pre_lr"), Used("-pre_quiet"));
+  CHECK(!Used("-max_it") && !Used("-lbfgs_it") && !Used("-optimizer") && !Used("-lr"), "the prefixed trainer read a bare option");
+  if (max_it == 7 && lbfgs_it == 2 && type == PHYNN_OPTIM_ADAM && !Used("-max_it") && !Used("-lr")) printf("ok   prefix pre_: -pre_max_it 7 -pre_lbfgs_it 2 -pre_optimizer adam read; -max_it, -lbfgs_it, -optimizer, -lr unused\n");
+  PetscCall(TestNetWeights(&a, &init, &n));
+  w.init = init;
+  PetscCall(PhynnTrainerSetPostStep(a.t, WatchFirstStep, &w));
+  PetscCall(PhynnTrainerTrain(a.t));
+  PetscCall(PhynnTrainerGetResult(a.t, &its, NULL, NULL));
+  CHECK(its == 9, "prefixed trainer ran %ld iterations, want 7 + 2", its);
+  CHECK_CLOSE("prefixed trainer: largest change in the first Adam step (= -pre_lr 0.05, not -lr 0.9)", w.step1, 0.05, 1e-6, 0);
+
+  PetscCall(TestNetCreate(comm, PETSC_FALSE, &b));
+  PetscCall(TestNetSetUp(comm, &b, 5));
+  PetscCall(PhynnTrainerGetSchedule(b.t, &max_it, &lbfgs_it));
+  PetscCall(PhynnTrainerGetPhase(b.t, 0, NULL, NULL, &type));
+  CHECK(max_it == 3 && lbfgs_it == 0 && type == PHYNN_OPTIM_NESTEROV, "plain trainer: %ld, %ld, %s; want 3, 0, nesterov", max_it, lbfgs_it, PhynnOptimTypes[type]);
+  if (max_it == 3 && lbfgs_it == 0 && type == PHYNN_OPTIM_NESTEROV) printf("ok   no prefix: -max_it 3 -lbfgs_it 0 -optimizer nesterov read\n");
+
+  PetscCall(TestNetCreate(comm, PETSC_FALSE, &c));
+  PetscCall(PhynnTrainerSetOptionsPrefix(c.t, "pre_"));
+  PetscCall(PhynnTrainerAddPhase(c.t, "fit", PHYNN_OPTIM_ADAM, 5, 0, NULL));
+  PetscCall(TestNetSetUp(comm, &c, 5));
+  PetscCall(PhynnTrainerGetSchedule(c.t, &max_it, NULL));
+  CHECK(max_it == 4 && !Used("-fit_it"), "prefixed phase 'fit' has %ld iterations (want -pre_fit_it 4); -fit_it used: %d", max_it, (int)Used("-fit_it"));
+  if (max_it == 4 && !Used("-fit_it")) printf("ok   prefixed phase: -pre_fit_it 4 read, -fit_it unused\n");
+
+  PetscCall(TestNetCreate(comm, PETSC_FALSE, &d));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PhynnTrainerSetOptionsPrefix(d.t, "-pre_");
+  PetscCall(PetscPopErrorHandler());
+  CHECK(ierr != 0, "a prefix with a leading hyphen was accepted");
+  PetscCall(PetscFree(init));
+  PetscCall(TestNetDestroy(&a));
+  PetscCall(TestNetDestroy(&b));
+  PetscCall(TestNetDestroy(&c));
+  PetscCall(TestNetDestroy(&d));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Body(MPI_Comm comm)
 {
   int    argc;
@@ -331,6 +428,7 @@ static PetscErrorCode Body(MPI_Comm comm)
   if (!strcmp(argv[1], "zero_weight")) PetscCall(TestZeroWeight(comm));
   else if (!strcmp(argv[1], "schedule")) PetscCall(TestSchedule(comm));
   else if (!strcmp(argv[1], "mask")) PetscCall(TestMask(comm));
+  else if (!strcmp(argv[1], "prefix")) PetscCall(TestPrefix(comm));
   else if (!strcmp(argv[1], "hook_reset")) PetscCall(TestHookReset(comm));
   else SETERRQ(comm, PETSC_ERR_ARG_WRONG, "test_trainer_phases: unknown case '%s'", argv[1]);
   PetscFunctionReturn(0);
