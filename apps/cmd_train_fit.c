@@ -5,13 +5,14 @@
  *
  * The header names the columns: the inputs are the first cols-1 names, the output the last.
  * Rank 0 reads the file and broadcasts it (data sets are small; one reader means one error line);
- * every rank keeps the whole table and uses its share of the rows:
- *   - full batch (-batch_size 0): rows split with PhynnSplitRange (uneven counts handled);
- *   - minibatches of B rows: each epoch is a permutation of the GLOBAL row indices drawn with
- *     Philox (seed, PHYNN_STREAM_SHUFFLE + epoch), cut into floor(N/B) batches of exactly B rows
- *     (the last N mod B rows of the permutation sit the epoch out, like PyTorch's drop_last), and
- *     each rank takes its PhynnSplitRange share of every batch. The batches are therefore the
- *     same for every rank count, and the loss divisor (B x outputs) is the same for every step.
+ * every rank keeps the whole table and the trainer's minibatches (PhynnTrainerSetMinibatch) say
+ * which rows it uses in each step:
+ *   - full batch (-batch_size 0): every step all N rows, each rank its PhynnSplitRange share;
+ *   - minibatches of B rows: each epoch visits the GLOBAL rows in an order drawn from the seed,
+ *     ceil(N/B) steps of B rows, the last one the N - (steps - 1) B left over; each rank takes its
+ *     PhynnSplitRange share of every batch, and the loss divides by the batch's global row count.
+ *     The batches are the same for every rank count (and after a resume), and the final loss is
+ *     reported over all rows.
  * The trainer sums each rank's loss and gradient in one allreduce, so np=1 and np=N differ only
  * by the order of floating-point sums. */
 #include <math.h>
@@ -22,25 +23,17 @@
 #include "phynn/mlp.h"
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
-#include "phynn/random.h"
 #include "phynn/trainer.h"
 
 #define FIT_MAX_INPUTS 64 /* input columns of the data file */
 
 typedef struct {
-  MPI_Comm   comm;
-  PhynnGraph g;
-  int        x, target;
-  int        nin, nout;
-  long       N;          /* global rows */
-  const double *X, *Y;   /* whole table, row-major: N x nin and N x nout */
-  long       B;          /* batch rows; 0: full batch */
-  long       nbatches;   /* per epoch */
-  uint64_t   seed;
-  long       epoch;      /* epoch of the permutation in perm (-1: none yet) */
-  long      *perm;
-  double    *Xb, *Yb;    /* this rank's rows of the current batch */
-  long       start, count; /* this rank's full-batch slice */
+  PhynnGraph    g;
+  int           x, target;
+  int           nin, nout;
+  long          N;         /* global rows */
+  const double *X, *Y;     /* whole table, row-major: N x nin and N x nout */
+  double       *Xb, *Yb;   /* this rank's rows of the current batch */
 } FitCtx;
 
 /* Rank 0 reads the CSV and broadcasts it, so a bad file gives one error line, not one per rank.
@@ -73,33 +66,17 @@ static PetscErrorCode ReadTableShared(MPI_Comm comm, const char *path, PhynnTabl
   PetscFunctionReturn(0);
 }
 
-/* Before every evaluation: the minibatch of this iteration (full batch: nothing to do). */
-static PetscErrorCode FitPrepare(void *ctx, long iteration)
+/* The trainer's batch function: this rank's rows of the step's batch, by global row index. */
+static PetscErrorCode FitBatch(void *ctx, long count, const long *rows)
 {
   FitCtx *f = (FitCtx *)ctx;
-  long    epoch = iteration / f->nbatches, k = iteration % f->nbatches, s, c;
   PetscFunctionBegin;
-  if (f->B == 0) PetscFunctionReturn(0);
-  if (epoch != f->epoch) {
-    /* Fisher-Yates over the global rows with Philox (seed, SHUFFLE + epoch, i): identical on
-     * every rank and for every rank count. */
-    for (long i = 0; i < f->N; i++) f->perm[i] = i;
-    for (long i = f->N - 1; i > 0; i--) {
-      long j   = (long)(PhynnUniform(f->seed, PHYNN_STREAM_SHUFFLE + (uint64_t)epoch, (uint64_t)i) * (double)(i + 1));
-      long tmp = f->perm[i];
-      f->perm[i] = f->perm[j];
-      f->perm[j] = tmp;
-    }
-    f->epoch = epoch;
+  for (long r = 0; r < count; r++) {
+    PetscCall(PetscArraycpy(f->Xb + r * f->nin, f->X + rows[r] * f->nin, f->nin));
+    PetscCall(PetscArraycpy(f->Yb + r * f->nout, f->Y + rows[r] * f->nout, f->nout));
   }
-  PhynnSplitRange(f->B, PhynnRank(f->comm), PhynnSize(f->comm), &s, &c);
-  for (long r = 0; r < c; r++) {
-    long row = f->perm[k * f->B + s + r];
-    PetscCall(PetscArraycpy(f->Xb + r * f->nin, f->X + row * f->nin, f->nin));
-    PetscCall(PetscArraycpy(f->Yb + r * f->nout, f->Y + row * f->nout, f->nout));
-  }
-  PetscCall(PhynnGraphSetInput(f->g, f->x, c, f->Xb));
-  PetscCall(PhynnGraphSetInput(f->g, f->target, c, f->Yb));
+  PetscCall(PhynnGraphSetInput(f->g, f->x, count, f->Xb));
+  PetscCall(PhynnGraphSetInput(f->g, f->target, count, f->Yb));
   PetscFunctionReturn(0);
 }
 
@@ -232,28 +209,19 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   if (init == PHYNN_INIT_UNIFORM) spec.a = -0.1, spec.b = 0.1;
   if (init == PHYNN_INIT_CONSTANT) spec.a = 0.1;
   int y, L;
-  f.g    = g;
-  f.comm = comm;
+  f.g = g;
   PetscCall(PhynnModelSetUp(m, g, &spec));
   PetscCall(PhynnGraphInput(g, "x", f.nin, &f.x));
   PetscCall(PhynnModelApply(m, g, &f.x, NULL, &y));
   PetscCall(PhynnGraphInput(g, "target", f.nout, &f.target));
   PetscCall(PhynnGraphLoss(g, (PhynnLoss)loss, y, f.target, &L));
   PetscCall(PhynnGraphSetName(g, L, "data"));
-  PhynnSplitRange(f.N, PhynnRank(comm), PhynnSize(comm), &f.start, &f.count);
-  f.seed  = (uint64_t)seed;
-  f.epoch = -1;
-  f.B     = batch;
-  if (batch > 0) {
-    long s, c;
-    f.nbatches = f.N / batch;
-    PhynnSplitRange(batch, PhynnRank(comm), PhynnSize(comm), &s, &c);
-    PetscCall(PetscMalloc3(f.N, &f.perm, c * f.nin + 1, &f.Xb, c * f.nout + 1, &f.Yb));
-    PetscCall(PhynnTrainerAddTerm(t, "data", L, 1.0, c * f.nout));
-    PetscCall(PhynnTrainerSetPrepare(t, FitPrepare, &f));
-  } else {
-    f.nbatches = 1;
-    PetscCall(PhynnTrainerAddTerm(t, "data", L, 1.0, f.count * f.nout));
+  {
+    long B = batch > 0 ? batch : f.N, s, c; /* a rank holds at most its share of a full batch */
+    PhynnSplitRange(B, PhynnRank(comm), PhynnSize(comm), &s, &c);
+    PetscCall(PetscMalloc2(c * f.nin + 1, &f.Xb, c * f.nout + 1, &f.Yb));
+    PetscCall(PhynnTrainerAddBatchTerm(t, "data", L, 1.0, f.nout));
+    PetscCall(PhynnTrainerSetMinibatch(t, f.N, B, (uint64_t)seed, FitBatch, &f));
   }
   PetscCall(PhynnTrainerSetUp(t));
   PetscCall(PhynnOptionsCheckUnused(comm));
@@ -261,22 +229,13 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   /* ---- run ---- */
   long   iterations;
   double final_loss, seconds;
-  PetscCall(PhynnGraphSetInput(g, f.x, f.count, X + f.start * f.nin));
-  PetscCall(PhynnGraphSetInput(g, f.target, f.count, Y + f.start * f.nout));
   PetscCall(PhynnTrainerInitParameters(t, (uint64_t)seed));
   PetscCall(PhynnTrainerSetModel(t, m)); /* for -checkpoint */
   PetscCall(PhynnTrainerTrain(t));
   PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));
   if (PhynnTrainerStoppedBySignal(t)) goto cleanup; /* the checkpoint holds the state; no model file */
-  if (batch > 0) {
-    /* The trainer's last loss is that of a minibatch: report the loss over all rows instead. */
-    PetscCall(PhynnTrainerSetPrepare(t, NULL, NULL));
-    PetscCall(PhynnGraphSetInput(g, f.x, f.count, X + f.start * f.nin));
-    PetscCall(PhynnGraphSetInput(g, f.target, f.count, Y + f.start * f.nout));
-    long global = f.N * f.nout;
-    PetscCall(PhynnGraphSetLossNorm(g, L, (double)global));
-    PetscCall(PhynnTrainerEvaluate(t, &final_loss, NULL));
-  }
+  /* The trainer's last loss is that of a minibatch: report the loss over all rows instead. */
+  if (batch > 0) PetscCall(PhynnTrainerEvaluateDataset(t, &final_loss, NULL));
   {
     PhynnRecord rec;
     PhynnRecordInit(&rec);
@@ -287,12 +246,17 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   }
   PetscCall(PhynnPrintf(comm, "final_loss: %.17g\n", final_loss));
   PetscCall(PhynnPrintf(comm, "iterations: %ld\n", iterations));
+  {
+    long steps;
+    PetscCall(PhynnTrainerGetMinibatch(t, NULL, NULL, &steps));
+    PetscCall(PhynnPrintf(comm, "batch_rows: %ld\nsteps_per_epoch: %ld\n", batch > 0 ? batch : f.N, steps));
+  }
   PetscCall(PhynnPrintf(comm, "seconds: %.3f\n", seconds));
   PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
 
 cleanup:
   PetscCall(PhynnModelDestroy(&m));
-  if (batch > 0) PetscCall(PetscFree3(f.perm, f.Xb, f.Yb));
+  PetscCall(PetscFree2(f.Xb, f.Yb));
   PetscCall(PetscFree2(X, Y));
   PetscCall(PhynnTableDestroy(&tab));
   PetscCall(PhynnTrainerDestroy(&t));

@@ -178,6 +178,21 @@ static PetscErrorCode FreeWork(PhynnOptimizer opt)
   PetscFunctionReturn(0);
 }
 
+/* The scalar method state of a fresh start: Adam's beta^t products back to 1 (so the bias
+ * correction starts again: without it the first steps after a reset would be scaled by
+ * 1 - beta1^t ~ 1 applied to moments that restart from zero, i.e. far too small), no L-BFGS
+ * pairs, no cached point. */
+static void ResetScalars(PhynnOptimizer opt)
+{
+  opt->beta1_pow  = 1;
+  opt->beta2_pow  = 1;
+  opt->hist_len   = 0;
+  opt->hist_next  = 0;
+  opt->gamma      = 1;
+  opt->f0         = 0;
+  opt->have_cache = PETSC_FALSE;
+}
+
 PetscErrorCode PhynnOptimizerSetUp(PhynnOptimizer opt)
 {
   long n;
@@ -224,15 +239,38 @@ PetscErrorCode PhynnOptimizerSetUp(PhynnOptimizer opt)
     opt->setup_m = m;
   } break;
   }
-  opt->beta1_pow  = 1;
-  opt->beta2_pow  = 1;
-  opt->hist_len   = 0;
-  opt->hist_next  = 0;
-  opt->gamma      = 1;
-  opt->f0         = 0;
-  opt->have_cache = PETSC_FALSE;
+  ResetScalars(opt);
   opt->setup_type = opt->type;
   opt->setup      = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnOptimizerReset(PhynnOptimizer opt)
+{
+  long n, m;
+
+  PetscFunctionBegin;
+  PetscCheck(opt, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PhynnOptimizerReset: opt is NULL; create it with PhynnOptimizerCreate first");
+  PetscCall(PhynnOptimizerSetUp(opt));
+  n = opt->n;
+  m = opt->setup_m;
+  /* Zero every array SetUp callocs (not only the ones the method reads), so that the state after
+   * a reset is the state of a fresh SetUp, as GetState writes it, entry for entry. */
+  if (opt->grad) PetscCall(PetscArrayzero(opt->grad, n));
+  if (opt->look) PetscCall(PetscArrayzero(opt->look, n));
+  if (opt->vel) PetscCall(PetscArrayzero(opt->vel, n));
+  if (opt->sq) PetscCall(PetscArrayzero(opt->sq, n));
+  if (opt->S) PetscCall(PetscArrayzero(opt->S, m * n));
+  if (opt->Y) PetscCall(PetscArrayzero(opt->Y, m * n));
+  if (opt->rho) PetscCall(PetscArrayzero(opt->rho, m));
+  if (opt->alpha) PetscCall(PetscArrayzero(opt->alpha, m));
+  if (opt->x0) PetscCall(PetscArrayzero(opt->x0, n));
+  if (opt->g0) PetscCall(PetscArrayzero(opt->g0, n));
+  if (opt->dir) PetscCall(PetscArrayzero(opt->dir, n));
+  if (opt->xt) PetscCall(PetscArrayzero(opt->xt, n));
+  for (int k = 0; k < 2; k++)
+    if (opt->gw[k]) PetscCall(PetscArrayzero(opt->gw[k], n));
+  ResetScalars(opt);
   PetscFunctionReturn(0);
 }
 

@@ -14,7 +14,7 @@
 /* Streams used by the core; applications use values >= PHYNN_STREAM_USER. */
 enum {
   PHYNN_STREAM_INIT    = 1u << 20, /* parameter initialisation: + parameter tensor index */
-  PHYNN_STREAM_SHUFFLE = 2u << 20, /* minibatch shuffles: + epoch */
+  PHYNN_STREAM_SHUFFLE = 2u << 20, /* minibatch shuffles: index epoch * samples + i (trainer.c) */
   PHYNN_STREAM_POINTS  = 3u << 20, /* collocation points: + point set index */
   PHYNN_STREAM_NOISE   = 4u << 20, /* noise added to data */
   PHYNN_STREAM_USER    = 8u << 20,

@@ -58,6 +58,12 @@ PetscErrorCode PhynnOptimizerGetIteration(PhynnOptimizer opt, long *it); /* step
 PetscErrorCode PhynnOptimizerGetEvaluations(PhynnOptimizer opt, long *nfev);
 /* The learning rate the next step uses: lr0 after the schedule at the current iteration. */
 double PhynnOptimizerCurrentLearningRate(PhynnOptimizer opt);
+/* Forgets what the method has learnt, as if it were freshly set up: Adam's moments and its
+ * beta^t products, the momentum velocity, L-BFGS's curvature pairs and its cached point. The
+ * iteration and evaluation counters are kept, so a learning-rate schedule continues where it was.
+ * For callers that change theta by hand (sequential thresholding sets coefficients to zero):
+ * moments built up for the old theta would otherwise push the changed entries away again. */
+PetscErrorCode PhynnOptimizerReset(PhynnOptimizer opt);
 /* Checkpointing: the full state (moments, L-BFGS history, iteration counters, schedule position)
  * as a flat array of doubles, so a resumed run takes bitwise the same steps. The size depends on
  * the type, n and lbfgs_history; set those (SetType/SetFromOptions) before SetState. */

@@ -40,17 +40,74 @@ typedef PetscErrorCode (*PhynnTrainerPrepareFn)(void *ctx, long iteration);
 /* Called every iteration after the step (for checkpoints, custom logging); may stop the run. */
 typedef PetscErrorCode (*PhynnTrainerMonitorFn)(void *ctx, long iteration, double loss, PetscBool *stop);
 
+/* Called after every optimiser step, on every rank, with the number of steps done (1 after the
+ * first) and the optimiser's own iterate theta (n doubles), which it may change: the next step
+ * starts from the changed values (L-BFGS notices and re-evaluates). Every rank must make the same
+ * change. For sequential thresholding: zero small coefficients, set a gradient mask, reset the
+ * optimiser. */
+typedef PetscErrorCode (*PhynnTrainerPostStepFn)(void *ctx, long iteration, double *theta, long n);
+
+/* Sets this rank's inputs for `count` samples given by their GLOBAL indices (into the dataset
+ * of PhynnTrainerSetMinibatch), in order; count may be 0 (a rank with no share of a small batch).
+ * The indices are valid only during the call. */
+typedef PetscErrorCode (*PhynnTrainerBatchFn)(void *ctx, long count, const long *indices);
+
 PetscErrorCode PhynnTrainerCreate(MPI_Comm comm, PhynnGraph g, PhynnTrainer *t);
 /* A named loss term: `node` is a loss node of g; `local_count` the elements this rank puts in
  * it (rows x columns); the divisor becomes the sum over ranks. */
 PetscErrorCode PhynnTrainerAddTerm(PhynnTrainer t, const char *name, int node, double weight, long local_count);
+/* A named loss term over the minibatch: `node` a loss node fed by the batch function's inputs,
+ * `per_sample` the elements each sample puts in it (its outputs); it divides by the GLOBAL batch
+ * count x per_sample of every step. Needs PhynnTrainerSetMinibatch before SetUp. */
+PetscErrorCode PhynnTrainerAddBatchTerm(PhynnTrainer t, const char *name, int node, double weight, long per_sample);
+/* Minibatches over a global dataset of `nsamples` samples, `batch` per step (1 .. nsamples). Step
+ * k (the trainer's iteration, over all phases) is position p = k mod steps of epoch e = k div
+ * steps, steps = ceil(nsamples / batch): epoch e visits the samples in a Fisher-Yates order drawn
+ * from Philox (seed, PHYNN_STREAM_SHUFFLE, e nsamples + i), batch p is positions [p batch,
+ * (p + 1) batch) of it, and the last batch of an epoch holds the nsamples - (steps - 1) batch
+ * left over (nothing is dropped). Each rank gets its PhynnSplitRange share of the batch through
+ * fn(ctx, count, indices) before the step's evaluations. So the batches, and the loss of every
+ * step, are the same on any number of ranks and after a resume. batch = nsamples is the full
+ * batch in index order (fn is called once). L-BFGS phases see the batch change every step:
+ * give them the full batch. */
+PetscErrorCode PhynnTrainerSetMinibatch(PhynnTrainer t, long nsamples, long batch, uint64_t seed, PhynnTrainerBatchFn fn, void *ctx);
+/* The dataset size, batch size and steps per epoch (0 without minibatches). */
+PetscErrorCode PhynnTrainerGetMinibatch(PhynnTrainer t, long *nsamples, long *batch, long *steps_per_epoch);
+/* Reads every option of the trainer under a prefix, the PETSc way (PetscObjectSetOptionsPrefix):
+ * with "pre_", -pre_max_it, -pre_lbfgs_it, -pre_log, -pre_quiet, -pre_checkpoint, ..., the
+ * optimiser's -pre_optimizer, -pre_lr, -pre_adam_beta1, ..., and an added phase's -pre_<name>_lr.
+ * Letters, digits and '_', no leading hyphen; NULL or "" (the default) for the bare names. Set it
+ * before SetFromOptions. -help lists the prefixed names and the unused-option check knows them. */
+PetscErrorCode PhynnTrainerSetOptionsPrefix(PhynnTrainer t, const char *prefix);
+PetscErrorCode PhynnTrainerGetOptionsPrefix(PhynnTrainer t, const char **prefix);
 /* Options (all optional): the optimiser's (-optimizer, -lr, -adam_*, -lr_schedule, -lbfgs_*),
  * -max_it, -lbfgs_it, -log, -log_every, -progress_s, -quiet. Defaults for -optimizer/-max_it/-lr
  * can be set first with PhynnTrainerSetDefaults. */
 PetscErrorCode PhynnTrainerSetDefaults(PhynnTrainer t, PhynnOptimType optimizer, long max_it, double lr, long lbfgs_it);
 PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t);
+/* A phase of the schedule, run after the phases added before it: `iterations` steps of an
+ * optimiser of `type` on the weighted sum of the terms with `weights` (one per term, in AddTerm
+ * order; nweights 0 and weights NULL: the terms' own weights). A weight of 0 makes the term
+ * inactive in the phase: it is neither evaluated nor differentiated (its log column reads 0).
+ * Each phase starts a fresh optimiser on the iterate the previous one left. Its options are read
+ * under the prefix "<name>_" (after the trainer's prefix): -<name>_optimizer, -<name>_lr, any
+ * other optimiser option, and -<name>_it for the iteration count. Add terms first, phases before
+ * SetFromOptions. Without added phases, -optimizer/-max_it/-lbfgs_it give the legacy two phases
+ * (named after the first optimiser, and "lbfgs"), exactly as before phases existed. */
+PetscErrorCode PhynnTrainerAddPhase(PhynnTrainer t, const char *name, PhynnOptimType type, long iterations, int nweights, const double *weights);
 PetscErrorCode PhynnTrainerSetPrepare(PhynnTrainer t, PhynnTrainerPrepareFn fn, void *ctx);
 PetscErrorCode PhynnTrainerSetMonitor(PhynnTrainer t, PhynnTrainerMonitorFn fn, void *ctx);
+PetscErrorCode PhynnTrainerSetPostStep(PhynnTrainer t, PhynnTrainerPostStepFn fn, void *ctx);
+/* After SetUp: forgets the current phase's optimiser state (Adam moments to zero, L-BFGS pairs
+ * cleared; PhynnOptimizerReset), e.g. from the post-step hook after theta was changed. */
+PetscErrorCode PhynnTrainerResetOptimizer(PhynnTrainer t);
+/* After SetUp: gradient entries [offset, offset + n) are multiplied by mask[i] (0: frozen, 1:
+ * trained) after the allreduce, before the optimiser sees them; mask NULL unmasks them. Any
+ * number of slices (PhynnGraphParamSlice gives a parameter's offset); a later call overrides.
+ * Under Adam a coordinate masked from the start never moves; one masked mid-run keeps moving on
+ * its moments until PhynnTrainerResetOptimizer. The mask is not part of a checkpoint: restore it
+ * after a resume (e.g. from the zeros in theta). */
+PetscErrorCode PhynnTrainerSetGradientMask(PhynnTrainer t, long offset, long n, const double *mask);
 /* The model description checkpoints are written from (architecture, names; the trainer fills
  * in weights, state and history). Needed for -checkpoint and -resume. */
 PetscErrorCode PhynnTrainerSetModel(PhynnTrainer t, PhynnModel m);
@@ -70,8 +127,17 @@ PetscErrorCode PhynnTrainerInitParameters(PhynnTrainer t, uint64_t seed);
 PetscErrorCode PhynnTrainerTrain(PhynnTrainer t);
 /* The global loss and terms at the current weights (collective). terms may be NULL. */
 PetscErrorCode PhynnTrainerEvaluate(PhynnTrainer t, double *loss, double *terms);
-/* The schedule after options: iterations of the first optimiser and of L-BFGS. */
+/* The loss and terms over the whole dataset of PhynnTrainerSetMinibatch at the current weights
+ * (collective): chunks of `batch` samples in index order through the batch function, the batch
+ * terms divided by the dataset's count; terms may be NULL. The next training step sets its batch
+ * again. */
+PetscErrorCode PhynnTrainerEvaluateDataset(PhynnTrainer t, double *loss, double *terms);
+/* The schedule after options: iterations of the first optimiser and of L-BFGS (with added
+ * phases: of the first phase, and of all the others together). */
 PetscErrorCode PhynnTrainerGetSchedule(PhynnTrainer t, long *max_it, long *lbfgs_it);
+/* After SetUp: the phase iteration `iteration` belongs to (the first whose cumulative end lies
+ * beyond it; the last one past the end), its name and its optimiser's type. Any output may be NULL. */
+PetscErrorCode PhynnTrainerGetPhase(PhynnTrainer t, long iteration, int *phase, const char **name, PhynnOptimType *type);
 /* Results: iterations done, the last loss, training wall seconds (the monitor's time excluded;
  * a resumed run adds the time recorded in its checkpoint's history, so the total covers every
  * session). */

@@ -409,6 +409,57 @@ static PetscErrorCode TestState(MPI_Comm comm, const char *type)
   PetscFunctionReturn(0);
 }
 
+/* Reset: 10 steps on Rosenbrock, PhynnOptimizerReset, then the state equals a fresh optimiser's
+ * entry for entry except the counters (header entries 3 and 4), and 10 more steps from the same
+ * theta are bitwise those of the fresh optimiser (constant learning rate, so the kept iteration
+ * counter does not change the step). The control: without the reset the 10 steps differ. */
+static PetscErrorCode TestReset(MPI_Comm comm, const char *type)
+{
+  const long     n    = 10;
+  Problem        prob = {PROB_ROSENBROCK, n, 0, 0, 0, 0, {{0}}, {0}, {{0}}};
+  PhynnOptimizer a, fresh, noreset;
+  double         x[16], xa[16], xf[16], xn[16], la = 0, lf = 0, *sa, *sf;
+  long           size, sizef, it;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsSetValue(NULL, "-lr", "1e-3"));
+  PetscCall(PetscOptionsSetValue(NULL, "-lbfgs_history", "5"));
+  PetscCall(MakeOptimizer(comm, n, type, &a));
+  PetscCall(MakeOptimizer(comm, n, type, &noreset));
+  for (long i = 0; i < n; i++) x[i] = i % 2 ? 1.0 : -1.2;
+  for (int k = 0; k < 10; k++) PetscCall(PhynnOptimizerStep(a, x, Objective, &prob, &la, NULL));
+  memcpy(xn, x, sizeof(x));
+  for (int k = 0; k < 10; k++) PetscCall(PhynnOptimizerStep(noreset, xn, Objective, &prob, &la, NULL)); /* same state as a */
+  PetscCall(PhynnOptimizerReset(a));
+  PetscCall(PhynnOptimizerGetIteration(a, &it));
+  CHECK(it == 10, "%s: reset changed the iteration counter to %ld (want 10)", type, it);
+  PetscCall(MakeOptimizer(comm, n, type, &fresh));
+  PetscCall(PhynnOptimizerGetStateSize(a, &size));
+  PetscCall(PhynnOptimizerGetStateSize(fresh, &sizef));
+  CHECK(size == sizef, "%s: state sizes %ld and %ld", type, size, sizef);
+  PetscCall(PetscMalloc2(size, &sa, size, &sf));
+  PetscCall(PhynnOptimizerGetState(a, sa));
+  PetscCall(PhynnOptimizerGetState(fresh, sf));
+  sa[3] = sf[3] = sa[4] = sf[4] = 0; /* the counters are kept on purpose */
+  CHECK(!memcmp(sa, sf, (size_t)size * sizeof(double)), "%s: the state after a reset is not a fresh optimiser's", type);
+  memcpy(xa, x, sizeof(x));
+  memcpy(xf, x, sizeof(x));
+  for (int k = 0; k < 10; k++) {
+    PetscCall(PhynnOptimizerStep(a, xa, Objective, &prob, &la, NULL));
+    PetscCall(PhynnOptimizerStep(fresh, xf, Objective, &prob, &lf, NULL));
+  }
+  CHECK(!memcmp(xa, xf, (size_t)n * sizeof(double)) && la == lf, "%s: after a reset the steps differ from a fresh optimiser's (x0 %.17g vs %.17g)", type, xa[0], xf[0]);
+  for (int k = 0; k < 10; k++) PetscCall(PhynnOptimizerStep(noreset, xn, Objective, &prob, &lf, NULL));
+  CHECK(memcmp(xa, xn, (size_t)n * sizeof(double)), "%s: the steps without a reset are the same: the test proves nothing", type);
+  if (!memcmp(xa, xf, (size_t)n * sizeof(double)) && memcmp(xa, xn, (size_t)n * sizeof(double)))
+    PetscCall(PhynnPrintf(comm, "ok   %s: after a reset the state (%ld doubles) and 10 steps (loss %.17g) are bitwise a fresh optimiser's\n", type, size, la));
+  PetscCall(PetscFree2(sa, sf));
+  PetscCall(PhynnOptimizerDestroy(&a));
+  PetscCall(PhynnOptimizerDestroy(&fresh));
+  PetscCall(PhynnOptimizerDestroy(&noreset));
+  PetscFunctionReturn(0);
+}
+
 /* An error handler that keeps the first message, so tests can assert on it. */
 static char last_error[1024];
 static PetscErrorCode KeepMessage(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
@@ -547,6 +598,9 @@ static PetscErrorCode main_body(MPI_Comm comm)
   else if (!strcmp(c, "state_adam")) PetscCall(TestState(comm, "adam"));
   else if (!strcmp(c, "state_nesterov")) PetscCall(TestState(comm, "nesterov"));
   else if (!strcmp(c, "state_lbfgs")) PetscCall(TestState(comm, "lbfgs"));
+  else if (!strcmp(c, "reset_adam")) PetscCall(TestReset(comm, "adam"));
+  else if (!strcmp(c, "reset_momentum")) PetscCall(TestReset(comm, "momentum"));
+  else if (!strcmp(c, "reset_lbfgs")) PetscCall(TestReset(comm, "lbfgs"));
   else if (!strcmp(c, "state_mismatch")) PetscCall(TestStateMismatch(comm));
   else if (!strcmp(c, "options")) PetscCall(TestOptions(comm));
   else if (!strcmp(c, "bad_options")) PetscCall(TestBadOptions(comm));
