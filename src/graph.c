@@ -27,6 +27,7 @@ static const char *const phynn_op_names[PHYNN_OP_COUNT] = {
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }
 const char *PhynnGraphOpTypeName(int k) { return k >= 0 && k < PHYNN_OP_COUNT ? phynn_op_names[k] : "?"; }
+int         PhynnGraphNodeOpType(PhynnGraph g, int node) { return node >= 0 && node < g->nnodes ? (int)g->nodes[node].op : -1; }
 
 PetscErrorCode PhynnGraphSetProfiling(PhynnGraph g, PetscBool on)
 {

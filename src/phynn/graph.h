@@ -158,6 +158,8 @@ PetscErrorCode PhynnGraphSetProfiling(PhynnGraph g, PetscBool on);
 /* Number of op types, the name of type k, and its accumulated forward/backward seconds. */
 int         PhynnGraphOpTypeCount(void);
 const char *PhynnGraphOpTypeName(int k);
+/* The op type of a node (an index for PhynnGraphOpTypeName), -1 if the node does not exist. */
+int         PhynnGraphNodeOpType(PhynnGraph g, int node);
 PetscErrorCode PhynnGraphGetOpSeconds(PhynnGraph g, int k, double *forward, double *backward);
 /* Bytes held by node values, gradients and scratch (for benchmarks). */
 size_t PhynnGraphMemoryBytes(PhynnGraph g);
