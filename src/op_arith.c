@@ -1,5 +1,6 @@
 /* Elementwise arithmetic for building residuals: add, sub, mul (a (1,1) operand broadcasts, e.g.
- * a trainable physical constant), scale, sin, cos, square, and the weighted sum of loss terms. */
+ * a trainable physical constant), scale, sin, cos, square, sqrt, mean, and the weighted sum of
+ * loss terms; their builders at the end. */
 #include <math.h>
 
 #include "graph_impl.h"
@@ -56,6 +57,7 @@ static PetscErrorCode AddSub(PhynnGraph g, PhynnNode *n, PhynnAction action, dou
     PetscCall(BinaryBackward(g, n, 0, 1.0, 0));
     PetscCall(BinaryBackward(g, n, 1, sign, 0));
     break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
@@ -77,6 +79,7 @@ PetscErrorCode PhynnOpMul(PhynnGraph g, PhynnNode *n, PhynnAction action)
     PetscCall(BinaryBackward(g, n, 0, 1.0, 1));
     PetscCall(BinaryBackward(g, n, 1, 1.0, 1));
     break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
@@ -108,6 +111,7 @@ static PetscErrorCode Unary(PhynnGraph g, PhynnNode *n, PhynnAction action, Unar
       gx[i]    = ow ? n->grad[i] * d : gx[i] + n->grad[i] * d;
     }
   } break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
@@ -137,14 +141,17 @@ PetscErrorCode PhynnOpMean(PhynnGraph g, PhynnNode *n, PhynnAction action)
     PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
     for (long i = 0; i < size; i++) gx[i] = ow ? d : gx[i] + d;
   } break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
 
-/* L = sum_k w_k t_k over scalar terms; dL/dt_k = w_k. */
+/* L = sum_k w_k t_k over any number of scalar terms; dL/dt_k = w_k. The ctx holds the weights. */
 PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PetscFunctionBegin;
+  if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0); /* the ctx holds plain numbers */
+  const double *w = (const double *)n->ctx;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
     for (int k = 0; k < n->nin; k++)
@@ -153,7 +160,7 @@ PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action
     break;
   case PHYNN_ACTION_FORWARD:
     n->value[0] = 0;
-    for (int k = 0; k < n->nin; k++) n->value[0] += n->weights[k] * PhynnIn(g, n, k)->value[0];
+    for (int k = 0; k < n->nin; k++) n->value[0] += w[k] * PhynnIn(g, n, k)->value[0];
     break;
   case PHYNN_ACTION_BACKWARD:
     for (int k = 0; k < n->nin; k++) {
@@ -162,9 +169,51 @@ PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action
       int        ow;
       if (!t->requires_grad) continue;
       PetscCall(PhynnNodeGradForWrite(g, t, &gt, &ow));
-      gt[0] = (ow ? 0 : gt[0]) + n->weights[k] * n->grad[0];
+      gt[0] = (ow ? 0 : gt[0]) + w[k] * n->grad[0];
     }
     break;
+  default: break;
   }
+  PetscFunctionReturn(0);
+}
+
+/* ---- builders ------------------------------------------------------------------------------- */
+static PetscErrorCode Binary(PhynnGraph g, PhynnOpType op, int a, int b, int *id)
+{
+  PhynnNode *n;
+  int        in[2] = {a, b};
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, op, 2, in, &n, id));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode UnaryNode(PhynnGraph g, PhynnOpType op, int a, double alpha, int *id)
+{
+  PhynnNode *n;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, op, 1, &a, &n, id));
+  n->alpha = alpha;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *id) { return Binary(g, PHYNN_OP_ADD, a, b, id); }
+PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *id) { return Binary(g, PHYNN_OP_SUB, a, b, id); }
+PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *id) { return Binary(g, PHYNN_OP_MUL, a, b, id); }
+PetscErrorCode PhynnGraphScale(PhynnGraph g, int a, double alpha, int *id) { return UnaryNode(g, PHYNN_OP_SCALE, a, alpha, id); }
+PetscErrorCode PhynnGraphSin(PhynnGraph g, int a, int *id) { return UnaryNode(g, PHYNN_OP_SIN, a, 0, id); }
+PetscErrorCode PhynnGraphCos(PhynnGraph g, int a, int *id) { return UnaryNode(g, PHYNN_OP_COS, a, 0, id); }
+PetscErrorCode PhynnGraphSquare(PhynnGraph g, int a, int *id) { return UnaryNode(g, PHYNN_OP_SQUARE, a, 0, id); }
+PetscErrorCode PhynnGraphSqrt(PhynnGraph g, int a, int *id) { return UnaryNode(g, PHYNN_OP_SQRT, a, 0, id); }
+PetscErrorCode PhynnGraphMean(PhynnGraph g, int a, int *id) { return UnaryNode(g, PHYNN_OP_MEAN, a, 0, id); }
+
+PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int nterms, const int *terms, const double *weights, int *id)
+{
+  PhynnNode *n;
+  double    *w;
+  PetscFunctionBegin;
+  PetscCheck(nterms >= 1, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "a weighted sum needs at least one term");
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_WEIGHTED_SUM, nterms, terms, &n, id));
+  PetscCall(PhynnNodeCtx(n, (size_t)nterms * sizeof(double), (void **)&w));
+  for (int k = 0; k < nterms; k++) w[k] = weights ? weights[k] : 1.0;
   PetscFunctionReturn(0);
 }

@@ -123,6 +123,27 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
       }
     }
   } break;
+  default: break;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *id)
+{
+  PhynnNode *n;
+  int        in[3] = {x, W, b};
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
+  PetscCheck(g->nodes[W].shape.dim[1] == g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense layer: weights take %ld inputs but the layer below gives %ld",
+             g->nodes[W].shape.dim[1], g->nodes[x].shape.dim[1]);
+  PetscCheck(b < 0 || PhynnShapeElements(&g->nodes[b].shape) == g->nodes[W].shape.dim[0], g->comm, PETSC_ERR_ARG_SIZ, "dense layer: bias size does not match the %ld outputs",
+             g->nodes[W].shape.dim[0]);
+  if (jet) {
+    n->jet     = *jet;
+    n->has_jet = 1;
+  }
+  n->shape = PhynnShape2(0, g->nodes[W].shape.dim[0]);
+  /* W (out, in): each output sums `in` inputs, each input feeds `out` outputs. */
+  PhynnNodeDeclareFans(&g->nodes[W], g->nodes[W].shape.dim[1], g->nodes[W].shape.dim[0]);
   PetscFunctionReturn(0);
 }

@@ -61,6 +61,7 @@ PetscErrorCode PhynnOpLoss(PhynnGraph g, PhynnNode *n, PhynnAction action)
       if (gy) gy[i] = (owy ? 0 : gy[i]) + G * dy;
     }
   } break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
@@ -86,6 +87,34 @@ PetscErrorCode PhynnOpMeanSquare(PhynnGraph g, PhynnNode *n, PhynnAction action)
     PetscCall(PhynnNodeGradForWrite(g, r, &gr, &ow));
     PhynnAccumulate(gr, ow, size, G, r->value);
   } break;
+  default: break;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target, int *id)
+{
+  PhynnNode *n;
+  int        in[2] = {pred, target};
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_LOSS, 2, in, &n, id));
+  n->loss = loss;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *id)
+{
+  PhynnNode *n;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_MEAN_SQUARE, 1, &r, &n, id));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphSetLossNorm(PhynnGraph g, int node, double norm)
+{
+  PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  PetscCheck(g->nodes[node].op == PHYNN_OP_LOSS || g->nodes[node].op == PHYNN_OP_MEAN_SQUARE, g->comm, PETSC_ERR_ARG_WRONG, "node '%s' is not a loss", g->nodes[node].name);
+  g->nodes[node].norm = norm;
   PetscFunctionReturn(0);
 }

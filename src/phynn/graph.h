@@ -86,6 +86,9 @@ extern const char *const PhynnLossNames[];
 /* ---- the graph ----------------------------------------------------------------------------- */
 typedef struct _p_PhynnGraph *PhynnGraph;
 
+/* Node names ("u.W1", "pde") hold at most PHYNN_NAME_MAX - 1 characters; a longer one is an error. */
+#define PHYNN_NAME_MAX 64
+
 PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g);
 PetscErrorCode PhynnGraphDestroy(PhynnGraph *g);
 

@@ -13,8 +13,8 @@
  * h of a kink has probability about 1e-6.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op) or a check that is not a gradient check (jet_values,
- * refusals). */
+ * arithmetic, jet_gradients, every_op, limits) or a check that is not a gradient check
+ * (jet_values, refusals). */
 #include <string.h>
 
 #include "phynn/mlp.h"
@@ -401,6 +401,67 @@ static PetscErrorCode BuildLossTerms(PhynnGraph g, int arg, Scratch *s, int *roo
   PetscFunctionReturn(0);
 }
 
+/* No hidden limits: a 51 x 51 frame (2601 columns) through the jet input layer (directions along
+ * the first and the last pixel) and a dense layer, and a weighted sum of 20 terms. */
+#define FRAME 2601
+static PetscErrorCode BuildWideFrame(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  PhynnJet jet = PhynnJetNone(FRAME);
+  int      X, h, W, b, z;
+  double  *shift, *scale, *frames;
+  PetscFunctionBegin;
+  (void)arg;
+  jet.nfirst   = 2;
+  jet.first[0] = 0;
+  jet.first[1] = FRAME - 1;
+  PetscCall(ScratchData(s, FRAME, &shift));
+  PetscCall(ScratchData(s, FRAME, &scale));
+  PetscCall(ScratchData(s, 2 * FRAME, &frames));
+  for (long c = 0; c < FRAME; c++) {
+    shift[c] = 0.5;
+    scale[c] = 1.0 + (double)c / FRAME;
+  }
+  PhynnUniformFill(13, 14, 0, 2 * FRAME, 0.0, 1.0, frames);
+  PetscCall(PhynnGraphInput(g, "frame", FRAME, &X));
+  PetscCall(PhynnGraphJetInput(g, X, &jet, shift, scale, &h));
+  PetscCall(PhynnGraphParam(g, "W", 3, FRAME, zeros, &W));
+  PetscCall(PhynnGraphParam(g, "b", 1, 3, zeros, &b));
+  PetscCall(PhynnGraphDense(g, h, W, b, &jet, &z));
+  PetscCall(PhynnGraphActivation(g, z, PHYNN_ACT_TANH, 0, &jet, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 121));
+  {
+    double *theta; /* smaller weights keep tanh away from saturation over 2601 inputs */
+    long    n;
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, &n));
+    for (long i = 0; i < n; i++) theta[i] *= 0.05;
+  }
+  PetscCall(PhynnGraphSetInput(g, X, 2, frames));
+  PetscCall(PetscStrncpy(s->what, "2601-column frames through the jet input (2 directions) + dense + jet tanh", sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BuildManyTerms(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int    P, t[20];
+  double w[20];
+  PetscFunctionBegin;
+  (void)arg;
+  PetscCall(PhynnGraphParam(g, "P", 20, 1, zeros, &P));
+  for (int k = 0; k < 20; k++) {
+    PetscCall(PhynnGraphSlice(g, P, 20, k, 0, &t[k])); /* row k */
+    PetscCall(PhynnGraphSin(g, t[k], &t[k]));
+    PetscCall(PhynnGraphMeanSquare(g, t[k], &t[k]));
+    w[k] = 0.1 * (k + 1) * (k % 2 ? -1 : 1);
+  }
+  PetscCall(PhynnGraphWeightedSum(g, 20, t, w, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 131));
+  PetscCall(PetscStrncpy(s->what, "weighted sum of 20 terms", sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -446,6 +507,8 @@ static const GradCase cases[] = {
   {"every_op", BuildUnary, 7, TOL_DEFAULT},
   {"every_op", BuildJetInput, 0, TOL_DEFAULT},
   {"every_op", BuildLossTerms, 0, TOL_DEFAULT},
+  {"limits", BuildWideFrame, 0, TOL_DEFAULT},
+  {"limits", BuildManyTerms, 0, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -571,6 +634,66 @@ static PetscErrorCode CheckRefusals(void)
   PetscFunctionReturn(0);
 }
 
+/* The wide jet input's derivative rows are the constants e_c scale_c, so after a dense layer the
+ * block of direction c holds W[:, c] scale_c exactly; and the limits that remain are named
+ * constants with one-line errors. */
+static PetscErrorCode CheckLimits(void)
+{
+  PhynnGraph     g;
+  PhynnJet       jet = PhynnJetNone(FRAME);
+  int            X, h, W, z, dummy;
+  double        *scale, *frames, *theta;
+  const double  *v;
+  char           longname[PHYNN_NAME_MAX + 8];
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  jet.nfirst   = 2;
+  jet.first[0] = 7;
+  jet.first[1] = FRAME - 1;
+  PetscCall(PetscMalloc2(FRAME, &scale, 3 * FRAME, &frames));
+  for (long c = 0; c < FRAME; c++) scale[c] = 0.5 + (double)(c % 17);
+  PhynnUniformFill(15, 16, 0, 3 * FRAME, 0.0, 1.0, frames);
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PhynnGraphInput(g, "frame", FRAME, &X));
+  PetscCall(PhynnGraphJetInput(g, X, &jet, NULL, scale, &h));
+  PetscCall(PhynnGraphParam(g, "W", 4, FRAME, zeros, &W));
+  PetscCall(PhynnGraphDense(g, h, W, -1, &jet, &z));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 141));
+  PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+  PetscCall(PhynnGraphSetInput(g, X, 3, frames));
+  PetscCall(PhynnGraphForward(g, z));
+  PetscCall(PhynnGraphValue(g, z, &v, NULL));
+  {
+    double worst = 0;
+    for (int d = 0; d < 2; d++)
+      for (long i = 0; i < 3; i++)
+        for (long j = 0; j < 4; j++) {
+          long   c    = jet.first[d];
+          double want = theta[j * FRAME + c] * scale[c], got = v[((1 + d) * 3 + i) * 4 + j];
+          worst       = fmax(worst, fabs(got - want));
+        }
+    CHECK(worst == 0, "2601-column jet input: derivative rows after dense differ from W[:, c] scale_c by %g", worst);
+    if (worst == 0) printf("ok   2601-column jet input: after dense, the block of direction c is exactly W[:, c] scale_c\n");
+  }
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscCall(PetscFree2(scale, frames));
+
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscCall(PetscMemzero(longname, sizeof(longname)));
+  for (int k = 0; k < PHYNN_NAME_MAX; k++) longname[k] = 'a';
+  ierr = PhynnGraphInput(g, longname, 1, &dummy);
+  CHECK(ierr != 0, "a node name of %d characters must be refused (PHYNN_NAME_MAX)", PHYNN_NAME_MAX);
+  longname[PHYNN_NAME_MAX - 1] = 0;
+  ierr = PhynnGraphInput(g, longname, 1, &dummy);
+  CHECK(ierr == 0, "a node name of %d characters must be accepted", PHYNN_NAME_MAX - 1);
+  PetscCall(PetscPopErrorHandler());
+  printf("ok   node names: %d characters accepted, %d refused\n", PHYNN_NAME_MAX - 1, PHYNN_NAME_MAX);
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
 /* ---- the groups ------------------------------------------------------------------------------ */
 static PetscErrorCode Run(MPI_Comm comm)
 {
@@ -588,6 +711,8 @@ static PetscErrorCode Run(MPI_Comm comm)
   } else if (!strcmp(group, "refusals")) {
     PetscCall(CheckRefusals());
     ran = 1;
+  } else if (!strcmp(group, "limits")) {
+    PetscCall(CheckLimits());
   } else if (!strcmp(group, "every_op")) {
     PetscCall(CheckCoverage());
   }

@@ -1,0 +1,108 @@
+/* Jet plumbing (docs/jets.md): how derivative blocks enter a network (the jet input layer) and
+ * how they are read out (slices). A jet value stacks K row blocks of N rows each,
+ * [value; first-order directions...; second-order pairs...]. */
+#include "graph_impl.h"
+
+/* Jet input layer. Input x (N, nin) in physical units; output (K N, nin):
+ *   block 0:            x'_c = (x_c - shift_c) scale_c
+ *   block of d/dx_c:    the constant row e_c scale_c   (dx'/dx_c, the chain rule of the scaling)
+ *   second-order block: 0                              (the scaling is affine)
+ * The input carries no gradient (coordinates are data), so there is no backward. The ctx holds
+ * shift[nin] then scale[nin], so a frame of thousands of pixels enters like two coordinates. */
+PetscErrorCode PhynnOpJetInput(PhynnGraph g, PhynnNode *n, PhynnAction action)
+{
+  PhynnNode *x = PhynnIn(g, n, 0);
+  long       N = x->shape.dim[0], nin = x->shape.dim[1];
+  int        K = PhynnJetBlocks(&n->jet);
+
+  PetscFunctionBegin;
+  if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0); /* the ctx holds plain numbers */
+  const double *shift = (const double *)n->ctx, *scale = shift + n->jet.nin;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE: n->shape = PhynnShape2(K * N, nin); break;
+  case PHYNN_ACTION_FORWARD: {
+    double *v = n->value;
+    for (long i = 0; i < N; i++)
+      for (long c = 0; c < nin; c++) v[i * nin + c] = (x->value[i * nin + c] - shift[c]) * scale[c];
+    PetscCall(PetscArrayzero(v + N * nin, (K - 1) * N * nin));
+    for (int d = 0; d < n->jet.nfirst; d++) {
+      int     c   = n->jet.first[d];
+      double *blk = v + (1 + d) * N * nin;
+      for (long i = 0; i < N; i++) blk[i * nin + c] = scale[c];
+    }
+  } break;
+  default: break; /* BACKWARD: coordinates are data */
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, const double *shift, const double *scale, int *id)
+{
+  PhynnNode *n;
+  double    *ss;
+  PetscFunctionBegin;
+  PetscCheck(jet->nin > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "jet input: the jet has %d input coordinates; it needs at least one", jet->nin);
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_JET_INPUT, 1, &x, &n, id));
+  PetscCheck(jet->nin == g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "jet over %d inputs applied to %ld columns", jet->nin, g->nodes[x].shape.dim[1]);
+  n->jet     = *jet;
+  n->has_jet = 1;
+  n->shape   = PhynnShape2(0, jet->nin);
+  PetscCall(PhynnNodeCtx(n, 2 * (size_t)jet->nin * sizeof(double), (void **)&ss));
+  for (int c = 0; c < jet->nin; c++) {
+    ss[c]            = shift ? shift[c] : 0.0;
+    ss[jet->nin + c] = scale ? scale[c] : 1.0;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Slice: column `col` of row block `block` (of nblocks) -> (N, 1). Backward scatters the
+ * gradient into that column and zeros elsewhere on first write. */
+typedef struct {
+  int  nblocks, block;
+  long col;
+} SliceCtx;
+
+PetscErrorCode PhynnOpSlice(PhynnGraph g, PhynnNode *n, PhynnAction action)
+{
+  PetscFunctionBegin;
+  if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0); /* the ctx holds plain numbers */
+  const SliceCtx *s    = (const SliceCtx *)n->ctx;
+  PhynnNode      *x    = PhynnIn(g, n, 0);
+  long            rows = x->shape.dim[0], cols = x->shape.dim[1];
+  long            N    = rows / s->nblocks;
+  const long      off  = (long)s->block * N * cols + s->col;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE:
+    PetscCheck(rows % s->nblocks == 0, g->comm, PETSC_ERR_ARG_SIZ, "slice of '%s': %ld rows are not %d blocks", x->name, rows, s->nblocks);
+    n->shape = PhynnShape2(N, 1);
+    break;
+  case PHYNN_ACTION_FORWARD:
+    for (long i = 0; i < N; i++) n->value[i] = x->value[off + i * cols];
+    break;
+  case PHYNN_ACTION_BACKWARD: {
+    double *gx;
+    int     overwrite;
+    PetscCall(PhynnNodeGradForWrite(g, x, &gx, &overwrite));
+    if (overwrite) PetscCall(PetscArrayzero(gx, rows * cols));
+    for (long i = 0; i < N; i++) gx[off + i * cols] += n->grad[i];
+  } break;
+  default: break;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long col, int *id)
+{
+  PhynnNode *n;
+  SliceCtx  *s;
+  PetscFunctionBegin;
+  PetscCheck(block >= 0 && block < nblocks, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: block %d of %d", block, nblocks);
+  PetscCheck(x >= 0 && x < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", x);
+  PetscCheck(col >= 0 && col < g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: column %ld of %ld", col, g->nodes[x].shape.dim[1]);
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_SLICE, 1, &x, &n, id));
+  PetscCall(PhynnNodeCtx(n, sizeof(SliceCtx), (void **)&s));
+  s->nblocks = nblocks;
+  s->block   = block;
+  s->col     = col;
+  PetscFunctionReturn(0);
+}
