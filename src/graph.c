@@ -143,9 +143,25 @@ PetscErrorCode PhynnGraphNewNode(PhynnGraph g, PhynnOpType op, int nin, const in
   for (int k = 0; k < nin; k++) {
     n->in[k] = in[k];
     if (g->nodes[in[k]].requires_grad) n->requires_grad = 1;
+    if (g->nodes[in[k]].batched) n->batched = 1;
   }
   PetscCall(PetscSNPrintf(n->name, sizeof(n->name), "node%d", *id));
   *node = n;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphFinishNode(PhynnGraph g, int id)
+{
+  PhynnNode     *n = &g->nodes[id];
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  PetscCheck(id == g->nnodes - 1, g->comm, PETSC_ERR_PLIB, "only the newest node can be finished");
+  ierr = phynn_ops[n->op].fn(g, n, PHYNN_ACTION_SHAPE);
+  if (ierr) { /* the op refused its inputs: drop the node */
+    PetscCall(NodeRelease(g, n));
+    g->nnodes--;
+    PetscCall(ierr);
+  }
   PetscFunctionReturn(0);
 }
 

@@ -21,8 +21,9 @@ typedef enum {
 } PhynnOpType;
 
 /* What the driver asks of an op:
- *   SHAPE     set n->shape from the inputs' shapes, and check them (every Forward, for the real
- *             row count)
+ *   SHAPE     set n->shape from the inputs' shapes, and check them: once when the node is built
+ *             (PhynnGraphFinishNode; rows that come from an input are still 0 then, see
+ *             PhynnBatchUnknown), and on every Forward for the real row count
  *   FORWARD   n->value from the inputs' values (n->value holds n->shape)
  *   BACKWARD  add n->grad's contribution to the inputs' gradients (PhynnNodeGradForWrite)
  *   ALLOC     the shape is new (after SetUp, and whenever a Forward's SHAPE gives a shape other
@@ -37,7 +38,8 @@ typedef struct {
   PhynnOpType op;
   char        name[PHYNN_NAME_MAX]; /* "<block>.<local>" for model parameters */
   int         nin, *in;       /* the input nodes (an owned array: an op takes any number) */
-  PhynnShape  shape;          /* current output shape (set by SHAPE) */
+  PhynnShape  shape;          /* current output shape (set by SHAPE, first when the node is built) */
+  int         batched;        /* depends on an input's rows, so dim[0] is 0 until a Forward */
   double     *value;          /* owned, value_cap doubles; for INPUT: the caller's rows; PARAM: its slice of theta */
   long        value_cap;
   double     *grad;           /* valid during backward while grad_live */
@@ -85,6 +87,14 @@ struct _p_PhynnGraph {
 /* Appends a node of type op with the given inputs (checked to exist) and returns it with its id;
  * the pointer is valid until the next node is added. */
 PetscErrorCode PhynnGraphNewNode(PhynnGraph g, PhynnOpType op, int nin, const int *in, PhynnNode **node, int *id);
+/* Ends a builder (kann's kad_finalize_node): runs the op's SHAPE on the new node, so a shape
+ * error is raised by the op's own check when the node is built. On an error the node is removed
+ * again and the graph is as it was before the builder ran. */
+PetscErrorCode PhynnGraphFinishNode(PhynnGraph g, int id);
+/* While the graph is being built, a node fed by an input has 0 rows: its batch size is not known
+ * until PhynnGraphSetInput. SHAPE rules that compare a row count (or an element count that
+ * includes it) skip the comparison for such a node then; the Forward's SHAPE makes it. */
+static inline int PhynnBatchUnknown(PhynnGraph g, const PhynnNode *n) { return !g->setup && n->batched; }
 /* Gives node n `size` zeroed bytes of op-owned context (freed by the graph after DESTROY). */
 PetscErrorCode PhynnNodeCtx(PhynnNode *n, size_t size, void **ctx);
 /* A consuming op declares a parameter's fan-in and fan-out for the initialisers (Xavier), e.g.

@@ -229,6 +229,6 @@ PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, do
   }
   n->act   = act;
   n->alpha = alpha;
-  n->shape = g->nodes[x].shape;
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

@@ -5,7 +5,9 @@
 
 #include "graph_impl.h"
 
-/* Shape rule for binary elementwise ops: equal shapes, or one side has a single element. */
+/* Shape rule for binary elementwise ops: equal element counts, or one side has a single element.
+ * While the graph is built, an operand whose rows come from an input has 0 rows, so a count
+ * that differs only through it is checked by the Forward's SHAPE. */
 static PetscErrorCode BinaryShape(PhynnGraph g, PhynnNode *n)
 {
   PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
@@ -14,6 +16,7 @@ static PetscErrorCode BinaryShape(PhynnGraph g, PhynnNode *n)
   if (na == nb) n->shape = a->shape;
   else if (nb == 1) n->shape = a->shape;
   else if (na == 1) n->shape = b->shape;
+  else if (PhynnBatchUnknown(g, a) || PhynnBatchUnknown(g, b)) n->shape = PhynnBatchUnknown(g, a) ? a->shape : b->shape;
   else SETERRQ(g->comm, PETSC_ERR_ARG_SIZ, "'%s': operands '%s' (%ld elements) and '%s' (%ld elements) differ in size", n->name, a->name, na, b->name, nb);
   PetscFunctionReturn(0);
 }
@@ -155,7 +158,7 @@ PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action
   switch (action) {
   case PHYNN_ACTION_SHAPE:
     for (int k = 0; k < n->nin; k++)
-      PetscCheck(PhynnShapeElements(&PhynnIn(g, n, k)->shape) == 1, g->comm, PETSC_ERR_ARG_SIZ, "weighted sum '%s': term '%s' is not a scalar", n->name, PhynnIn(g, n, k)->name);
+      PetscCheck(PhynnShapeElements(&PhynnIn(g, n, k)->shape) == 1 || PhynnBatchUnknown(g, PhynnIn(g, n, k)), g->comm, PETSC_ERR_ARG_SIZ, "weighted sum '%s': term '%s' is not a scalar", n->name, PhynnIn(g, n, k)->name);
     n->shape = PhynnShape2(1, 1);
     break;
   case PHYNN_ACTION_FORWARD:
@@ -184,6 +187,7 @@ static PetscErrorCode Binary(PhynnGraph g, PhynnOpType op, int a, int b, int *id
   int        in[2] = {a, b};
   PetscFunctionBegin;
   PetscCall(PhynnGraphNewNode(g, op, 2, in, &n, id));
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }
 
@@ -193,6 +197,7 @@ static PetscErrorCode UnaryNode(PhynnGraph g, PhynnOpType op, int a, double alph
   PetscFunctionBegin;
   PetscCall(PhynnGraphNewNode(g, op, 1, &a, &n, id));
   n->alpha = alpha;
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }
 
@@ -215,5 +220,6 @@ PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int nterms, const int *terms,
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_WEIGHTED_SUM, nterms, terms, &n, id));
   PetscCall(PhynnNodeCtx(n, (size_t)nterms * sizeof(double), (void **)&w));
   for (int k = 0; k < nterms; k++) w[k] = weights ? weights[k] : 1.0;
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

@@ -86,7 +86,9 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
-    PetscCheck(in == W->shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input has %ld columns, weights expect %ld", n->name, in, W->shape.dim[1]);
+    PetscCheck(W->shape.ndim == 2, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': weights '%s' must be a matrix (outputs, inputs), not %d-dimensional", n->name, W->name, W->shape.ndim);
+    PetscCheck(in == W->shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input '%s' has %ld columns, weights '%s' expect %ld", n->name, x->name, in, W->name, W->shape.dim[1]);
+    PetscCheck(!b || PhynnShapeElements(&b->shape) == out, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': bias '%s' has %ld elements for %ld outputs", n->name, b->name, PhynnShapeElements(&b->shape), out);
     PetscCheck(R % K == 0, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': %ld rows are not %d jet blocks", n->name, R, K);
     n->shape = PhynnShape2(R, out);
     break;
@@ -134,15 +136,11 @@ PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet
   int        in[3] = {x, W, b};
   PetscFunctionBegin;
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
-  PetscCheck(g->nodes[W].shape.dim[1] == g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense layer: weights take %ld inputs but the layer below gives %ld",
-             g->nodes[W].shape.dim[1], g->nodes[x].shape.dim[1]);
-  PetscCheck(b < 0 || PhynnShapeElements(&g->nodes[b].shape) == g->nodes[W].shape.dim[0], g->comm, PETSC_ERR_ARG_SIZ, "dense layer: bias size does not match the %ld outputs",
-             g->nodes[W].shape.dim[0]);
   if (jet) {
     n->jet     = *jet;
     n->has_jet = 1;
   }
-  n->shape = PhynnShape2(0, g->nodes[W].shape.dim[0]);
+  PetscCall(PhynnGraphFinishNode(g, *id));
   /* W (out, in): each output sums `in` inputs, each input feeds `out` outputs. */
   PhynnNodeDeclareFans(&g->nodes[W], g->nodes[W].shape.dim[1], g->nodes[W].shape.dim[0]);
   PetscFunctionReturn(0);

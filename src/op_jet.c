@@ -19,7 +19,10 @@ PetscErrorCode PhynnOpJetInput(PhynnGraph g, PhynnNode *n, PhynnAction action)
   if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0); /* the ctx holds plain numbers */
   const double *shift = (const double *)n->ctx, *scale = shift + n->jet.nin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = PhynnShape2(K * N, nin); break;
+  case PHYNN_ACTION_SHAPE:
+    PetscCheck(n->jet.nin == nin, g->comm, PETSC_ERR_ARG_SIZ, "jet input '%s': the jet is over %d input coordinates but '%s' has %ld columns", n->name, n->jet.nin, x->name, nin);
+    n->shape = PhynnShape2(K * N, nin);
+    break;
   case PHYNN_ACTION_FORWARD: {
     double *v = n->value;
     for (long i = 0; i < N; i++)
@@ -43,15 +46,14 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
   PetscFunctionBegin;
   PetscCheck(jet->nin > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "jet input: the jet has %d input coordinates; it needs at least one", jet->nin);
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_JET_INPUT, 1, &x, &n, id));
-  PetscCheck(jet->nin == g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "jet over %d inputs applied to %ld columns", jet->nin, g->nodes[x].shape.dim[1]);
   n->jet     = *jet;
   n->has_jet = 1;
-  n->shape   = PhynnShape2(0, jet->nin);
   PetscCall(PhynnNodeCtx(n, 2 * (size_t)jet->nin * sizeof(double), (void **)&ss));
   for (int c = 0; c < jet->nin; c++) {
     ss[c]            = shift ? shift[c] : 0.0;
     ss[jet->nin + c] = scale ? scale[c] : 1.0;
   }
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }
 
@@ -74,6 +76,7 @@ PetscErrorCode PhynnOpSlice(PhynnGraph g, PhynnNode *n, PhynnAction action)
   switch (action) {
   case PHYNN_ACTION_SHAPE:
     PetscCheck(rows % s->nblocks == 0, g->comm, PETSC_ERR_ARG_SIZ, "slice of '%s': %ld rows are not %d blocks", x->name, rows, s->nblocks);
+    PetscCheck(s->col < cols, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice of '%s': column %ld of %ld", x->name, s->col, cols);
     n->shape = PhynnShape2(N, 1);
     break;
   case PHYNN_ACTION_FORWARD:
@@ -97,12 +100,12 @@ PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long
   SliceCtx  *s;
   PetscFunctionBegin;
   PetscCheck(block >= 0 && block < nblocks, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: block %d of %d", block, nblocks);
-  PetscCheck(x >= 0 && x < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", x);
-  PetscCheck(col >= 0 && col < g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: column %ld of %ld", col, g->nodes[x].shape.dim[1]);
+  PetscCheck(col >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: negative column %ld", col);
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_SLICE, 1, &x, &n, id));
   PetscCall(PhynnNodeCtx(n, sizeof(SliceCtx), (void **)&s));
   s->nblocks = nblocks;
   s->block   = block;
   s->col     = col;
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

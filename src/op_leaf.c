@@ -21,8 +21,10 @@ PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *i
   PetscFunctionBegin;
   PetscCheck(cols > 0, g->comm, PHYNN_ERR_INPUT, "input '%s' needs a positive column count, got %ld", name, cols);
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_INPUT, 0, NULL, &n, id));
-  n->shape = PhynnShape2(0, cols);
+  n->shape   = PhynnShape2(0, cols);
+  n->batched = 1;
   PetscCall(PhynnGraphSetName(g, *id, name));
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }
 
@@ -36,5 +38,6 @@ PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long c
   n->init          = init;
   n->requires_grad = 1;
   PetscCall(PhynnGraphSetName(g, *id, name));
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

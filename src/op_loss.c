@@ -24,7 +24,7 @@ PetscErrorCode PhynnOpLoss(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
-    PetscCheck(PhynnShapeElements(&y->shape) == size, g->comm, PETSC_ERR_ARG_SIZ, "loss '%s': prediction has %ld elements, target %ld", n->name, size, PhynnShapeElements(&y->shape));
+    PetscCheck(PhynnShapeElements(&y->shape) == size || PhynnBatchUnknown(g, p) || PhynnBatchUnknown(g, y), g->comm, PETSC_ERR_ARG_SIZ, "loss '%s': prediction has %ld elements, target %ld", n->name, size, PhynnShapeElements(&y->shape));
     n->shape = PhynnShape2(1, 1);
     break;
   case PHYNN_ACTION_FORWARD: {
@@ -99,6 +99,7 @@ PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target
   PetscFunctionBegin;
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_LOSS, 2, in, &n, id));
   n->loss = loss;
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }
 
@@ -107,6 +108,7 @@ PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *id)
   PhynnNode *n;
   PetscFunctionBegin;
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_MEAN_SQUARE, 1, &r, &n, id));
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }
 

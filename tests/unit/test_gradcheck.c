@@ -13,7 +13,7 @@
  * h of a kink has probability about 1e-6.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, limits) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, limits) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -401,6 +401,40 @@ static PetscErrorCode BuildLossTerms(PhynnGraph g, int arg, Scratch *s, int *roo
   PetscFunctionReturn(0);
 }
 
+/* Every node's shape is known when it is built, so layers compose after any op (the review's
+ * "Dense after Add", the FNO layer sigma(W v + K v) followed by the next layer): arg 0 dense after
+ * add, arg 1 slice of an add, both on rows that come from an input. */
+static PetscErrorCode BuildAfterAdd(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int     X, W1, W2, b, W3, z1, z2, a, r;
+  double *x;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphInput(g, "x", 3, &X));
+  PetscCall(PhynnGraphParam(g, "W1", 4, 3, zeros, &W1));
+  PetscCall(PhynnGraphParam(g, "W2", 4, 3, zeros, &W2));
+  PetscCall(PhynnGraphParam(g, "b", 1, 4, zeros, &b));
+  PetscCall(PhynnGraphDense(g, X, W1, b, NULL, &z1));
+  PetscCall(PhynnGraphDense(g, X, W2, -1, NULL, &z2));
+  PetscCall(PhynnGraphAdd(g, z1, z2, &a));
+  PetscCall(PhynnGraphActivation(g, a, PHYNN_ACT_TANH, 0, NULL, &a));
+  if (arg == 0) {
+    PetscCall(PhynnGraphParam(g, "W3", 2, 4, zeros, &W3));
+    PetscCall(PhynnGraphAdd(g, a, z2, &a)); /* a residual connection: dense after add */
+    PetscCall(PhynnGraphDense(g, a, W3, -1, NULL, &r));
+  } else {
+    PetscCall(PhynnGraphAdd(g, a, z1, &a));
+    PetscCall(PhynnGraphSlice(g, a, 1, 0, 3, &r)); /* column 3 of an add */
+  }
+  PetscCall(PhynnGraphMeanSquare(g, r, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 151 + arg));
+  PetscCall(ScratchData(s, 15, &x));
+  PhynnUniformFill(17, 18, 0, 15, -1.0, 1.0, x);
+  PetscCall(PhynnGraphSetInput(g, X, 5, x));
+  PetscCall(PetscStrncpy(s->what, arg == 0 ? "dense after add (residual layer on input rows)" : "slice of an add (on input rows)", sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 /* No hidden limits: a 51 x 51 frame (2601 columns) through the jet input layer (directions along
  * the first and the last pixel) and a dense layer, and a weighted sum of 20 terms. */
 #define FRAME 2601
@@ -507,6 +541,8 @@ static const GradCase cases[] = {
   {"every_op", BuildUnary, 7, TOL_DEFAULT},
   {"every_op", BuildJetInput, 0, TOL_DEFAULT},
   {"every_op", BuildLossTerms, 0, TOL_DEFAULT},
+  {"shapes", BuildAfterAdd, 0, TOL_DEFAULT},
+  {"shapes", BuildAfterAdd, 1, TOL_DEFAULT},
   {"limits", BuildWideFrame, 0, TOL_DEFAULT},
   {"limits", BuildManyTerms, 0, TOL_DEFAULT},
 };
@@ -634,6 +670,53 @@ static PetscErrorCode CheckRefusals(void)
   PetscFunctionReturn(0);
 }
 
+/* Shapes at construction: a node's shape is set when it is built (rows from an input are 0 until
+ * a Forward), and a shape error is raised by the op's own SHAPE check at that moment; the refused
+ * node is removed, and the graph builds and runs on. */
+static PetscErrorCode CheckShapes(void)
+{
+  PhynnGraph     g;
+  PhynnShape     sh;
+  int            X, W, V, z, y, a, bad, nbefore, loss;
+  double         x[2 * 3] = {0.1, 0.2, 0.3, -0.4, 0.5, -0.6};
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PhynnGraphInput(g, "x", 3, &X));
+  PetscCall(PhynnGraphParam(g, "W", 4, 3, zeros, &W));
+  PetscCall(PhynnGraphParam(g, "V", 2, 5, zeros, &V));
+  PetscCall(PhynnGraphDense(g, X, W, -1, NULL, &z));
+  PetscCall(PhynnGraphSin(g, z, &y));
+  PetscCall(PhynnGraphAdd(g, z, y, &a));
+  PetscCall(PhynnGraphValue(g, a, NULL, &sh));
+  CHECK(sh.ndim == 2 && sh.dim[0] == 0 && sh.dim[1] == 4, "an add of (rows, 4) nodes has shape (0, 4) when built, got ndim %d (%ld, %ld)", sh.ndim, sh.dim[0], sh.dim[1]);
+  nbefore = PhynnGraphNodeCount(g);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PhynnGraphDense(g, a, V, -1, NULL, &bad); /* V takes 5 inputs, the add gives 4 */
+  CHECK(ierr != 0, "dense with 5-input weights after a 4-column add must be refused when built");
+  ierr = PhynnGraphSlice(g, a, 1, 0, 4, &bad);
+  CHECK(ierr != 0, "a slice of column 4 of a 4-column add must be refused when built");
+  ierr = PhynnGraphSlice(g, z, 3, 0, 0, &bad);
+  CHECK(ierr == 0, "a slice in 3 blocks of a node whose rows are not known yet is checked at Forward, not when built");
+  PetscCall(PetscPopErrorHandler());
+  CHECK(PhynnGraphNodeCount(g) == nbefore + 1, "refused nodes are removed: %d nodes, expected %d", PhynnGraphNodeCount(g), nbefore + 1);
+  PetscCall(PhynnGraphMeanSquare(g, a, &loss));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 161));
+  PetscCall(PhynnGraphSetInput(g, X, 2, x));
+  PetscCall(PhynnGraphForward(g, loss));
+  CHECK(isfinite(PhynnGraphScalar(g, loss)), "the graph runs after refused nodes");
+  PetscCall(PhynnGraphValue(g, a, NULL, &sh));
+  CHECK(sh.dim[0] == 2 && sh.dim[1] == 4, "after a Forward over 2 rows the add has shape (2, 4), got (%ld, %ld)", sh.dim[0], sh.dim[1]);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PhynnGraphForward(g, bad); /* 2 rows are not 3 blocks: the Forward's SHAPE says so */
+  PetscCall(PetscPopErrorHandler());
+  CHECK(ierr != 0, "the slice in 3 blocks of 2 rows must fail at Forward");
+  printf("ok   shapes are set when a node is built; mismatches are refused then by the op's SHAPE (and the node removed); row counts are checked at Forward\n");
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
 /* The wide jet input's derivative rows are the constants e_c scale_c, so after a dense layer the
  * block of direction c holds W[:, c] scale_c exactly; and the limits that remain are named
  * constants with one-line errors. */
@@ -711,6 +794,8 @@ static PetscErrorCode Run(MPI_Comm comm)
   } else if (!strcmp(group, "refusals")) {
     PetscCall(CheckRefusals());
     ran = 1;
+  } else if (!strcmp(group, "shapes")) {
+    PetscCall(CheckShapes());
   } else if (!strcmp(group, "limits")) {
     PetscCall(CheckLimits());
   } else if (!strcmp(group, "every_op")) {
