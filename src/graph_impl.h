@@ -95,6 +95,18 @@ PetscErrorCode PhynnGraphFinishNode(PhynnGraph g, int id);
  * until PhynnGraphSetInput. SHAPE rules that compare a row count (or an element count that
  * includes it) skip the comparison for such a node then; the Forward's SHAPE makes it. */
 static inline int PhynnBatchUnknown(PhynnGraph g, const PhynnNode *n) { return !g->setup && n->batched; }
+/* A node viewed as a matrix (dim[0] rows, product of the other dims columns, row-major): how the
+ * row-wise ops (dense, slice, softmax, the jet input) read an N-D batch, so (N, C, H, W) is N rows
+ * of C H W values, in the same memory. */
+static inline long PhynnShapeCols(const PhynnShape *s)
+{
+  long c = 1;
+  for (int i = 1; i < s->ndim; i++) c *= s->dim[i];
+  return c;
+}
+/* For the SHAPE of ops that take real values only: an error naming the op and the complex input.
+ * (Complex values pass through add, sub, scale and mean_square, which work on the doubles.) */
+PetscErrorCode PhynnOpRequireReal(PhynnGraph g, PhynnNode *n);
 /* Gives node n `size` zeroed bytes of op-owned context (freed by the graph after DESTROY). */
 PetscErrorCode PhynnNodeCtx(PhynnNode *n, size_t size, void **ctx);
 /* A consuming op declares a parameter's fan-in and fan-out for the initialisers (Xavier), e.g.

@@ -60,7 +60,10 @@ PetscErrorCode PhynnOpActivation(PhynnGraph g, PhynnNode *n, PhynnAction action)
 
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
+  case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
+    n->shape = x->shape;
+    break;
   case PHYNN_ACTION_FORWARD:
     (void)PhynnVecMathKernel();
 #pragma omp parallel for schedule(static)
@@ -96,6 +99,7 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(x->shape.dim[0] % K == 0, g->comm, PETSC_ERR_ARG_SIZ, "jet activation: %ld rows are not %d blocks", x->shape.dim[0], K);
     n->shape = x->shape;
     break;
@@ -175,11 +179,14 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
 PetscErrorCode PhynnOpSoftmax(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *x = PhynnIn(g, n, 0);
-  long       R = x->shape.dim[0], C = x->shape.dim[1];
+  long       R = x->shape.dim[0], C = PhynnShapeCols(&x->shape);
 
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
+  case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
+    n->shape = x->shape;
+    break;
   case PHYNN_ACTION_FORWARD:
     for (long r = 0; r < R; r++) {
       const double *z = x->value + r * C;

@@ -7,12 +7,21 @@
 
 /* Shape rule for binary elementwise ops: equal element counts, or one side has a single element.
  * While the graph is built, an operand whose rows come from an input has 0 rows, so a count
- * that differs only through it is checked by the Forward's SHAPE. */
-static PetscErrorCode BinaryShape(PhynnGraph g, PhynnNode *n)
+ * that differs only through it is checked by the Forward's SHAPE. Complex operands (add and sub
+ * only) must both be complex, without broadcasting: the op then works on the doubles. */
+static PetscErrorCode BinaryShape(PhynnGraph g, PhynnNode *n, int complex_ok)
 {
   PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
   long       na = PhynnShapeElements(&a->shape), nb = PhynnShapeElements(&b->shape);
   PetscFunctionBegin;
+  if (!complex_ok) {
+    PetscCall(PhynnOpRequireReal(g, n));
+  } else {
+    PetscCheck(a->shape.dtype == b->shape.dtype, g->comm, PHYNN_ERR_INPUT, "'%s': operand '%s' is %s and '%s' is %s; add and sub take two real or two complex operands", n->name, a->name,
+               a->shape.dtype ? "complex" : "real", b->name, b->shape.dtype ? "complex" : "real");
+    PetscCheck(a->shape.dtype == PHYNN_DTYPE_REAL || na == nb || PhynnBatchUnknown(g, a) || PhynnBatchUnknown(g, b), g->comm, PETSC_ERR_ARG_SIZ,
+               "'%s': complex operands '%s' (%ld elements) and '%s' (%ld elements) differ in size; complex values do not broadcast", n->name, a->name, na, b->name, nb);
+  }
   if (na == nb) n->shape = a->shape;
   else if (nb == 1) n->shape = a->shape;
   else if (na == 1) n->shape = b->shape;
@@ -21,11 +30,12 @@ static PetscErrorCode BinaryShape(PhynnGraph g, PhynnNode *n)
   PetscFunctionReturn(0);
 }
 
-/* d(out)/d(operand) is sign (add/sub) or the other operand (mul); a broadcast operand sums. */
+/* d(out)/d(operand) is sign (add/sub) or the other operand (mul); a broadcast operand sums.
+ * Sizes are in doubles (a complex element is two; complex operands never broadcast). */
 static PetscErrorCode BinaryBackward(PhynnGraph g, PhynnNode *n, int k, double sign, int multiply)
 {
   PhynnNode *in = PhynnIn(g, n, k), *other = PhynnIn(g, n, 1 - k);
-  long       size = PhynnShapeElements(&n->shape), nin = PhynnShapeElements(&in->shape), nother = PhynnShapeElements(&other->shape);
+  long       size = PhynnShapeDoubles(&n->shape), nin = PhynnShapeDoubles(&in->shape), nother = PhynnShapeDoubles(&other->shape);
   double    *gi;
   int        ow;
   PetscFunctionBegin;
@@ -51,9 +61,9 @@ static PetscErrorCode AddSub(PhynnGraph g, PhynnNode *n, PhynnAction action, dou
   PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: PetscCall(BinaryShape(g, n)); break;
+  case PHYNN_ACTION_SHAPE: PetscCall(BinaryShape(g, n, 1)); break;
   case PHYNN_ACTION_FORWARD: {
-    long size = PhynnShapeElements(&n->shape), sa = PhynnShapeElements(&a->shape) == 1 ? 0 : 1, sb = PhynnShapeElements(&b->shape) == 1 ? 0 : 1;
+    long size = PhynnShapeDoubles(&n->shape), sa = PhynnShapeDoubles(&a->shape) == 1 ? 0 : 1, sb = PhynnShapeDoubles(&b->shape) == 1 ? 0 : 1;
     for (long i = 0; i < size; i++) n->value[i] = a->value[sa * i] + sign * b->value[sb * i];
   } break;
   case PHYNN_ACTION_BACKWARD: /* d(a + s b) = da + s db */
@@ -73,7 +83,7 @@ PetscErrorCode PhynnOpMul(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PhynnNode *a = PhynnIn(g, n, 0), *b = PhynnIn(g, n, 1);
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: PetscCall(BinaryShape(g, n)); break;
+  case PHYNN_ACTION_SHAPE: PetscCall(BinaryShape(g, n, 0)); break;
   case PHYNN_ACTION_FORWARD: {
     long size = PhynnShapeElements(&n->shape), sa = PhynnShapeElements(&a->shape) == 1 ? 0 : 1, sb = PhynnShapeElements(&b->shape) == 1 ? 0 : 1;
     for (long i = 0; i < size; i++) n->value[i] = a->value[sa * i] * b->value[sb * i];
@@ -87,16 +97,20 @@ PetscErrorCode PhynnOpMul(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionReturn(0);
 }
 
-/* Unary elementwise ops share one body: f and f' per element. */
+/* Unary elementwise ops share one body: f and f' per element (per double: scale by a real alpha
+ * is the one that takes complex values). */
 typedef enum { UNARY_SCALE, UNARY_SIN, UNARY_COS, UNARY_SQUARE, UNARY_SQRT } UnaryKind;
 
 static PetscErrorCode Unary(PhynnGraph g, PhynnNode *n, PhynnAction action, UnaryKind kind)
 {
   PhynnNode *x    = PhynnIn(g, n, 0);
-  long       size = PhynnShapeElements(&x->shape);
+  long       size = PhynnShapeDoubles(&x->shape);
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
+  case PHYNN_ACTION_SHAPE:
+    if (kind != UNARY_SCALE) PetscCall(PhynnOpRequireReal(g, n));
+    n->shape = x->shape;
+    break;
   case PHYNN_ACTION_FORWARD:
     for (long i = 0; i < size; i++) {
       double v = x->value[i];
@@ -132,7 +146,10 @@ PetscErrorCode PhynnOpMean(PhynnGraph g, PhynnNode *n, PhynnAction action)
   long       size = PhynnShapeElements(&x->shape);
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = PhynnShape2(1, 1); break;
+  case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
+    n->shape = PhynnShape2(1, 1);
+    break;
   case PHYNN_ACTION_FORWARD: {
     double s = 0;
     for (long i = 0; i < size; i++) s += x->value[i];
@@ -157,6 +174,7 @@ PetscErrorCode PhynnOpWeightedSum(PhynnGraph g, PhynnNode *n, PhynnAction action
   const double *w = (const double *)n->ctx;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     for (int k = 0; k < n->nin; k++)
       PetscCheck(PhynnShapeElements(&PhynnIn(g, n, k)->shape) == 1 || PhynnBatchUnknown(g, PhynnIn(g, n, k)), g->comm, PETSC_ERR_ARG_SIZ, "weighted sum '%s': term '%s' is not a scalar", n->name, PhynnIn(g, n, k)->name);
     n->shape = PhynnShape2(1, 1);

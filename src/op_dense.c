@@ -1,4 +1,5 @@
-/* Dense layer z = x W^T + b over batched rows, one BLAS GEMM each way.
+/* Dense layer z = x W^T + b over batched rows, one BLAS GEMM each way (an N-D input (N, C, H, W)
+ * is N rows of C H W values).
  *
  * With a jet, x stacks K row blocks [value; first-order; second-order]; all blocks share W, so
  * the whole stack is ONE GEMM, and the bias is added to the value block only (derivatives of a
@@ -79,13 +80,14 @@ static PetscErrorCode ThinBackwardWeights(long R, long in, long out, const doubl
 PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *x = PhynnIn(g, n, 0), *W = PhynnIn(g, n, 1), *b = n->nin > 2 ? PhynnIn(g, n, 2) : NULL;
-  long       R = x->shape.dim[0], in = x->shape.dim[1], out = W->shape.dim[0];
+  long       R = x->shape.dim[0], in = PhynnShapeCols(&x->shape), out = W->shape.dim[0];
   int        K = n->has_jet ? PhynnJetBlocks(&n->jet) : 1;
   long       Rb = R / K; /* rows that get the bias */
 
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(W->shape.ndim == 2, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': weights '%s' must be a matrix (outputs, inputs), not %d-dimensional", n->name, W->name, W->shape.ndim);
     PetscCheck(in == W->shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input '%s' has %ld columns, weights '%s' expect %ld", n->name, x->name, in, W->name, W->shape.dim[1]);
     PetscCheck(!b || PhynnShapeElements(&b->shape) == out, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': bias '%s' has %ld elements for %ld outputs", n->name, b->name, PhynnShapeElements(&b->shape), out);

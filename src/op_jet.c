@@ -3,7 +3,8 @@
  * [value; first-order directions...; second-order pairs...]. */
 #include "graph_impl.h"
 
-/* Jet input layer. Input x (N, nin) in physical units; output (K N, nin):
+/* Jet input layer. Input x (N, nin) in physical units (an N-D input (N, C, H, W) is read as N
+ * rows of nin = C H W values and keeps its shape, with K N rows); output (K N, nin):
  *   block 0:            x'_c = (x_c - shift_c) scale_c
  *   block of d/dx_c:    the constant row e_c scale_c   (dx'/dx_c, the chain rule of the scaling)
  *   second-order block: 0                              (the scaling is affine)
@@ -12,7 +13,7 @@
 PetscErrorCode PhynnOpJetInput(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *x = PhynnIn(g, n, 0);
-  long       N = x->shape.dim[0], nin = x->shape.dim[1];
+  long       N = x->shape.dim[0], nin = PhynnShapeCols(&x->shape);
   int        K = PhynnJetBlocks(&n->jet);
 
   PetscFunctionBegin;
@@ -20,8 +21,10 @@ PetscErrorCode PhynnOpJetInput(PhynnGraph g, PhynnNode *n, PhynnAction action)
   const double *shift = (const double *)n->ctx, *scale = shift + n->jet.nin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(n->jet.nin == nin, g->comm, PETSC_ERR_ARG_SIZ, "jet input '%s': the jet is over %d input coordinates but '%s' has %ld columns", n->name, n->jet.nin, x->name, nin);
-    n->shape = PhynnShape2(K * N, nin);
+    n->shape        = x->shape;
+    n->shape.dim[0] = K * N;
     break;
   case PHYNN_ACTION_FORWARD: {
     double *v = n->value;
@@ -57,7 +60,8 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
   PetscFunctionReturn(0);
 }
 
-/* Slice: column `col` of row block `block` (of nblocks) -> (N, 1). Backward scatters the
+/* Slice: column `col` of row block `block` (of nblocks) -> (N, 1); columns of an N-D node count
+ * over its flattened trailing dims. Backward scatters the
  * gradient into that column and zeros elsewhere on first write. */
 typedef struct {
   int  nblocks, block;
@@ -70,11 +74,12 @@ PetscErrorCode PhynnOpSlice(PhynnGraph g, PhynnNode *n, PhynnAction action)
   if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0); /* the ctx holds plain numbers */
   const SliceCtx *s    = (const SliceCtx *)n->ctx;
   PhynnNode      *x    = PhynnIn(g, n, 0);
-  long            rows = x->shape.dim[0], cols = x->shape.dim[1];
+  long            rows = x->shape.dim[0], cols = PhynnShapeCols(&x->shape);
   long            N    = rows / s->nblocks;
   const long      off  = (long)s->block * N * cols + s->col;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(rows % s->nblocks == 0, g->comm, PETSC_ERR_ARG_SIZ, "slice of '%s': %ld rows are not %d blocks", x->name, rows, s->nblocks);
     PetscCheck(s->col < cols, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice of '%s': column %ld of %ld", x->name, s->col, cols);
     n->shape = PhynnShape2(N, 1);

@@ -15,14 +15,54 @@ PetscErrorCode PhynnOpParam(PhynnGraph g, PhynnNode *n, PhynnAction action)
   return 0;
 }
 
-PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *id)
+static PetscErrorCode CheckDims(PhynnGraph g, const char *what, const char *name, int ndim, const long *dims, int first)
+{
+  PetscFunctionBegin;
+  PetscCheck(ndim >= 1 && ndim <= PHYNN_MAX_DIMS, g->comm, PHYNN_ERR_INPUT, "%s '%s' has %d dimensions; it needs 1 to %d (PHYNN_MAX_DIMS)", what, name, ndim, PHYNN_MAX_DIMS);
+  for (int k = first; k < ndim; k++) PetscCheck(dims[k] > 0, g->comm, PHYNN_ERR_INPUT, "%s '%s': dimension %d is %ld; every size must be positive", what, name, k, dims[k]);
+  PetscFunctionReturn(0);
+}
+
+/* An input of shape (N, dims[1], ..., dims[ndim-1]): the batch dimension N stays open (dims[0] is
+ * ignored) until PhynnGraphSetInput gives the rows, N of them, each of the product of the other
+ * dims doubles, row-major. */
+PetscErrorCode PhynnGraphInputND(PhynnGraph g, const char *name, int ndim, const long *dims, int *id)
 {
   PhynnNode *n;
   PetscFunctionBegin;
-  PetscCheck(cols > 0, g->comm, PHYNN_ERR_INPUT, "input '%s' needs a positive column count, got %ld", name, cols);
+  PetscCall(CheckDims(g, "input", name, ndim, dims, 1));
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_INPUT, 0, NULL, &n, id));
-  n->shape   = PhynnShape2(0, cols);
+  n->shape.ndim  = ndim;
+  n->shape.dtype = PHYNN_DTYPE_REAL;
+  for (int k = 1; k < ndim; k++) n->shape.dim[k] = dims[k];
   n->batched = 1;
+  PetscCall(PhynnGraphSetName(g, *id, name));
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *id)
+{
+  const long dims[2] = {0, cols};
+  PetscFunctionBegin;
+  PetscCheck(cols > 0, g->comm, PHYNN_ERR_INPUT, "input '%s' needs a positive column count, got %ld", name, cols);
+  PetscCall(PhynnGraphInputND(g, name, 2, dims, id));
+  PetscFunctionReturn(0);
+}
+
+/* A parameter of any shape; complex ones hold two doubles (re, im) per element in theta. */
+PetscErrorCode PhynnGraphParamND(PhynnGraph g, const char *name, int ndim, const long *dims, PhynnDType dtype, PhynnInitSpec init, int *id)
+{
+  PhynnNode *n;
+  PetscFunctionBegin;
+  PetscCall(CheckDims(g, "parameter", name, ndim, dims, 0));
+  PetscCheck(dtype == PHYNN_DTYPE_REAL || dtype == PHYNN_DTYPE_COMPLEX, g->comm, PHYNN_ERR_INPUT, "parameter '%s': unknown data type %d", name, (int)dtype);
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_PARAM, 0, NULL, &n, id));
+  n->shape.ndim  = ndim;
+  n->shape.dtype = dtype;
+  for (int k = 0; k < ndim; k++) n->shape.dim[k] = dims[k];
+  n->init          = init;
+  n->requires_grad = 1;
   PetscCall(PhynnGraphSetName(g, *id, name));
   PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
@@ -30,14 +70,9 @@ PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *i
 
 PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long cols, PhynnInitSpec init, int *id)
 {
-  PhynnNode *n;
+  const long dims[2] = {rows, cols};
   PetscFunctionBegin;
   PetscCheck(rows > 0 && cols > 0, g->comm, PHYNN_ERR_INPUT, "parameter '%s' needs positive sizes, got %ld x %ld", name, rows, cols);
-  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_PARAM, 0, NULL, &n, id));
-  n->shape         = PhynnShape2(rows, cols);
-  n->init          = init;
-  n->requires_grad = 1;
-  PetscCall(PhynnGraphSetName(g, *id, name));
-  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscCall(PhynnGraphParamND(g, name, 2, dims, PHYNN_DTYPE_REAL, init, id));
   PetscFunctionReturn(0);
 }

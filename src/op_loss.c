@@ -24,6 +24,7 @@ PetscErrorCode PhynnOpLoss(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(PhynnShapeElements(&y->shape) == size || PhynnBatchUnknown(g, p) || PhynnBatchUnknown(g, y), g->comm, PETSC_ERR_ARG_SIZ, "loss '%s': prediction has %ld elements, target %ld", n->name, size, PhynnShapeElements(&y->shape));
     n->shape = PhynnShape2(1, 1);
     break;
@@ -66,12 +67,13 @@ PetscErrorCode PhynnOpLoss(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionReturn(0);
 }
 
-/* sum r^2 / norm for a residual r: d = 2 r / norm. */
+/* sum r^2 / norm for a residual r: d = 2 r / norm. A complex residual gives sum |r|^2 / norm
+ * (the sum runs over the doubles, re^2 + im^2; norm defaults to the element count). */
 PetscErrorCode PhynnOpMeanSquare(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *r    = PhynnIn(g, n, 0);
-  long       size = PhynnShapeElements(&r->shape);
-  double     inv  = 1.0 / Norm(n, size);
+  long       size = PhynnShapeDoubles(&r->shape);
+  double     inv  = 1.0 / Norm(n, PhynnShapeElements(&r->shape));
 
   PetscFunctionBegin;
   switch (action) {

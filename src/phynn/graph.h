@@ -92,7 +92,12 @@ typedef struct _p_PhynnGraph *PhynnGraph;
 PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g);
 PetscErrorCode PhynnGraphDestroy(PhynnGraph *g);
 
-/* Leaves. Rows of an input are set per run (PhynnGraphSetInput). */
+/* Leaves. An input's batch dimension dims[0] stays open (dims[0] is ignored) until
+ * PhynnGraphSetInput gives the rows; the others are fixed, e.g. (N, C, H, W) frames. A parameter
+ * has any fixed shape of 1 to PHYNN_MAX_DIMS dims, real or complex (two doubles, re and im, per
+ * element in theta). PhynnGraphInput/PhynnGraphParam are the 2-D cases (N, cols), (rows, cols). */
+PetscErrorCode PhynnGraphInputND(PhynnGraph g, const char *name, int ndim, const long *dims, int *node);
+PetscErrorCode PhynnGraphParamND(PhynnGraph g, const char *name, int ndim, const long *dims, PhynnDType dtype, PhynnInitSpec init, int *node);
 PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *node);
 PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long cols, PhynnInitSpec init, int *node);
 /* The network's input layer: x' = (x - shift) * scale per coordinate (shift/scale may be NULL:

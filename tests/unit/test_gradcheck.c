@@ -13,7 +13,7 @@
  * h of a kink has probability about 1e-6.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, limits) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, limits) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -435,6 +435,66 @@ static PetscErrorCode BuildAfterAdd(PhynnGraph g, int arg, Scratch *s, int *root
   PetscFunctionReturn(0);
 }
 
+/* N-D and complex values. arg 0: complex N-D parameters through add, sub, scale and mean square
+ * (sum |z|^2 / n), beside a real one; arg 1: an (N, C, H, W) input through the jet input layer and
+ * dense (N rows of C H W values); arg 2: a real (2, 3, 4) parameter as dense input (2 rows of 12). */
+static PetscErrorCode BuildND(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int     X = -1;
+  double *x = NULL;
+  PetscFunctionBegin;
+  if (arg == 0) {
+    const long dz[3] = {2, 3, 2}, dr[1] = {5};
+    int        A, B, C, R, t[3], r;
+    double     w[3] = {1.0, 0.6, 0.3};
+    PetscCall(PhynnGraphParamND(g, "A", 3, dz, PHYNN_DTYPE_COMPLEX, zeros, &A));
+    PetscCall(PhynnGraphParamND(g, "R", 1, dr, PHYNN_DTYPE_REAL, zeros, &R));
+    PetscCall(PhynnGraphParamND(g, "B", 3, dz, PHYNN_DTYPE_COMPLEX, zeros, &B));
+    PetscCall(PhynnGraphParamND(g, "C", 3, dz, PHYNN_DTYPE_COMPLEX, zeros, &C));
+    PetscCall(PhynnGraphAdd(g, A, B, &r));
+    PetscCall(PhynnGraphScale(g, r, -0.7, &r));
+    PetscCall(PhynnGraphSub(g, r, C, &r));
+    PetscCall(PhynnGraphMeanSquare(g, r, &t[0]));
+    PetscCall(PhynnGraphSub(g, C, A, &r));
+    PetscCall(PhynnGraphMeanSquare(g, r, &t[1]));
+    PetscCall(PhynnGraphSin(g, R, &r));
+    PetscCall(PhynnGraphMeanSquare(g, r, &t[2]));
+    PetscCall(PhynnGraphMul(g, t[0], t[1], &t[0])); /* not quadratic in the parameters */
+    PetscCall(PhynnGraphWeightedSum(g, 3, t, w, root));
+    PetscCall(PetscStrncpy(s->what, "complex (2, 3, 2) parameters through add, sub, scale, mean square, beside a real (5)", sizeof(s->what)));
+  } else if (arg == 1) {
+    const long dims[4] = {0, 2, 3, 3};
+    PhynnJet   jet     = PhynnJetNone(18);
+    int        h, W, b, z;
+    jet.nfirst   = 2;
+    jet.first[0] = 1;
+    jet.first[1] = 17;
+    PetscCall(PhynnGraphInputND(g, "images", 4, dims, &X));
+    PetscCall(PhynnGraphJetInput(g, X, &jet, NULL, NULL, &h));
+    PetscCall(PhynnGraphParam(g, "W", 4, 18, zeros, &W));
+    PetscCall(PhynnGraphParam(g, "b", 1, 4, zeros, &b));
+    PetscCall(PhynnGraphDense(g, h, W, b, &jet, &z));
+    PetscCall(PhynnGraphActivation(g, z, PHYNN_ACT_TANH, 0, &jet, &z));
+    PetscCall(PhynnGraphMeanSquare(g, z, root));
+    PetscCall(ScratchData(s, 3 * 18, &x));
+    PhynnUniformFill(19, 20, 0, 3 * 18, -1.0, 1.0, x);
+    PetscCall(PetscStrncpy(s->what, "(N, 2, 3, 3) images through the jet input (2 directions) + dense + jet tanh", sizeof(s->what)));
+  } else {
+    const long dims[3] = {2, 3, 4};
+    int        X, W, z;
+    PetscCall(PhynnGraphParamND(g, "X", 3, dims, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParam(g, "W", 5, 12, zeros, &W));
+    PetscCall(PhynnGraphDense(g, X, W, -1, NULL, &z));
+    PetscCall(PhynnGraphSin(g, z, &z));
+    PetscCall(PhynnGraphMeanSquare(g, z, root));
+    PetscCall(PetscStrncpy(s->what, "a (2, 3, 4) parameter as dense input (2 rows of 12)", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 171 + arg));
+  if (X >= 0) PetscCall(PhynnGraphSetInput(g, X, 3, x));
+  PetscFunctionReturn(0);
+}
+
 /* No hidden limits: a 51 x 51 frame (2601 columns) through the jet input layer (directions along
  * the first and the last pixel) and a dense layer, and a weighted sum of 20 terms. */
 #define FRAME 2601
@@ -543,6 +603,9 @@ static const GradCase cases[] = {
   {"every_op", BuildLossTerms, 0, TOL_DEFAULT},
   {"shapes", BuildAfterAdd, 0, TOL_DEFAULT},
   {"shapes", BuildAfterAdd, 1, TOL_DEFAULT},
+  {"nd_complex", BuildND, 0, TOL_DEFAULT},
+  {"nd_complex", BuildND, 1, TOL_DEFAULT},
+  {"nd_complex", BuildND, 2, TOL_DEFAULT},
   {"limits", BuildWideFrame, 0, TOL_DEFAULT},
   {"limits", BuildManyTerms, 0, TOL_DEFAULT},
 };
@@ -717,6 +780,123 @@ static PetscErrorCode CheckShapes(void)
   PetscFunctionReturn(0);
 }
 
+/* N-D and complex leaves: the parameter layout in doubles (a complex element takes two), the
+ * table that reports it, initialisers that fill every double with the consuming op's fans (the
+ * default (dim[0], product of the rest) otherwise), N-D inputs read as rows, and refusals. */
+static PetscErrorCode CheckNDComplex(void)
+{
+  PhynnGraph     g;
+  PhynnParamInfo info;
+  const long     dW[2] = {2, 3}, dZ[3] = {2, 2, 2}, db[2] = {1, 4}, dK[4] = {4, 3, 2, 2};
+  const long     want_off[4] = {0, 6, 22, 26}, want_nd[4] = {6, 16, 4, 48};
+  int            W, Z, b, K, bad;
+  double        *theta, *expect;
+  long           n, off, size;
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PhynnGraphParamND(g, "W", 2, dW, PHYNN_DTYPE_REAL, (PhynnInitSpec){PHYNN_INIT_NORMAL, 0, 1}, &W));
+  PetscCall(PhynnGraphParamND(g, "Z", 3, dZ, PHYNN_DTYPE_COMPLEX, (PhynnInitSpec){PHYNN_INIT_NORMAL, 0.5, 2}, &Z));
+  PetscCall(PhynnGraphParamND(g, "b", 2, db, PHYNN_DTYPE_REAL, (PhynnInitSpec){PHYNN_INIT_CONSTANT, 0.25, 0}, &b));
+  PetscCall(PhynnGraphParamND(g, "K", 4, dK, PHYNN_DTYPE_REAL, (PhynnInitSpec){PHYNN_INIT_XAVIER_UNIFORM, 0, 0}, &K));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(PhynnGraphInitParameters(g, 7));
+  PetscCall(PhynnGraphParameters(g, &theta, NULL, &n));
+  CHECK(n == 74, "theta holds 6 + 2*8 + 4 + 48 = 74 doubles, got %ld", n);
+  CHECK(PhynnGraphParamCount(g) == 4, "4 parameters, got %d", PhynnGraphParamCount(g));
+  for (int k = 0; k < 4; k++) {
+    PetscCall(PhynnGraphParamInfo(g, k, &info));
+    PetscCall(PhynnGraphParamSlice(g, info.node, &off, &size));
+    CHECK(info.offset == want_off[k] && info.ndoubles == want_nd[k] && off == want_off[k] && size == want_nd[k], "parameter %s: offset %ld (want %ld), %ld doubles (want %ld), slice (%ld, %ld)", info.name, info.offset,
+          want_off[k], info.ndoubles, want_nd[k], off, size);
+  }
+  PetscCall(PhynnGraphParamInfo(g, 1, &info));
+  CHECK(info.shape.ndim == 3 && info.shape.dtype == PHYNN_DTYPE_COMPLEX && info.shape.dim[2] == 2 && PhynnShapeElements(&info.shape) == 8, "the table reports Z as complex (2, 2, 2)");
+  PetscCall(PetscMalloc1(48, &expect));
+  /* every double of a complex parameter is a draw: stream PHYNN_STREAM_INIT + 1, indices 0..15 */
+  PhynnNormalFill(7, PHYNN_STREAM_INIT + 1, 0, 16, 0.5, 2, expect);
+  CHECK(!memcmp(theta + 6, expect, 16 * sizeof(double)), "Z's 16 doubles (re and im) are the normal draws of its stream");
+  /* default fans of a (4, 3, 2, 2) weight no op declared: fan_out = 4, fan_in = 3 * 2 * 2 */
+  PhynnUniformFill(7, PHYNN_STREAM_INIT + 3, 0, 48, -sqrt(6.0 / 16.0), sqrt(6.0 / 16.0), expect);
+  CHECK(!memcmp(theta + 26, expect, 48 * sizeof(double)), "K (4, 3, 2, 2) takes Xavier with the default fans (fan_out 4, fan_in 12)");
+  CHECK(theta[22] == 0.25 && theta[25] == 0.25, "b is the constant 0.25");
+  printf("ok   parameters are collated in doubles (complex: two per element), reported so by the table, and initialised on every double\n");
+  PetscCall(PetscFree(expect));
+
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PhynnGraphParamND(g, "Z", 3, dZ, PHYNN_DTYPE_COMPLEX, zeros, &Z));
+  PetscCall(PhynnGraphParamND(g, "R", 3, dZ, PHYNN_DTYPE_REAL, zeros, &W));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PhynnGraphSin(g, Z, &bad);
+  CHECK(ierr != 0, "sin of a complex value must be refused when built");
+  ierr = PhynnGraphAdd(g, Z, W, &bad);
+  CHECK(ierr != 0, "complex + real must be refused");
+  ierr = PhynnGraphMul(g, Z, Z, &bad);
+  CHECK(ierr != 0, "mul of complex values must be refused (it is not elementwise on the doubles)");
+  {
+    const long d5[5] = {1, 2, 3, 4, 5}, d0[2] = {3, 0};
+    ierr = PhynnGraphParamND(g, "P5", 5, d5, PHYNN_DTYPE_REAL, zeros, &bad);
+    CHECK(ierr != 0, "a 5-dimensional parameter must be refused (PHYNN_MAX_DIMS = %d)", PHYNN_MAX_DIMS);
+    ierr = PhynnGraphParamND(g, "P0", 2, d0, PHYNN_DTYPE_REAL, zeros, &bad);
+    CHECK(ierr != 0, "a parameter with a zero dimension must be refused");
+    ierr = PhynnGraphInputND(g, "I5", 5, d5, &bad);
+    CHECK(ierr != 0, "a 5-dimensional input must be refused");
+  }
+  PetscCall(PetscPopErrorHandler());
+  CHECK(PhynnGraphNodeCount(g) == 2, "refused nodes leave the graph as it was (%d nodes)", PhynnGraphNodeCount(g));
+  printf("ok   complex values are refused by ops that take real values, and shapes beyond PHYNN_MAX_DIMS or with empty dims are refused\n");
+  PetscCall(PhynnGraphDestroy(&g));
+
+  { /* an MLP's weights take Xavier with the fans dense declares: W (out, in) -> fan_in = in, fan_out = out */
+    PhynnMLP mlp;
+    long     sizes[3] = {3, 5, 2};
+    int      X, out;
+    double   w1[15], w2[10];
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnMLPCreate(g, 3, sizes, PHYNN_ACT_TANH, PHYNN_ACT_IDENTITY, (PhynnInitSpec){PHYNN_INIT_XAVIER_NORMAL, 0, 0}, PETSC_TRUE, &mlp));
+    PetscCall(PhynnGraphInput(g, "x", 3, &X));
+    PetscCall(PhynnMLPApply(g, &mlp, X, NULL, &out));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(PhynnGraphInitParameters(g, 7));
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, &n));
+    PhynnNormalFill(7, PHYNN_STREAM_INIT + 0, 0, 15, 0.0, sqrt(2.0 / (3 + 5)), w1);
+    PhynnNormalFill(7, PHYNN_STREAM_INIT + 2, 0, 10, 0.0, sqrt(2.0 / (5 + 2)), w2);
+    CHECK(n == 32 && !memcmp(theta, w1, sizeof(w1)) && theta[15] == 0 && theta[19] == 0 && !memcmp(theta + 20, w2, sizeof(w2)), "MLP [3,5,2] Xavier-normal weights with dense's fans, zero biases");
+    printf("ok   an MLP's initial weights are Xavier draws with fan_in = W.dim[1], fan_out = W.dim[0] (dense declares them)\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+
+  { /* an (N, 2, 3, 2) input and the same data as (N, 12) give the same dense output, bitwise */
+    const long    dims[4] = {0, 2, 3, 2};
+    int           X4, X2, W12, z4, z2;
+    double        x[3 * 12];
+    const double *v4, *v2;
+    PhynnShape    s4;
+    PhynnUniformFill(21, 22, 0, 36, -1.0, 1.0, x);
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphInputND(g, "x4", 4, dims, &X4));
+    PetscCall(PhynnGraphInput(g, "x2", 12, &X2));
+    PetscCall(PhynnGraphParam(g, "W", 3, 12, zeros, &W12));
+    PetscCall(PhynnGraphDense(g, X4, W12, -1, NULL, &z4));
+    PetscCall(PhynnGraphDense(g, X2, W12, -1, NULL, &z2));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(RandomParams(g, 181));
+    PetscCall(PhynnGraphSetInput(g, X4, 3, x));
+    PetscCall(PhynnGraphSetInput(g, X2, 3, x));
+    PetscCall(PhynnGraphForward(g, z4));
+    PetscCall(PhynnGraphForward(g, z2));
+    PetscCall(PhynnGraphValue(g, z4, &v4, &s4));
+    PetscCall(PhynnGraphValue(g, z2, &v2, NULL));
+    CHECK(s4.ndim == 2 && s4.dim[0] == 3 && s4.dim[1] == 3 && !memcmp(v4, v2, 9 * sizeof(double)), "dense of (3, 2, 3, 2) equals dense of the same data as (3, 12)");
+    PetscCall(PhynnGraphValue(g, X4, NULL, &s4));
+    CHECK(s4.ndim == 4 && s4.dim[0] == 3 && s4.dim[3] == 2, "SetInput gives the N-D input its rows and keeps its dims");
+    printf("ok   an (N, C, H, W) input is N rows of C H W values for the row-wise ops\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The wide jet input's derivative rows are the constants e_c scale_c, so after a dense layer the
  * block of direction c holds W[:, c] scale_c exactly; and the limits that remain are named
  * constants with one-line errors. */
@@ -796,6 +976,8 @@ static PetscErrorCode Run(MPI_Comm comm)
     ran = 1;
   } else if (!strcmp(group, "shapes")) {
     PetscCall(CheckShapes());
+  } else if (!strcmp(group, "nd_complex")) {
+    PetscCall(CheckNDComplex());
   } else if (!strcmp(group, "limits")) {
     PetscCall(CheckLimits());
   } else if (!strcmp(group, "every_op")) {
