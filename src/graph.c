@@ -33,6 +33,8 @@ static const struct {
   [PHYNN_OP_LOSS]           = {"loss", PhynnOpLoss},
   [PHYNN_OP_MEAN_SQUARE]    = {"mean_square", PhynnOpMeanSquare},
   [PHYNN_OP_WEIGHTED_SUM]   = {"weighted_sum", PhynnOpWeightedSum},
+  [PHYNN_OP_JET_STACK]      = {"jet_stack", PhynnOpJetStack},
+  [PHYNN_OP_BLOCK]          = {"block", PhynnOpBlock},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }

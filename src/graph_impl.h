@@ -17,7 +17,7 @@ typedef enum {
   PHYNN_OP_INPUT, PHYNN_OP_PARAM, PHYNN_OP_JET_INPUT, PHYNN_OP_DENSE, PHYNN_OP_ACTIVATION,
   PHYNN_OP_JET_ACTIVATION, PHYNN_OP_SOFTMAX, PHYNN_OP_SLICE, PHYNN_OP_ADD, PHYNN_OP_SUB, PHYNN_OP_MUL,
   PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
-  PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_COUNT
+  PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_JET_STACK, PHYNN_OP_BLOCK, PHYNN_OP_COUNT
 } PhynnOpType;
 
 /* What the driver asks of an op:
@@ -146,6 +146,23 @@ PetscErrorCode PhynnOpMean(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpLoss(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpMeanSquare(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpWeightedSum(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpJetStack(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpBlock(PhynnGraph, PhynnNode *, PhynnAction);
+
+/* The jet convention of linear ops (docs/jets.md, src/op_jet.c), shared by dense and the
+ * convolution and pooling ops to come. A node that carries a jet stacks K = PhynnJetBlocks row
+ * blocks of N rows, [value; first-order; second-order]. A linear map L commutes with
+ * differentiation, (L a)_d = L a_d and (L a)_de = L a_de, so the op maps all K N rows as ONE batch
+ * with the same L; an affine map L a + c adds its constant c to the value block only (the
+ * derivative of a constant is 0), so dc sums the upstream gradient over the value block only.
+ *   PhynnJetLinearShape   SHAPE's check that `rows` are whole blocks of the node's jet
+ *   PhynnJetBiasForward   z[i, c, j] += b[c] for the value block's rows i, channels c, inner j
+ *   PhynnJetBiasBackward  db[c] (=|+=) sum over the value block's rows i and inner j of dz[i, c, j]
+ * (dense: channels = outputs, inner = 1; a convolution over (N, C, H, W): channels = C, inner = H W).
+ * A node without a jet is one block. */
+PetscErrorCode PhynnJetLinearShape(PhynnGraph g, const PhynnNode *n, long rows);
+void           PhynnJetBiasForward(const PhynnNode *n, long rows, long channels, long inner, const double *b, double *z);
+void           PhynnJetBiasBackward(const PhynnNode *n, long rows, long channels, long inner, const double *dz, int overwrite, double *db);
 
 /* Scalar activation derivatives used by the ops (src/activation.c). */
 double PhynnActivationValue(PhynnActivation act, double alpha, double z);

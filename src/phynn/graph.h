@@ -64,6 +64,11 @@ PhynnJet PhynnJetNone(int nin);
  * "t,xx" -> first {x, t} (x is added because xx needs it), second {(x,x)}. blocks[i] receives the
  * row block of request i. An unknown coordinate is an error naming it and the inputs. */
 PetscErrorCode PhynnJetFromNames(MPI_Comm comm, int nin, const char (*in_names)[32], const char *request, PhynnJet *jet, int *nrequest, int *blocks, char (*request_names)[32]);
+/* A jet seeded by data (PhynnGraphJetStack) rather than by coordinate unit vectors: nfirst
+ * directions (direction d is block 1 + d) and nsecond pairs of them (pair p is block
+ * 1 + nfirst + p), with nin = 0 (no coordinates). Along a curve x(t), seeded [x; x'; x''], the jet
+ * PhynnJetSeeded(comm, 1, 1, {{0, 0}}) carries f, df/dt = J x', d2f/dt2 = J x'' + H[x', x']. */
+PetscErrorCode PhynnJetSeeded(MPI_Comm comm, int nfirst, int nsecond, const int (*pairs)[2], PhynnJet *jet);
 /* Row block of d/dx_c (first order) or d2/dx_c dx_e (second); -1 if the jet does not carry it. */
 int PhynnJetBlockFirst(const PhynnJet *jet, int coord);
 int PhynnJetBlockSecond(const PhynnJet *jet, int coord_a, int coord_b);
@@ -110,6 +115,12 @@ PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet
 PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *node);
 /* Column `col` of row block `block` out of `nblocks`: an (N, 1) node (u_t, u_xx, ...). */
 PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long col, int *node);
+/* The whole row block `block` out of `nblocks`: an (N, ...) node of x's columns (z, z' or z''). */
+PetscErrorCode PhynnGraphBlock(PhynnGraph g, int x, int nblocks, int block, int *node);
+/* Stacks K nodes of one shape (N, ...) into the jet layout (K N, ...) [value; first-order...;
+ * second-order...], seeding a jet with data or with graph nodes (which receive their block of
+ * the gradient): e.g. frames x, x', x'' with the jet PhynnJetSeeded(comm, 1, 1, {{0, 0}}). */
+PetscErrorCode PhynnGraphJetStack(PhynnGraph g, int K, const int *nodes, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */

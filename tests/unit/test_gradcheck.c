@@ -13,7 +13,7 @@
  * h of a kink has probability about 1e-6.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, limits) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -495,6 +495,111 @@ static PetscErrorCode BuildND(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Jets seeded by data (review W3): JetStack builds [x; x'; x''] from nodes, PhynnJetSeeded(1, 1,
+ * {(0,0)}) carries it through dense and the fused activation, PhynnGraphBlock reads whole blocks.
+ *   arg 0: a SINDy autoencoder's second-order loss. The encoder takes the frames' data
+ *          [x; x'; x''] to [z; z'; z''] (z' = J x', z'' = J x'' + H[x', x']); the decoder is
+ *          seeded with graph nodes, [z; z'; Theta(z) Xi] with Theta(z) = sin z, so gradients flow
+ *          back into the encoder's z' and into Xi through the seeding blocks. Loss:
+ *          |dec(z) - x|^2 + |z'' - Theta(z) Xi|^2 + |dec'' - x''|^2.
+ *   arg 1: every seeding block a parameter (value, x', x'' receive gradients), tanh.
+ *   arg 2: a first-order jet [x; x'] with the value as data and x' a parameter, sigmoid.
+ *   arg 3: jet stack and block moving complex values (doubles). */
+static PetscErrorCode BuildSeeded(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  const int pair[1][2] = {{0, 0}};
+  PhynnJet  jet2, jet1;
+  int       X = -1, Xd = -1, Xdd = -1;
+  double   *x = NULL, *xd = NULL, *xdd = NULL;
+  const int N = 4, C = 3;
+  PetscFunctionBegin;
+  PetscCall(PhynnJetSeeded(PETSC_COMM_SELF, 1, 1, pair, &jet2));
+  PetscCall(PhynnJetSeeded(PETSC_COMM_SELF, 1, 0, NULL, &jet1));
+  if (arg == 0) {
+    PhynnMLP enc, dec;
+    long     esz[3] = {C, 5, 2}, dsz[3] = {2, 5, C};
+    int      in[3], e, z, zd, zdd, th, Xi, dst[3], d, d0, d2, t[3];
+    PetscCall(PhynnMLPCreate(g, 3, esz, PHYNN_ACT_TANH, PHYNN_ACT_IDENTITY, zeros, PETSC_TRUE, &enc));
+    PetscCall(PhynnMLPCreate(g, 3, dsz, PHYNN_ACT_SIGMOID, PHYNN_ACT_IDENTITY, zeros, PETSC_TRUE, &dec));
+    PetscCall(PhynnGraphParam(g, "Xi", 2, 2, zeros, &Xi));
+    PetscCall(PhynnGraphInput(g, "x", C, &X));
+    PetscCall(PhynnGraphInput(g, "xdot", C, &Xd));
+    PetscCall(PhynnGraphInput(g, "xddot", C, &Xdd));
+    in[0] = X; in[1] = Xd; in[2] = Xdd;
+    PetscCall(PhynnGraphJetStack(g, 3, in, &e));
+    PetscCall(PhynnMLPApply(g, &enc, e, &jet2, &e));
+    PetscCall(PhynnGraphBlock(g, e, 3, 0, &z));
+    PetscCall(PhynnGraphBlock(g, e, 3, 1, &zd));
+    PetscCall(PhynnGraphBlock(g, e, 3, 2, &zdd));
+    PetscCall(PhynnGraphSin(g, z, &th));
+    PetscCall(PhynnGraphDense(g, th, Xi, -1, NULL, &th)); /* Theta(z) Xi^T: the model's z'' */
+    dst[0] = z; dst[1] = zd; dst[2] = th;
+    PetscCall(PhynnGraphJetStack(g, 3, dst, &d));
+    PetscCall(PhynnMLPApply(g, &dec, d, &jet2, &d));
+    PetscCall(PhynnGraphBlock(g, d, 3, 0, &d0));
+    PetscCall(PhynnGraphBlock(g, d, 3, 2, &d2));
+    PetscCall(PhynnGraphLoss(g, PHYNN_LOSS_MSE, d0, X, &t[0]));
+    PetscCall(PhynnGraphSub(g, zdd, th, &t[1]));
+    PetscCall(PhynnGraphMeanSquare(g, t[1], &t[1]));
+    PetscCall(PhynnGraphLoss(g, PHYNN_LOSS_MSE, d2, Xdd, &t[2]));
+    PetscCall(PhynnGraphWeightedSum(g, 3, t, (const double[]){1.0, 0.5, 0.25}, root));
+    PetscCall(PetscStrncpy(s->what, "SINDy autoencoder: encoder seeded by data [x; x'; x''], decoder by graph nodes [z; z'; Theta(z) Xi]", sizeof(s->what)));
+  } else if (arg == 1 || arg == 2) {
+    PhynnMLP mlp;
+    long     sz[4] = {C, 6, 4, 2};
+    int      in[3], h, b0, b1, t[2];
+    PetscCall(PhynnMLPCreate(g, 4, sz, arg == 1 ? PHYNN_ACT_TANH : PHYNN_ACT_SIGMOID, PHYNN_ACT_IDENTITY, zeros, PETSC_TRUE, &mlp));
+    if (arg == 1) {
+      PetscCall(PhynnGraphParam(g, "x", N, C, zeros, &in[0]));
+      PetscCall(PhynnGraphParam(g, "xdot", N, C, zeros, &in[1]));
+      PetscCall(PhynnGraphParam(g, "xddot", N, C, zeros, &in[2]));
+    } else {
+      PetscCall(PhynnGraphInput(g, "x", C, &X));
+      in[0] = X;
+      PetscCall(PhynnGraphParam(g, "xdot", N, C, zeros, &in[1]));
+    }
+    PetscCall(PhynnGraphJetStack(g, arg == 1 ? 3 : 2, in, &h));
+    PetscCall(PhynnMLPApply(g, &mlp, h, arg == 1 ? &jet2 : &jet1, &h));
+    PetscCall(PhynnGraphBlock(g, h, arg == 1 ? 3 : 2, 0, &b0));
+    PetscCall(PhynnGraphBlock(g, h, arg == 1 ? 3 : 2, arg == 1 ? 2 : 1, &b1));
+    PetscCall(PhynnGraphMul(g, b0, b1, &t[0]));
+    PetscCall(PhynnGraphMeanSquare(g, t[0], &t[0]));
+    PetscCall(PhynnGraphMeanSquare(g, b1, &t[1]));
+    PetscCall(PhynnGraphWeightedSum(g, 2, t, NULL, root));
+    PetscCall(PetscStrncpy(s->what, arg == 1 ? "second-order seeded jet through tanh, every seeding block a parameter" : "first-order seeded jet through sigmoid, value as data and x' a parameter", sizeof(s->what)));
+  } else {
+    const long dims[3] = {2, 3, 2};
+    int        A, B, in[2], st, b;
+    PetscCall(PhynnGraphParamND(g, "A", 3, dims, PHYNN_DTYPE_COMPLEX, zeros, &A));
+    PetscCall(PhynnGraphParamND(g, "B", 3, dims, PHYNN_DTYPE_COMPLEX, zeros, &B));
+    in[0] = A; in[1] = B;
+    PetscCall(PhynnGraphJetStack(g, 2, in, &st));
+    PetscCall(PhynnGraphScale(g, st, 1.5, &st));
+    PetscCall(PhynnGraphBlock(g, st, 2, 1, &b));
+    PetscCall(PhynnGraphAdd(g, b, A, &b));
+    PetscCall(PhynnGraphMeanSquare(g, b, &b));
+    PetscCall(PhynnGraphMeanSquare(g, st, &st));
+    PetscCall(PhynnGraphMul(g, b, st, root));
+    PetscCall(PetscStrncpy(s->what, "jet stack and block of complex (2, 3, 2) values", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 191 + arg));
+  if (X >= 0) {
+    PetscCall(ScratchData(s, N * C, &x));
+    PhynnUniformFill(23, 24, 0, N * C, -1.0, 1.0, x);
+    PetscCall(PhynnGraphSetInput(g, X, N, x));
+  }
+  if (Xd >= 0) {
+    PetscCall(ScratchData(s, N * C, &xd));
+    PetscCall(ScratchData(s, N * C, &xdd));
+    PhynnUniformFill(23, 25, 0, N * C, -1.0, 1.0, xd);
+    PhynnUniformFill(23, 26, 0, N * C, -1.0, 1.0, xdd);
+    PetscCall(PhynnGraphSetInput(g, Xd, N, xd));
+    PetscCall(PhynnGraphSetInput(g, Xdd, N, xdd));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* No hidden limits: a 51 x 51 frame (2601 columns) through the jet input layer (directions along
  * the first and the last pixel) and a dense layer, and a weighted sum of 20 terms. */
 #define FRAME 2601
@@ -606,6 +711,10 @@ static const GradCase cases[] = {
   {"nd_complex", BuildND, 0, TOL_DEFAULT},
   {"nd_complex", BuildND, 1, TOL_DEFAULT},
   {"nd_complex", BuildND, 2, TOL_DEFAULT},
+  {"seeded_jets", BuildSeeded, 0, TOL_DEFAULT},
+  {"seeded_jets", BuildSeeded, 1, TOL_DEFAULT},
+  {"seeded_jets", BuildSeeded, 2, TOL_DEFAULT},
+  {"seeded_jets", BuildSeeded, 3, TOL_DEFAULT},
   {"limits", BuildWideFrame, 0, TOL_DEFAULT},
   {"limits", BuildManyTerms, 0, TOL_DEFAULT},
 };
@@ -702,6 +811,65 @@ static PetscErrorCode CheckJetValues(PhynnActivation act)
         char   what[96];
         PetscCall(PetscSNPrintf(what, sizeof(what), "%s: d%s of output %d at point %d (jet vs finite difference)", PhynnActivationNames[act], req[r], o, i));
         CHECK_CLOSE(what, jetv, fd, 1e-5, d < 0 ? 1e-8 : 1e-5);
+      }
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
+/* Seeded jet values along a trajectory: with [x; x'; x''] stacked and the jet (1 direction, the
+ * pair (0,0)), the network's blocks are f(x), J x' and J x'' + H[x', x'], the first and second
+ * derivatives in s of f(x + s x' + s^2/2 x'') at s = 0. Compared with central differences of the
+ * network along that curve: f' ~ (f(h) - f(-h)) / 2h (h = 1e-5), f'' ~ (f(h) - 2 f(0) + f(-h)) /
+ * h^2 (h = 1e-4; truncation O(h^2) ~ 1e-8, rounding ~ eps / h^2 ~ 1e-8). order 1 checks [x; x']. */
+static PetscErrorCode CheckSeededJetValues(PhynnActivation act, int order)
+{
+  const int     pair[1][2] = {{0, 0}}, N = 3, C = 3;
+  PhynnGraph    g;
+  PhynnMLP      mlp;
+  PhynnJet      jet;
+  long          sizes[4] = {C, 7, 6, 2};
+  int           X, Xd, Xdd, P, in[3], h, out, outp, K = 1 + order;
+  double        x[9], xd[9], xdd[9], probe[3];
+  const double *val, *pval;
+  PetscFunctionBegin;
+  PetscCall(PhynnJetSeeded(PETSC_COMM_SELF, 1, order - 1, pair, &jet));
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PhynnMLPCreate(g, 4, sizes, act, PHYNN_ACT_IDENTITY, zeros, PETSC_TRUE, &mlp));
+  PetscCall(PhynnGraphInput(g, "x", C, &X));
+  PetscCall(PhynnGraphInput(g, "xdot", C, &Xd));
+  PetscCall(PhynnGraphInput(g, "xddot", C, &Xdd));
+  in[0] = X; in[1] = Xd; in[2] = Xdd;
+  PetscCall(PhynnGraphJetStack(g, K, in, &h));
+  PetscCall(PhynnMLPApply(g, &mlp, h, &jet, &out));
+  PetscCall(PhynnGraphInput(g, "probe", C, &P));
+  PetscCall(PhynnMLPApply(g, &mlp, P, NULL, &outp));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 201 + act));
+  PhynnUniformFill(27, 28, 0, 9, -0.8, 0.8, x);
+  PhynnUniformFill(27, 29, 0, 9, -1.0, 1.0, xd);
+  PhynnUniformFill(27, 30, 0, 9, -1.0, 1.0, xdd);
+  PetscCall(PhynnGraphSetInput(g, X, N, x));
+  PetscCall(PhynnGraphSetInput(g, Xd, N, xd));
+  PetscCall(PhynnGraphSetInput(g, Xdd, N, xdd));
+  PetscCall(PhynnGraphForward(g, out));
+  PetscCall(PhynnGraphValue(g, out, &val, NULL));
+  PetscCall(PhynnGraphSetInput(g, P, 1, probe));
+  for (int i = 0; i < N; i++)
+    for (int o = 0; o < 2; o++)
+      for (int r = 1; r <= order; r++) {
+        double hs = r == 1 ? 1e-5 : 1e-4, f[3], fd;
+        char   what[128];
+        for (int a = -1; a <= 1; a++) {
+          double t = a * hs;
+          for (int c = 0; c < C; c++) probe[c] = x[i * C + c] + t * xd[i * C + c] + 0.5 * t * t * xdd[i * C + c];
+          PetscCall(PhynnGraphForward(g, outp));
+          PetscCall(PhynnGraphValue(g, outp, &pval, NULL));
+          f[a + 1] = pval[o];
+        }
+        fd = r == 1 ? (f[2] - f[0]) / (2 * hs) : (f[2] - 2 * f[1] + f[0]) / (hs * hs);
+        PetscCall(PetscSNPrintf(what, sizeof(what), "%s, jet [x; x'%s]: %s of output %d at point %d (block %d vs finite difference along the curve)", PhynnActivationNames[act], order == 2 ? "; x''" : "",
+                                r == 1 ? "z' = J x'" : "z'' = J x'' + H[x', x']", o, i, r));
+        CHECK_CLOSE(what, val[((long)r * N + i) * 2 + o], fd, 1e-5, r == 1 ? 1e-8 : 1e-5);
       }
   PetscCall(PhynnGraphDestroy(&g));
   PetscFunctionReturn(0);
@@ -976,6 +1144,10 @@ static PetscErrorCode Run(MPI_Comm comm)
     ran = 1;
   } else if (!strcmp(group, "shapes")) {
     PetscCall(CheckShapes());
+  } else if (!strcmp(group, "seeded_jets")) {
+    for (int k = 0; k < 4; k++) PetscCall(CheckSeededJetValues(smooth[k], 2));
+    PetscCall(CheckSeededJetValues(PHYNN_ACT_TANH, 1));
+    PetscCall(CheckSeededJetValues(PHYNN_ACT_RELU, 1)); /* first order through relu is allowed */
   } else if (!strcmp(group, "nd_complex")) {
     PetscCall(CheckNDComplex());
   } else if (!strcmp(group, "limits")) {
