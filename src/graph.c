@@ -1,5 +1,6 @@
-/* The graph driver: node creation, parameter collation, forward and backward sweeps, and the
- * pool of gradient buffers. The mathematics of each operation lives in src/op_*.c. */
+/* The graph driver: node creation, parameter collation, forward and backward sweeps, the
+ * lifecycle of op-owned state, and the pool of gradient buffers. The mathematics of each
+ * operation, and its builder, live in src/op_*.c. */
 #include <string.h>
 
 #include "graph_impl.h"
@@ -7,31 +8,44 @@
 
 typedef PetscErrorCode (*PhynnOpFn)(PhynnGraph, PhynnNode *, PhynnAction);
 
-/* The op table, indexed by PhynnOpType: adding an op touches its file and this line. */
-static const PhynnOpFn phynn_ops[PHYNN_OP_COUNT] = {
-  [PHYNN_OP_INPUT] = PhynnOpInput, [PHYNN_OP_PARAM] = PhynnOpParam, [PHYNN_OP_JET_INPUT] = PhynnOpJetInput,
-  [PHYNN_OP_DENSE] = PhynnOpDense, [PHYNN_OP_ACTIVATION] = PhynnOpActivation, [PHYNN_OP_JET_ACTIVATION] = PhynnOpJetActivation,
-  [PHYNN_OP_SOFTMAX] = PhynnOpSoftmax, [PHYNN_OP_SLICE] = PhynnOpSlice, [PHYNN_OP_ADD] = PhynnOpAdd,
-  [PHYNN_OP_SUB] = PhynnOpSub, [PHYNN_OP_MUL] = PhynnOpMul, [PHYNN_OP_SCALE] = PhynnOpScale,
-  [PHYNN_OP_SIN] = PhynnOpSin, [PHYNN_OP_COS] = PhynnOpCos, [PHYNN_OP_SQUARE] = PhynnOpSquare, [PHYNN_OP_SQRT] = PhynnOpSqrt, [PHYNN_OP_MEAN] = PhynnOpMean,
-  [PHYNN_OP_LOSS] = PhynnOpLoss, [PHYNN_OP_MEAN_SQUARE] = PhynnOpMeanSquare, [PHYNN_OP_WEIGHTED_SUM] = PhynnOpWeightedSum,
-};
-
-static const char *const phynn_op_names[PHYNN_OP_COUNT] = {
-  [PHYNN_OP_INPUT] = "input", [PHYNN_OP_PARAM] = "param", [PHYNN_OP_JET_INPUT] = "jet_input", [PHYNN_OP_DENSE] = "dense",
-  [PHYNN_OP_ACTIVATION] = "activation", [PHYNN_OP_JET_ACTIVATION] = "jet_activation", [PHYNN_OP_SOFTMAX] = "softmax",
-  [PHYNN_OP_SLICE] = "slice", [PHYNN_OP_ADD] = "add", [PHYNN_OP_SUB] = "sub", [PHYNN_OP_MUL] = "mul", [PHYNN_OP_SCALE] = "scale",
-  [PHYNN_OP_SIN] = "sin", [PHYNN_OP_COS] = "cos", [PHYNN_OP_SQUARE] = "square", [PHYNN_OP_SQRT] = "sqrt", [PHYNN_OP_MEAN] = "mean",
-  [PHYNN_OP_LOSS] = "loss", [PHYNN_OP_MEAN_SQUARE] = "mean_square", [PHYNN_OP_WEIGHTED_SUM] = "weighted_sum",
+/* The op table, indexed by PhynnOpType: each op's name (profiles, errors, tests) and function. */
+static const struct {
+  const char *name;
+  PhynnOpFn   fn;
+} phynn_ops[PHYNN_OP_COUNT] = {
+  [PHYNN_OP_INPUT]          = {"input", PhynnOpInput},
+  [PHYNN_OP_PARAM]          = {"param", PhynnOpParam},
+  [PHYNN_OP_JET_INPUT]      = {"jet_input", PhynnOpJetInput},
+  [PHYNN_OP_DENSE]          = {"dense", PhynnOpDense},
+  [PHYNN_OP_ACTIVATION]     = {"activation", PhynnOpActivation},
+  [PHYNN_OP_JET_ACTIVATION] = {"jet_activation", PhynnOpJetActivation},
+  [PHYNN_OP_SOFTMAX]        = {"softmax", PhynnOpSoftmax},
+  [PHYNN_OP_SLICE]          = {"slice", PhynnOpSlice},
+  [PHYNN_OP_ADD]            = {"add", PhynnOpAdd},
+  [PHYNN_OP_SUB]            = {"sub", PhynnOpSub},
+  [PHYNN_OP_MUL]            = {"mul", PhynnOpMul},
+  [PHYNN_OP_SCALE]          = {"scale", PhynnOpScale},
+  [PHYNN_OP_SIN]            = {"sin", PhynnOpSin},
+  [PHYNN_OP_COS]            = {"cos", PhynnOpCos},
+  [PHYNN_OP_SQUARE]         = {"square", PhynnOpSquare},
+  [PHYNN_OP_SQRT]           = {"sqrt", PhynnOpSqrt},
+  [PHYNN_OP_MEAN]           = {"mean", PhynnOpMean},
+  [PHYNN_OP_LOSS]           = {"loss", PhynnOpLoss},
+  [PHYNN_OP_MEAN_SQUARE]    = {"mean_square", PhynnOpMeanSquare},
+  [PHYNN_OP_WEIGHTED_SUM]   = {"weighted_sum", PhynnOpWeightedSum},
+  [PHYNN_OP_JET_STACK]      = {"jet_stack", PhynnOpJetStack},
+  [PHYNN_OP_BLOCK]          = {"block", PhynnOpBlock},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }
-const char *PhynnGraphOpTypeName(int k) { return k >= 0 && k < PHYNN_OP_COUNT ? phynn_op_names[k] : "?"; }
+const char *PhynnGraphOpTypeName(int k) { return k >= 0 && k < PHYNN_OP_COUNT && phynn_ops[k].name ? phynn_ops[k].name : "?"; }
+int         PhynnGraphNodeOpType(PhynnGraph g, int node) { return node >= 0 && node < g->nnodes ? (int)g->nodes[node].op : -1; }
 
 PetscErrorCode PhynnGraphSetProfiling(PhynnGraph g, PetscBool on)
 {
+  PetscFunctionBegin;
   g->profile = on;
-  return 0;
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode PhynnGraphGetOpSeconds(PhynnGraph g, int k, double *forward, double *backward)
@@ -58,6 +72,14 @@ PhynnShape PhynnShape2(long rows, long cols)
   return s;
 }
 
+static int ShapeEqual(const PhynnShape *a, const PhynnShape *b)
+{
+  if (a->ndim != b->ndim || a->dtype != b->dtype) return 0;
+  for (int i = 0; i < a->ndim; i++)
+    if (a->dim[i] != b->dim[i]) return 0;
+  return 1;
+}
+
 PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g)
 {
   PetscFunctionBegin;
@@ -66,14 +88,26 @@ PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g)
   PetscFunctionReturn(0);
 }
 
+/* Releases what a node owns: the op's state (DESTROY), the ctx block, the input list, the value. */
+static PetscErrorCode NodeRelease(PhynnGraph g, PhynnNode *n)
+{
+  PetscFunctionBegin;
+  PetscCall(phynn_ops[n->op].fn(g, n, PHYNN_ACTION_DESTROY));
+  PetscCall(PetscFree(n->ctx));
+  n->ctx_size = 0;
+  PetscCall(PetscFree(n->in));
+  n->nin = 0;
+  if (n->op != PHYNN_OP_INPUT && n->op != PHYNN_OP_PARAM) PetscCall(PetscFree(n->value));
+  n->value     = NULL;
+  n->value_cap = 0;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnGraphDestroy(PhynnGraph *g)
 {
   PetscFunctionBegin;
   if (!*g) PetscFunctionReturn(0);
-  for (int i = 0; i < (*g)->nnodes; i++) {
-    PhynnNode *n = &(*g)->nodes[i];
-    if (n->op != PHYNN_OP_INPUT && n->op != PHYNN_OP_PARAM) PetscCall(PetscFree(n->value));
-  }
+  for (int i = 0; i < (*g)->nnodes; i++) PetscCall(NodeRelease(*g, &(*g)->nodes[i]));
   for (int i = 0; i < (*g)->npool; i++) PetscCall(PetscFree((*g)->pool[i]));
   PetscCall(PetscFree((*g)->pool));
   PetscCall(PetscFree((*g)->pool_cap));
@@ -84,13 +118,13 @@ PetscErrorCode PhynnGraphDestroy(PhynnGraph *g)
   PetscFunctionReturn(0);
 }
 
-/* Appends a node with the given op and inputs, checks the inputs exist, and infers its shape
- * where the inputs' shapes are known (inputs have unknown rows until SetInput). */
-static PetscErrorCode NewNode(PhynnGraph g, PhynnOpType op, int nin, const int *in, PhynnNode **node, int *id)
+PetscErrorCode PhynnGraphNewNode(PhynnGraph g, PhynnOpType op, int nin, const int *in, PhynnNode **node, int *id)
 {
+  PhynnNode *n;
   PetscFunctionBegin;
   PetscCheck(!g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "the graph is already set up; add nodes before PhynnGraphSetUp");
-  PetscCheck(nin <= PHYNN_MAX_INPUTS, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "an op takes at most %d inputs", PHYNN_MAX_INPUTS);
+  PetscCheck(op >= 0 && op < PHYNN_OP_COUNT && phynn_ops[op].fn, g->comm, PETSC_ERR_PLIB, "op type %d has no entry in the op table (src/graph.c)", (int)op);
+  PetscCheck(nin >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "an op needs a non-negative number of inputs, got %d", nin);
   for (int k = 0; k < nin; k++) PetscCheck(in[k] >= 0 && in[k] < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", in[k]);
   if (g->nnodes == g->cap) {
     int        cap = g->cap ? 2 * g->cap : 32;
@@ -101,185 +135,99 @@ static PetscErrorCode NewNode(PhynnGraph g, PhynnOpType op, int nin, const int *
     g->nodes = grown;
     g->cap   = cap;
   }
-  *id   = g->nnodes++;
-  *node = &g->nodes[*id];
-  PetscCall(PetscMemzero(*node, sizeof(**node)));
-  (*node)->op  = op;
-  (*node)->nin = nin;
+  *id = g->nnodes;
+  n   = &g->nodes[*id];
+  PetscCall(PetscMemzero(n, sizeof(*n)));
+  if (nin) PetscCall(PetscMalloc1(nin, &n->in));
+  g->nnodes++;
+  n->op  = op;
+  n->nin = nin;
   for (int k = 0; k < nin; k++) {
-    (*node)->in[k] = in[k];
-    if (g->nodes[in[k]].requires_grad) (*node)->requires_grad = 1;
+    n->in[k] = in[k];
+    if (g->nodes[in[k]].requires_grad) n->requires_grad = 1;
+    if (g->nodes[in[k]].batched) n->batched = 1;
   }
-  PetscCall(PetscSNPrintf((*node)->name, sizeof((*node)->name), "node%d", *id));
+  PetscCall(PetscSNPrintf(n->name, sizeof(n->name), "node%d", *id));
+  *node = n;
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphFinishNode(PhynnGraph g, int id)
+{
+  PhynnNode     *n = &g->nodes[id];
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  PetscCheck(id == g->nnodes - 1, g->comm, PETSC_ERR_PLIB, "only the newest node can be finished");
+  ierr = phynn_ops[n->op].fn(g, n, PHYNN_ACTION_SHAPE);
+  if (ierr) { /* the op refused its inputs: drop the node */
+    PetscCall(NodeRelease(g, n));
+    g->nnodes--;
+    PetscCall(ierr);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnOpRequireReal(PhynnGraph g, PhynnNode *n)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < n->nin; k++) {
+    PhynnNode *x = PhynnIn(g, n, k);
+    PetscCheck(x->shape.dtype == PHYNN_DTYPE_REAL, g->comm, PHYNN_ERR_INPUT, "%s '%s': input '%s' is complex, but this op takes real values (complex values pass through add, sub, scale and mean_square)",
+               phynn_ops[n->op].name, n->name, x->name);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNodeCtx(PhynnNode *n, size_t size, void **ctx)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(n->ctx));
+  PetscCall(PetscCalloc(size ? size : 1, &n->ctx));
+  n->ctx_size = size;
+  *ctx        = n->ctx;
+  PetscFunctionReturn(0);
+}
+
+void PhynnNodeDeclareFans(PhynnNode *p, long fan_in, long fan_out)
+{
+  if (p->op != PHYNN_OP_PARAM || p->fan_in > 0) return;
+  p->fan_in  = fan_in;
+  p->fan_out = fan_out;
 }
 
 PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name)
 {
+  size_t len;
   PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  PetscCall(PetscStrlen(name, &len));
+  PetscCheck(len < PHYNN_NAME_MAX, g->comm, PHYNN_ERR_INPUT, "node name '%s' has %zu characters; at most %d (PHYNN_NAME_MAX - 1)", name, len, PHYNN_NAME_MAX - 1);
   PetscCall(PetscStrncpy(g->nodes[node].name, name, sizeof(g->nodes[node].name)));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *id)
+/* Runs the op's ALLOC for node n's current shape and records it. */
+static PetscErrorCode NodeAlloc(PhynnGraph g, PhynnNode *n)
 {
-  PhynnNode *n;
   PetscFunctionBegin;
-  PetscCheck(cols > 0, g->comm, PHYNN_ERR_INPUT, "input '%s' needs a positive column count, got %ld", name, cols);
-  PetscCall(NewNode(g, PHYNN_OP_INPUT, 0, NULL, &n, id));
-  n->shape = PhynnShape2(0, cols);
-  PetscCall(PhynnGraphSetName(g, *id, name));
+  PetscCall(phynn_ops[n->op].fn(g, n, PHYNN_ACTION_ALLOC));
+  n->alloc_shape = n->shape;
+  n->allocated   = 1;
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long cols, PhynnInitSpec init, int *id)
-{
-  PhynnNode *n;
-  PetscFunctionBegin;
-  PetscCheck(rows > 0 && cols > 0, g->comm, PHYNN_ERR_INPUT, "parameter '%s' needs positive sizes, got %ld x %ld", name, rows, cols);
-  PetscCall(NewNode(g, PHYNN_OP_PARAM, 0, NULL, &n, id));
-  n->shape         = PhynnShape2(rows, cols);
-  n->init          = init;
-  n->requires_grad = 1;
-  PetscCall(PhynnGraphSetName(g, *id, name));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, const double *shift, const double *scale, int *id)
-{
-  PhynnNode *n;
-  PetscFunctionBegin;
-  PetscCall(NewNode(g, PHYNN_OP_JET_INPUT, 1, &x, &n, id));
-  PetscCheck(jet->nin == g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "jet over %d inputs applied to %ld columns", jet->nin, g->nodes[x].shape.dim[1]);
-  PetscCheck(jet->nin <= PHYNN_JET_MAX, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d input coordinates", PHYNN_JET_MAX);
-  n->jet     = *jet;
-  n->has_jet = 1;
-  n->shape   = PhynnShape2(0, jet->nin);
-  for (int c = 0; c < jet->nin; c++) {
-    n->shift[c] = shift ? shift[c] : 0.0;
-    n->scale[c] = scale ? scale[c] : 1.0;
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *id)
-{
-  PhynnNode *n;
-  int        in[3] = {x, W, b};
-  PetscFunctionBegin;
-  PetscCall(NewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
-  PetscCheck(g->nodes[W].shape.dim[1] == g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense layer: weights take %ld inputs but the layer below gives %ld",
-             g->nodes[W].shape.dim[1], g->nodes[x].shape.dim[1]);
-  PetscCheck(b < 0 || PhynnShapeElements(&g->nodes[b].shape) == g->nodes[W].shape.dim[0], g->comm, PETSC_ERR_ARG_SIZ, "dense layer: bias size does not match the %ld outputs",
-             g->nodes[W].shape.dim[0]);
-  if (jet) { n->jet = *jet; n->has_jet = 1; }
-  n->shape = PhynnShape2(0, g->nodes[W].shape.dim[0]);
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *id)
-{
-  PhynnNode *n;
-  int        jetted = jet && PhynnJetBlocks(jet) > 1;
-  PetscFunctionBegin;
-  if (act == PHYNN_ACT_SOFTMAX) {
-    PetscCheck(!jetted, g->comm, PHYNN_ERR_INPUT, "softmax is not elementwise, so input derivatives cannot pass through it; use it only on the output of a classifier");
-    PetscCall(NewNode(g, PHYNN_OP_SOFTMAX, 1, &x, &n, id));
-  } else if (jetted) {
-    PetscCheck(jet->nsecond == 0 || PhynnActivationSmooth(act), g->comm, PHYNN_ERR_INPUT,
-               "activation '%s' has no useful second derivative (it is zero almost everywhere), so second input derivatives would be wrong; use tanh, sigmoid, sine or softplus",
-               PhynnActivationNames[act]);
-    PetscCall(NewNode(g, PHYNN_OP_JET_ACTIVATION, 1, &x, &n, id));
-    n->jet     = *jet;
-    n->has_jet = 1;
-  } else {
-    PetscCall(NewNode(g, PHYNN_OP_ACTIVATION, 1, &x, &n, id));
-  }
-  n->act   = act;
-  n->alpha = alpha;
-  n->shape = g->nodes[x].shape;
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long col, int *id)
-{
-  PhynnNode *n;
-  PetscFunctionBegin;
-  PetscCheck(block >= 0 && block < nblocks, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: block %d of %d", block, nblocks);
-  PetscCheck(col >= 0 && col < g->nodes[x].shape.dim[1], g->comm, PETSC_ERR_ARG_OUTOFRANGE, "slice: column %ld of %ld", col, g->nodes[x].shape.dim[1]);
-  PetscCall(NewNode(g, PHYNN_OP_SLICE, 1, &x, &n, id));
-  n->nblocks = nblocks;
-  n->block   = block;
-  n->col     = col;
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Binary(PhynnGraph g, PhynnOpType op, int a, int b, int *id)
-{
-  PhynnNode *n;
-  int        in[2] = {a, b};
-  PetscFunctionBegin;
-  PetscCall(NewNode(g, op, 2, in, &n, id));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Unary(PhynnGraph g, PhynnOpType op, int a, double alpha, int *id)
-{
-  PhynnNode *n;
-  PetscFunctionBegin;
-  PetscCall(NewNode(g, op, 1, &a, &n, id));
-  n->alpha = alpha;
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *id) { return Binary(g, PHYNN_OP_ADD, a, b, id); }
-PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *id) { return Binary(g, PHYNN_OP_SUB, a, b, id); }
-PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *id) { return Binary(g, PHYNN_OP_MUL, a, b, id); }
-PetscErrorCode PhynnGraphScale(PhynnGraph g, int a, double alpha, int *id) { return Unary(g, PHYNN_OP_SCALE, a, alpha, id); }
-PetscErrorCode PhynnGraphSin(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_SIN, a, 0, id); }
-PetscErrorCode PhynnGraphCos(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_COS, a, 0, id); }
-PetscErrorCode PhynnGraphSquare(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_SQUARE, a, 0, id); }
-PetscErrorCode PhynnGraphSqrt(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_SQRT, a, 0, id); }
-PetscErrorCode PhynnGraphMean(PhynnGraph g, int a, int *id) { return Unary(g, PHYNN_OP_MEAN, a, 0, id); }
-
-PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target, int *id)
-{
-  PhynnNode *n;
-  int        in[2] = {pred, target};
-  PetscFunctionBegin;
-  PetscCall(NewNode(g, PHYNN_OP_LOSS, 2, in, &n, id));
-  n->loss = loss;
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *id) { return Unary(g, PHYNN_OP_MEAN_SQUARE, r, 0, id); }
-
-PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int nterms, const int *terms, const double *weights, int *id)
-{
-  PhynnNode *n;
-  PetscFunctionBegin;
-  PetscCheck(nterms >= 1, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "a weighted sum needs at least one term");
-  PetscCall(NewNode(g, PHYNN_OP_WEIGHTED_SUM, nterms, terms, &n, id));
-  for (int k = 0; k < nterms; k++) n->weights[k] = weights ? weights[k] : 1.0;
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode PhynnGraphSetLossNorm(PhynnGraph g, int node, double norm)
-{
-  PetscFunctionBegin;
-  PetscCheck(g->nodes[node].op == PHYNN_OP_LOSS || g->nodes[node].op == PHYNN_OP_MEAN_SQUARE, g->comm, PETSC_ERR_ARG_WRONG, "node '%s' is not a loss", g->nodes[node].name);
-  g->nodes[node].norm = norm;
-  PetscFunctionReturn(0);
-}
-
+/* Collation (kann's kad_ext_collate): every parameter gets a slice of ONE buffer theta, in
+ * creation order, sized in doubles (a complex element takes two), and its gradient the same
+ * slice of dtheta, so a data-parallel step reduces one buffer. */
 PetscErrorCode PhynnGraphSetUp(PhynnGraph g)
 {
   long offset = 0;
   PetscFunctionBegin;
+  if (g->setup) PetscFunctionReturn(0); /* once: theta keeps its values */
   for (int i = 0; i < g->nnodes; i++)
     if (g->nodes[i].op == PHYNN_OP_PARAM) {
       g->nodes[i].param_offset = offset;
-      offset += PhynnShapeElements(&g->nodes[i].shape);
+      offset += PhynnShapeDoubles(&g->nodes[i].shape);
     }
   g->nparams = offset;
   PetscCall(PetscCalloc1(offset ? offset : 1, &g->theta));
@@ -287,6 +235,7 @@ PetscErrorCode PhynnGraphSetUp(PhynnGraph g)
   for (int i = 0; i < g->nnodes; i++)
     if (g->nodes[i].op == PHYNN_OP_PARAM) g->nodes[i].value = g->theta + g->nodes[i].param_offset;
   g->setup = 1;
+  for (int i = 0; i < g->nnodes; i++) PetscCall(NodeAlloc(g, &g->nodes[i]));
   PetscFunctionReturn(0);
 }
 
@@ -303,9 +252,10 @@ PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad,
 PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *size)
 {
   PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
   PetscCheck(g->nodes[node].op == PHYNN_OP_PARAM, g->comm, PETSC_ERR_ARG_WRONG, "node '%s' is not a parameter", g->nodes[node].name);
   *offset = g->nodes[node].param_offset;
-  *size   = PhynnShapeElements(&g->nodes[node].shape);
+  *size   = PhynnShapeDoubles(&g->nodes[node].shape);
   PetscFunctionReturn(0);
 }
 
@@ -333,6 +283,9 @@ PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info)
   SETERRQ(g->comm, PETSC_ERR_ARG_OUTOFRANGE, "parameter %d does not exist (the graph has %d)", k, PhynnGraphParamCount(g));
 }
 
+/* Every double of a parameter is drawn from its initialiser: a complex parameter's real and
+ * imaginary parts are independent draws. Xavier's fans are the consuming op's declaration
+ * (PhynnNodeDeclareFans), else (fan_out, fan_in) = (dim[0], product of the other dims). */
 PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed)
 {
   int k = 0;
@@ -341,11 +294,15 @@ PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed)
   for (int i = 0; i < g->nnodes; i++) {
     PhynnNode *n = &g->nodes[i];
     if (n->op != PHYNN_OP_PARAM) continue;
-    long          size = PhynnShapeElements(&n->shape);
-    long          fan_out = n->shape.dim[0], fan_in = n->shape.dim[1];
-    PhynnInitSpec s = n->init;
-    uint64_t      stream = PHYNN_STREAM_INIT + (uint64_t)k++;
-    double        gain = s.a != 0 ? s.a : 1.0;
+    long          size    = PhynnShapeDoubles(&n->shape);
+    long          fan_out = n->shape.ndim ? n->shape.dim[0] : 1, fan_in = fan_out ? PhynnShapeElements(&n->shape) / fan_out : 1;
+    PhynnInitSpec s       = n->init;
+    uint64_t      stream  = PHYNN_STREAM_INIT + (uint64_t)k++;
+    double        gain    = s.a != 0 ? s.a : 1.0;
+    if (n->fan_in > 0) {
+      fan_in  = n->fan_in;
+      fan_out = n->fan_out;
+    }
     switch (s.kind) {
     case PHYNN_INIT_ZEROS: PetscCall(PetscArrayzero(n->value, size)); break;
     case PHYNN_INIT_CONSTANT:
@@ -367,8 +324,10 @@ PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed)
 
 PetscErrorCode PhynnGraphSetInput(PhynnGraph g, int node, long rows, const double *data)
 {
-  PhynnNode *n = &g->nodes[node];
+  PhynnNode *n;
   PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  n = &g->nodes[node];
   PetscCheck(n->op == PHYNN_OP_INPUT, g->comm, PETSC_ERR_ARG_WRONG, "node '%s' is not an input", n->name);
   PetscCheck(rows >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "input '%s': negative row count", n->name);
   n->shape.dim[0] = rows;
@@ -402,15 +361,19 @@ PetscErrorCode PhynnGraphForward(PhynnGraph g, int root)
 {
   PetscFunctionBegin;
   PetscCheck(g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnGraphSetUp first");
+  PetscCheck(root >= 0 && root < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", root);
   MarkNeeded(g, root);
   for (int i = 0; i <= root; i++) {
     PhynnNode *n = &g->nodes[i];
+    PhynnOpFn  fn;
     if (!n->needed) continue;
+    fn = phynn_ops[n->op].fn;
     PetscCheck(n->op != PHYNN_OP_INPUT || n->value || n->shape.dim[0] == 0, g->comm, PETSC_ERR_ARG_WRONGSTATE, "input '%s' has no data; call PhynnGraphSetInput", n->name);
-    PetscCall(phynn_ops[n->op](g, n, PHYNN_ACTION_SHAPE));
+    PetscCall(fn(g, n, PHYNN_ACTION_SHAPE));
     if (n->op != PHYNN_OP_INPUT && n->op != PHYNN_OP_PARAM) PetscCall(PhynnNodeAllocValue(n));
+    if (!n->allocated || !ShapeEqual(&n->shape, &n->alloc_shape)) PetscCall(NodeAlloc(g, n));
     double t0 = g->profile ? PhynnTime() : 0;
-    PetscCall(phynn_ops[n->op](g, n, PHYNN_ACTION_FORWARD));
+    PetscCall(fn(g, n, PHYNN_ACTION_FORWARD));
     if (g->profile) g->op_seconds[0][n->op] += PhynnTime() - t0;
   }
   PetscFunctionReturn(0);
@@ -431,8 +394,8 @@ PetscErrorCode PhynnNodeGradForWrite(PhynnGraph g, PhynnNode *in, double **grad,
       for (int k = 0; k < g->npool; k++)
         if (g->pool[k] && g->pool_cap[k] >= need && (best < 0 || g->pool_cap[k] < g->pool_cap[best])) best = k;
       if (best >= 0) {
-        in->grad     = g->pool[best];
-        in->grad_cap = g->pool_cap[best];
+        in->grad      = g->pool[best];
+        in->grad_cap  = g->pool_cap[best];
         g->pool[best] = NULL;
       } else {
         PetscCall(PetscMalloc1(need ? need : 1, &in->grad));
@@ -451,7 +414,10 @@ static PetscErrorCode GradRelease(PhynnGraph g, PhynnNode *n)
   if (n->grad_live && n->op != PHYNN_OP_PARAM) {
     int slot = -1;
     for (int k = 0; k < g->npool; k++)
-      if (!g->pool[k]) { slot = k; break; }
+      if (!g->pool[k]) {
+        slot = k;
+        break;
+      }
     if (slot < 0) {
       if (g->npool == g->pool_size) {
         int      size = g->pool_size ? 2 * g->pool_size : 8;
@@ -489,11 +455,14 @@ void PhynnAccumulate(double *grad, int overwrite, long n, double alpha, const do
 
 PetscErrorCode PhynnGraphBackward(PhynnGraph g, int root)
 {
-  PhynnNode *r = &g->nodes[root];
+  PhynnNode *r;
   double    *seed;
   int        overwrite;
   PetscFunctionBegin;
-  PetscCheck(PhynnShapeElements(&r->shape) == 1, g->comm, PETSC_ERR_ARG_WRONG, "backward needs a scalar root; '%s' has %ld elements", r->name, PhynnShapeElements(&r->shape));
+  PetscCheck(root >= 0 && root < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", root);
+  r = &g->nodes[root];
+  PetscCheck(PhynnShapeElements(&r->shape) == 1 && r->shape.dtype == PHYNN_DTYPE_REAL, g->comm, PETSC_ERR_ARG_WRONG, "backward needs a real scalar root; '%s' has %ld elements", r->name,
+             PhynnShapeElements(&r->shape));
   for (int i = 0; i < g->nnodes; i++) {
     g->nodes[i].grad_live = 0;
     g->nodes[i].grad      = NULL;
@@ -506,7 +475,7 @@ PetscErrorCode PhynnGraphBackward(PhynnGraph g, int root)
     PhynnNode *n = &g->nodes[i];
     if (!n->needed || !n->requires_grad || !n->grad_live) continue;
     double t0 = g->profile ? PhynnTime() : 0;
-    if (n->op != PHYNN_OP_PARAM) PetscCall(phynn_ops[n->op](g, n, PHYNN_ACTION_BACKWARD));
+    if (n->op != PHYNN_OP_PARAM) PetscCall(phynn_ops[n->op].fn(g, n, PHYNN_ACTION_BACKWARD));
     if (g->profile) g->op_seconds[1][n->op] += PhynnTime() - t0;
     PetscCall(GradRelease(g, n));
   }
@@ -522,14 +491,16 @@ PetscErrorCode PhynnGraphValue(PhynnGraph g, int node, const double **value, Phy
   PetscFunctionReturn(0);
 }
 
-double PhynnGraphScalar(PhynnGraph g, int node) { return g->nodes[node].value ? g->nodes[node].value[0] : NAN; }
+double PhynnGraphScalar(PhynnGraph g, int node) { return node >= 0 && node < g->nnodes && g->nodes[node].value ? g->nodes[node].value[0] : NAN; }
 int    PhynnGraphNodeCount(PhynnGraph g) { return g->nnodes; }
 
 size_t PhynnGraphMemoryBytes(PhynnGraph g)
 {
   size_t bytes = (size_t)g->nparams * 2 * sizeof(double);
-  for (int i = 0; i < g->nnodes; i++)
+  for (int i = 0; i < g->nnodes; i++) {
     if (g->nodes[i].op != PHYNN_OP_INPUT && g->nodes[i].op != PHYNN_OP_PARAM) bytes += (size_t)g->nodes[i].value_cap * sizeof(double);
+    bytes += g->nodes[i].ctx_size;
+  }
   for (int k = 0; k < g->npool; k++)
     if (g->pool[k]) bytes += (size_t)g->pool_cap[k] * sizeof(double);
   return bytes;

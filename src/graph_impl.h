@@ -1,46 +1,70 @@
-/* Private to the graph: the node record and the op table. Each op is one function
- * PetscErrorCode OpXxx(PhynnGraph g, PhynnNode *n, PhynnAction action) in src/op_*.c that holds
- * its shape check (PHYNN_ACTION_SHAPE), forward and backward side by side. */
+/* Private to the graph: the node record, the op table and what ops share.
+ *
+ * Each op is one function PetscErrorCode PhynnOpXxx(PhynnGraph g, PhynnNode *n, PhynnAction a)
+ * in src/op_*.c that holds, side by side, its shape rule (PHYNN_ACTION_SHAPE), forward and
+ * backward, and where it needs them the allocation and release of its own state
+ * (PHYNN_ACTION_ALLOC, PHYNN_ACTION_DESTROY). Its builder (PhynnGraphXxx, declared in
+ * phynn/graph.h) lives in the same file. Adding an op touches that file, the enum and the
+ * prototype below, one line of the op table in src/graph.c, the builder's declaration in
+ * phynn/graph.h, and a case in tests/unit/test_gradcheck.c (gradcheck_every_op fails without
+ * one). */
 #ifndef PHYNN_GRAPH_IMPL_H
 #define PHYNN_GRAPH_IMPL_H
 
 #include "phynn/graph.h"
 
-#define PHYNN_MAX_INPUTS 8
-
 typedef enum {
   PHYNN_OP_INPUT, PHYNN_OP_PARAM, PHYNN_OP_JET_INPUT, PHYNN_OP_DENSE, PHYNN_OP_ACTIVATION,
   PHYNN_OP_JET_ACTIVATION, PHYNN_OP_SOFTMAX, PHYNN_OP_SLICE, PHYNN_OP_ADD, PHYNN_OP_SUB, PHYNN_OP_MUL,
   PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
-  PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_COUNT
+  PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_JET_STACK, PHYNN_OP_BLOCK, PHYNN_OP_COUNT
 } PhynnOpType;
 
-typedef enum { PHYNN_ACTION_SHAPE, PHYNN_ACTION_FORWARD, PHYNN_ACTION_BACKWARD } PhynnAction;
+/* What the driver asks of an op:
+ *   SHAPE     set n->shape from the inputs' shapes, and check them: once when the node is built
+ *             (PhynnGraphFinishNode; rows that come from an input are still 0 then, see
+ *             PhynnBatchUnknown), and on every Forward for the real row count
+ *   FORWARD   n->value from the inputs' values (n->value holds n->shape)
+ *   BACKWARD  add n->grad's contribution to the inputs' gradients (PhynnNodeGradForWrite)
+ *   ALLOC     the shape is new (after SetUp, and whenever a Forward's SHAPE gives a shape other
+ *             than the one of the last ALLOC, e.g. a new row count): size workspaces or plans
+ *             kept in n->ctx
+ *   DESTROY   release what ALLOC or the builder put in n->ctx (PhynnGraphDestroy calls it for
+ *             every node; the driver then frees the ctx block itself)
+ * Ops ignore the actions they have no use for (`default: break;`). */
+typedef enum { PHYNN_ACTION_SHAPE, PHYNN_ACTION_FORWARD, PHYNN_ACTION_BACKWARD, PHYNN_ACTION_ALLOC, PHYNN_ACTION_DESTROY } PhynnAction;
 
 typedef struct {
   PhynnOpType op;
-  char        name[64];       /* "<block>.<local>" for model parameters */
-  int         nin, in[PHYNN_MAX_INPUTS];
-  PhynnShape  shape;          /* current output shape (set by SHAPE) */
-  double     *value;          /* owned, value_cap doubles; for INPUT: the caller's rows */
+  char        name[PHYNN_NAME_MAX]; /* "<block>.<local>" for model parameters */
+  int         nin, *in;       /* the input nodes (an owned array: an op takes any number) */
+  PhynnShape  shape;          /* current output shape (set by SHAPE, first when the node is built) */
+  int         batched;        /* depends on an input's rows, so dim[0] is 0 until a Forward */
+  double     *value;          /* owned, value_cap doubles; for INPUT: the caller's rows; PARAM: its slice of theta */
   long        value_cap;
   double     *grad;           /* valid during backward while grad_live */
   long        grad_cap;
   int         grad_live;      /* grad holds data for this pass (else the first write overwrites) */
   int         requires_grad;  /* depends on a parameter */
   int         needed;         /* on the path to the current root */
-  /* attributes */
-  PhynnInitSpec init;         /* PARAM */
-  long          param_offset; /* PARAM: slice of the parameter buffer */
-  PhynnActivation act;        /* ACTIVATION */
+  PhynnShape  alloc_shape;    /* the shape of the last ALLOC */
+  int         allocated;      /* ALLOC has run */
+  /* Op-owned parameters and state (kann's ptr/ptr_size, ggml's op_params): zeroed bytes the
+   * builder asks for with PhynnNodeCtx; the op may keep pointers in it that DESTROY frees. */
+  void       *ctx;
+  size_t      ctx_size;
+  /* PARAM: initialiser, slice of the parameter buffer (in doubles), and the fans the consuming
+   * op declared (PhynnNodeDeclareFans; 0 until then) */
+  PhynnInitSpec init;
+  long          param_offset;
+  long          fan_in, fan_out;
+  /* attributes several ops share */
+  PhynnActivation act;        /* ACTIVATION, JET_ACTIVATION, SOFTMAX */
   double        alpha;        /* SCALE factor, leaky slope */
   PhynnJet      jet;          /* JET_INPUT, DENSE, JET_ACTIVATION */
   int           has_jet;
-  double        shift[PHYNN_JET_MAX], scale[PHYNN_JET_MAX]; /* JET_INPUT */
-  int           nblocks, block; long col;                    /* SLICE */
   PhynnLoss     loss;         /* LOSS */
   double        norm;         /* LOSS, MEAN_SQUARE: divisor (<= 0: element count) */
-  double        weights[PHYNN_MAX_INPUTS]; /* WEIGHTED_SUM */
 } PhynnNode;
 
 struct _p_PhynnGraph {
@@ -49,7 +73,7 @@ struct _p_PhynnGraph {
   int        nnodes, cap;
   int        setup;
   double    *theta, *dtheta;
-  long       nparams;
+  long       nparams;         /* doubles in theta */
   /* Pool of gradient buffers: a node's gradient lives from its first consumer's backward to its
    * own, so a few buffers serve a deep network (the memory of a PINN step stays near the values). */
   double   **pool;
@@ -60,6 +84,37 @@ struct _p_PhynnGraph {
   double     op_seconds[2][PHYNN_OP_COUNT];
 };
 
+/* Appends a node of type op with the given inputs (checked to exist) and returns it with its id;
+ * the pointer is valid until the next node is added. */
+PetscErrorCode PhynnGraphNewNode(PhynnGraph g, PhynnOpType op, int nin, const int *in, PhynnNode **node, int *id);
+/* Ends a builder (kann's kad_finalize_node): runs the op's SHAPE on the new node, so a shape
+ * error is raised by the op's own check when the node is built. On an error the node is removed
+ * again and the graph is as it was before the builder ran. */
+PetscErrorCode PhynnGraphFinishNode(PhynnGraph g, int id);
+/* While the graph is being built, a node fed by an input has 0 rows: its batch size is not known
+ * until PhynnGraphSetInput. SHAPE rules that compare a row count (or an element count that
+ * includes it) skip the comparison for such a node then; the Forward's SHAPE makes it. */
+static inline int PhynnBatchUnknown(PhynnGraph g, const PhynnNode *n) { return !g->setup && n->batched; }
+/* A node viewed as a matrix (dim[0] rows, product of the other dims columns, row-major): how the
+ * row-wise ops (dense, slice, softmax, the jet input) read an N-D batch, so (N, C, H, W) is N rows
+ * of C H W values, in the same memory. */
+static inline long PhynnShapeCols(const PhynnShape *s)
+{
+  long c = 1;
+  for (int i = 1; i < s->ndim; i++) c *= s->dim[i];
+  return c;
+}
+/* For the SHAPE of ops that take real values only: an error naming the op and the complex input.
+ * (Complex values pass through add, sub, scale and mean_square, which work on the doubles.) */
+PetscErrorCode PhynnOpRequireReal(PhynnGraph g, PhynnNode *n);
+/* Gives node n `size` zeroed bytes of op-owned context (freed by the graph after DESTROY). */
+PetscErrorCode PhynnNodeCtx(PhynnNode *n, size_t size, void **ctx);
+/* A consuming op declares a parameter's fan-in and fan-out for the initialisers (Xavier), e.g.
+ * dense: W (out, in) has fan_in = in, fan_out = out; a convolution weight (OC, IC, KH, KW)
+ * would declare fan_in = IC KH KW, fan_out = OC KH KW. The first declaration wins (a weight
+ * shared by two layers keeps its creator's); a node that is not a parameter is left alone.
+ * Undeclared parameters take (dim[0], product of the other dims) as (fan_out, fan_in). */
+void PhynnNodeDeclareFans(PhynnNode *p, long fan_in, long fan_out);
 /* Ensures node->value holds its shape; (re)allocates only when it grows. */
 PetscErrorCode PhynnNodeAllocValue(PhynnNode *n);
 /* Gives the gradient buffer of input node `in` for writing: *overwrite is 1 the first time in
@@ -91,6 +146,23 @@ PetscErrorCode PhynnOpMean(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpLoss(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpMeanSquare(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpWeightedSum(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpJetStack(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpBlock(PhynnGraph, PhynnNode *, PhynnAction);
+
+/* The jet convention of linear ops (docs/jets.md, src/op_jet.c), shared by dense and the
+ * convolution and pooling ops to come. A node that carries a jet stacks K = PhynnJetBlocks row
+ * blocks of N rows, [value; first-order; second-order]. A linear map L commutes with
+ * differentiation, (L a)_d = L a_d and (L a)_de = L a_de, so the op maps all K N rows as ONE batch
+ * with the same L; an affine map L a + c adds its constant c to the value block only (the
+ * derivative of a constant is 0), so dc sums the upstream gradient over the value block only.
+ *   PhynnJetLinearShape   SHAPE's check that `rows` are whole blocks of the node's jet
+ *   PhynnJetBiasForward   z[i, c, j] += b[c] for the value block's rows i, channels c, inner j
+ *   PhynnJetBiasBackward  db[c] (=|+=) sum over the value block's rows i and inner j of dz[i, c, j]
+ * (dense: channels = outputs, inner = 1; a convolution over (N, C, H, W): channels = C, inner = H W).
+ * A node without a jet is one block. */
+PetscErrorCode PhynnJetLinearShape(PhynnGraph g, const PhynnNode *n, long rows);
+void           PhynnJetBiasForward(const PhynnNode *n, long rows, long channels, long inner, const double *b, double *z);
+void           PhynnJetBiasBackward(const PhynnNode *n, long rows, long channels, long inner, const double *dz, int overwrite, double *db);
 
 /* Scalar activation derivatives used by the ops (src/activation.c). */
 double PhynnActivationValue(PhynnActivation act, double alpha, double z);

@@ -29,6 +29,24 @@ int PhynnJetBlockSecond(const PhynnJet *jet, int ca, int cb)
   return -1;
 }
 
+PetscErrorCode PhynnJetSeeded(MPI_Comm comm, int nfirst, int nsecond, const int (*pairs)[2], PhynnJet *jet)
+{
+  PetscFunctionBegin;
+  PetscCheck(nfirst >= 0 && nfirst <= PHYNN_JET_MAX, comm, PHYNN_ERR_INPUT, "a jet carries 0 to %d first-order directions (PHYNN_JET_MAX), not %d", PHYNN_JET_MAX, nfirst);
+  PetscCheck(nsecond >= 0 && nsecond <= PHYNN_JET_MAX, comm, PHYNN_ERR_INPUT, "a jet carries 0 to %d second-order pairs (PHYNN_JET_MAX), not %d", PHYNN_JET_MAX, nsecond);
+  *jet        = PhynnJetNone(0);
+  jet->nfirst = nfirst;
+  for (int d = 0; d < nfirst; d++) jet->first[d] = d;
+  for (int p = 0; p < nsecond; p++) {
+    int a = pairs[p][0], b = pairs[p][1];
+    PetscCheck(a >= 0 && a < nfirst && b >= 0 && b < nfirst, comm, PHYNN_ERR_INPUT, "second-order pair %d (%d, %d) names a direction outside 0..%d", p, a, b, nfirst - 1);
+    jet->second[p][0] = a < b ? a : b;
+    jet->second[p][1] = a < b ? b : a;
+  }
+  jet->nsecond = nsecond;
+  PetscFunctionReturn(0);
+}
+
 static int AddFirst(PhynnJet *jet, int coord)
 {
   for (int d = 0; d < jet->nfirst; d++)

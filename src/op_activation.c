@@ -60,7 +60,10 @@ PetscErrorCode PhynnOpActivation(PhynnGraph g, PhynnNode *n, PhynnAction action)
 
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
+  case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
+    n->shape = x->shape;
+    break;
   case PHYNN_ACTION_FORWARD:
     (void)PhynnVecMathKernel();
 #pragma omp parallel for schedule(static)
@@ -81,6 +84,7 @@ PetscErrorCode PhynnOpActivation(PhynnGraph g, PhynnNode *n, PhynnAction action)
         for (long i = 0; i < m; i++) gx[i0 + i] += n->grad[i0 + i] * s1[i];
     }
   } break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
@@ -95,6 +99,7 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(x->shape.dim[0] % K == 0, g->comm, PETSC_ERR_ARG_SIZ, "jet activation: %ld rows are not %d blocks", x->shape.dim[0], K);
     n->shape = x->shape;
     break;
@@ -164,6 +169,7 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
       }
     }
   } break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
@@ -173,11 +179,14 @@ PetscErrorCode PhynnOpJetActivation(PhynnGraph g, PhynnNode *n, PhynnAction acti
 PetscErrorCode PhynnOpSoftmax(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *x = PhynnIn(g, n, 0);
-  long       R = x->shape.dim[0], C = x->shape.dim[1];
+  long       R = x->shape.dim[0], C = PhynnShapeCols(&x->shape);
 
   PetscFunctionBegin;
   switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = x->shape; break;
+  case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
+    n->shape = x->shape;
+    break;
   case PHYNN_ACTION_FORWARD:
     for (long r = 0; r < R; r++) {
       const double *z = x->value + r * C;
@@ -201,6 +210,32 @@ PetscErrorCode PhynnOpSoftmax(PhynnGraph g, PhynnNode *n, PhynnAction action)
       }
     }
   } break;
+  default: break;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *id)
+{
+  PhynnNode *n;
+  int        jetted = jet && PhynnJetBlocks(jet) > 1;
+  PetscFunctionBegin;
+  PetscCheck(x >= 0 && x < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", x);
+  if (act == PHYNN_ACT_SOFTMAX) {
+    PetscCheck(!jetted, g->comm, PHYNN_ERR_INPUT, "softmax is not elementwise, so input derivatives cannot pass through it; use it only on the output of a classifier");
+    PetscCall(PhynnGraphNewNode(g, PHYNN_OP_SOFTMAX, 1, &x, &n, id));
+  } else if (jetted) {
+    PetscCheck(jet->nsecond == 0 || PhynnActivationSmooth(act), g->comm, PHYNN_ERR_INPUT,
+               "activation '%s' has no useful second derivative (it is zero almost everywhere), so second input derivatives would be wrong; use tanh, sigmoid, sine or softplus",
+               PhynnActivationNames[act]);
+    PetscCall(PhynnGraphNewNode(g, PHYNN_OP_JET_ACTIVATION, 1, &x, &n, id));
+    n->jet     = *jet;
+    n->has_jet = 1;
+  } else {
+    PetscCall(PhynnGraphNewNode(g, PHYNN_OP_ACTIVATION, 1, &x, &n, id));
+  }
+  n->act   = act;
+  n->alpha = alpha;
+  PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

@@ -1,12 +1,14 @@
-/* Dense layer z = x W^T + b over batched rows, one BLAS GEMM each way.
+/* Dense layer z = x W^T + b over batched rows, one BLAS GEMM each way (an N-D input (N, C, H, W)
+ * is N rows of C H W values).
  *
  * With a jet, x stacks K row blocks [value; first-order; second-order]; all blocks share W, so
  * the whole stack is ONE GEMM, and the bias is added to the value block only (derivatives of a
- * constant vanish). Backward:
+ * constant vanish): the linear-op jet convention of src/op_jet.c (PhynnJetBias*). Backward:
  *   dx = dz W                      (all blocks)
  *   dW = dz^T x                    (sum over all blocks: every block used W)
  *   db = column sums of dz over the value block only. */
 #include <cblas.h>
+#include <limits.h>
 #include <omp.h>
 
 #include "graph_impl.h"
@@ -79,26 +81,24 @@ static PetscErrorCode ThinBackwardWeights(long R, long in, long out, const doubl
 PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *x = PhynnIn(g, n, 0), *W = PhynnIn(g, n, 1), *b = n->nin > 2 ? PhynnIn(g, n, 2) : NULL;
-  long       R = x->shape.dim[0], in = x->shape.dim[1], out = W->shape.dim[0];
-  int        K = n->has_jet ? PhynnJetBlocks(&n->jet) : 1;
-  long       Rb = R / K; /* rows that get the bias */
+  long       R = x->shape.dim[0], in = PhynnShapeCols(&x->shape), out = W->shape.dim[0];
 
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
-    PetscCheck(in == W->shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input has %ld columns, weights expect %ld", n->name, in, W->shape.dim[1]);
-    PetscCheck(R % K == 0, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': %ld rows are not %d jet blocks", n->name, R, K);
+    PetscCall(PhynnOpRequireReal(g, n));
+    PetscCheck(W->shape.ndim == 2, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': weights '%s' must be a matrix (outputs, inputs), not %d-dimensional", n->name, W->name, W->shape.ndim);
+    PetscCheck(in == W->shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input '%s' has %ld columns, weights '%s' expect %ld", n->name, x->name, in, W->name, W->shape.dim[1]);
+    PetscCheck(!b || PhynnShapeElements(&b->shape) == out, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': bias '%s' has %ld elements for %ld outputs", n->name, b->name, PhynnShapeElements(&b->shape), out);
+    PetscCheck(R <= INT_MAX && in <= INT_MAX && out <= INT_MAX, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "dense '%s': %ld x %ld by %ld exceeds BLAS's int sizes", n->name, R, in, out);
+    PetscCall(PhynnJetLinearShape(g, n, R));
     n->shape = PhynnShape2(R, out);
     break;
   case PHYNN_ACTION_FORWARD:
     if (R == 0) break;
     if (in <= THIN || out <= THIN) ThinForward(R, in, out, x->value, W->value, n->value);
     else cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, (int)out, (int)in, 1.0, x->value, (int)in, W->value, (int)in, 0.0, n->value, (int)out);
-    if (b)
-      for (long i = 0; i < Rb; i++) {
-        double *z = n->value + i * out;
-        for (long j = 0; j < out; j++) z[j] += b->value[j];
-      }
+    if (b) PhynnJetBiasForward(n, R, out, 1, b->value, n->value);
     break;
   case PHYNN_ACTION_BACKWARD: {
     double *gx, *gW, *gb;
@@ -116,13 +116,26 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
     }
     if (b && b->requires_grad) {
       PetscCall(PhynnNodeGradForWrite(g, b, &gb, &ow));
-      if (ow) PetscCall(PetscArrayzero(gb, out));
-      for (long i = 0; i < Rb; i++) {
-        const double *dz = n->grad + i * out;
-        for (long j = 0; j < out; j++) gb[j] += dz[j];
-      }
+      PhynnJetBiasBackward(n, R, out, 1, n->grad, ow, gb);
     }
   } break;
+  default: break;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *id)
+{
+  PhynnNode *n;
+  int        in[3] = {x, W, b};
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
+  if (jet) {
+    n->jet     = *jet;
+    n->has_jet = 1;
+  }
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  /* W (out, in): each output sums `in` inputs, each input feeds `out` outputs. */
+  PhynnNodeDeclareFans(&g->nodes[W], g->nodes[W].shape.dim[1], g->nodes[W].shape.dim[0]);
   PetscFunctionReturn(0);
 }

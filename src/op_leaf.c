@@ -1,6 +1,4 @@
-/* Leaf and plumbing operations: inputs, parameters, the jet input layer, and slices of jets. */
-#include <string.h>
-
+/* Leaves: inputs (data set per run) and parameters (slices of the graph's one parameter buffer). */
 #include "graph_impl.h"
 
 /* Inputs and parameters hold data set from outside: nothing to compute, nothing to propagate
@@ -17,61 +15,64 @@ PetscErrorCode PhynnOpParam(PhynnGraph g, PhynnNode *n, PhynnAction action)
   return 0;
 }
 
-/* Jet input layer. Input x (N, nin) in physical units; output (K N, nin):
- *   block 0:            x'_c = (x_c - shift_c) scale_c
- *   block of d/dx_c:    the constant row e_c scale_c   (dx'/dx_c, the chain rule of the scaling)
- *   second-order block: 0                              (the scaling is affine)
- * The input carries no gradient (coordinates are data), so there is no backward. */
-PetscErrorCode PhynnOpJetInput(PhynnGraph g, PhynnNode *n, PhynnAction action)
+static PetscErrorCode CheckDims(PhynnGraph g, const char *what, const char *name, int ndim, const long *dims, int first)
 {
-  PhynnNode *x = PhynnIn(g, n, 0);
-  long       N = x->shape.dim[0], nin = x->shape.dim[1];
-  int        K = PhynnJetBlocks(&n->jet);
-
   PetscFunctionBegin;
-  switch (action) {
-  case PHYNN_ACTION_SHAPE: n->shape = PhynnShape2(K * N, nin); break;
-  case PHYNN_ACTION_FORWARD: {
-    double *v = n->value;
-    for (long i = 0; i < N; i++)
-      for (long c = 0; c < nin; c++) v[i * nin + c] = (x->value[i * nin + c] - n->shift[c]) * n->scale[c];
-    PetscCall(PetscArrayzero(v + N * nin, (K - 1) * N * nin));
-    for (int d = 0; d < n->jet.nfirst; d++) {
-      int     c   = n->jet.first[d];
-      double *blk = v + (1 + d) * N * nin;
-      for (long i = 0; i < N; i++) blk[i * nin + c] = n->scale[c];
-    }
-  } break;
-  case PHYNN_ACTION_BACKWARD: break; /* coordinates are data */
-  }
+  PetscCheck(ndim >= 1 && ndim <= PHYNN_MAX_DIMS, g->comm, PHYNN_ERR_INPUT, "%s '%s' has %d dimensions; it needs 1 to %d (PHYNN_MAX_DIMS)", what, name, ndim, PHYNN_MAX_DIMS);
+  for (int k = first; k < ndim; k++) PetscCheck(dims[k] > 0, g->comm, PHYNN_ERR_INPUT, "%s '%s': dimension %d is %ld; every size must be positive", what, name, k, dims[k]);
   PetscFunctionReturn(0);
 }
 
-/* Slice: column `col` of row block `block` (of nblocks) -> (N, 1). Backward scatters the
- * gradient into that column and zeros elsewhere on first write. */
-PetscErrorCode PhynnOpSlice(PhynnGraph g, PhynnNode *n, PhynnAction action)
+/* An input of shape (N, dims[1], ..., dims[ndim-1]): the batch dimension N stays open (dims[0] is
+ * ignored) until PhynnGraphSetInput gives the rows, N of them, each of the product of the other
+ * dims doubles, row-major. */
+PetscErrorCode PhynnGraphInputND(PhynnGraph g, const char *name, int ndim, const long *dims, int *id)
 {
-  PhynnNode *x    = PhynnIn(g, n, 0);
-  long       rows = x->shape.dim[0], cols = x->shape.dim[1];
-  long       N    = rows / n->nblocks;
-  const long off  = (long)n->block * N * cols + n->col;
-
+  PhynnNode *n;
   PetscFunctionBegin;
-  switch (action) {
-  case PHYNN_ACTION_SHAPE:
-    PetscCheck(rows % n->nblocks == 0, g->comm, PETSC_ERR_ARG_SIZ, "slice of '%s': %ld rows are not %d blocks", x->name, rows, n->nblocks);
-    n->shape = PhynnShape2(N, 1);
-    break;
-  case PHYNN_ACTION_FORWARD:
-    for (long i = 0; i < N; i++) n->value[i] = x->value[off + i * cols];
-    break;
-  case PHYNN_ACTION_BACKWARD: {
-    double *gx;
-    int     overwrite;
-    PetscCall(PhynnNodeGradForWrite(g, x, &gx, &overwrite));
-    if (overwrite) PetscCall(PetscArrayzero(gx, rows * cols));
-    for (long i = 0; i < N; i++) gx[off + i * cols] += n->grad[i];
-  } break;
-  }
+  PetscCall(CheckDims(g, "input", name, ndim, dims, 1));
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_INPUT, 0, NULL, &n, id));
+  n->shape.ndim  = ndim;
+  n->shape.dtype = PHYNN_DTYPE_REAL;
+  for (int k = 1; k < ndim; k++) n->shape.dim[k] = dims[k];
+  n->batched = 1;
+  PetscCall(PhynnGraphSetName(g, *id, name));
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *id)
+{
+  const long dims[2] = {0, cols};
+  PetscFunctionBegin;
+  PetscCheck(cols > 0, g->comm, PHYNN_ERR_INPUT, "input '%s' needs a positive column count, got %ld", name, cols);
+  PetscCall(PhynnGraphInputND(g, name, 2, dims, id));
+  PetscFunctionReturn(0);
+}
+
+/* A parameter of any shape; complex ones hold two doubles (re, im) per element in theta. */
+PetscErrorCode PhynnGraphParamND(PhynnGraph g, const char *name, int ndim, const long *dims, PhynnDType dtype, PhynnInitSpec init, int *id)
+{
+  PhynnNode *n;
+  PetscFunctionBegin;
+  PetscCall(CheckDims(g, "parameter", name, ndim, dims, 0));
+  PetscCheck(dtype == PHYNN_DTYPE_REAL || dtype == PHYNN_DTYPE_COMPLEX, g->comm, PHYNN_ERR_INPUT, "parameter '%s': unknown data type %d", name, (int)dtype);
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_PARAM, 0, NULL, &n, id));
+  n->shape.ndim  = ndim;
+  n->shape.dtype = dtype;
+  for (int k = 0; k < ndim; k++) n->shape.dim[k] = dims[k];
+  n->init          = init;
+  n->requires_grad = 1;
+  PetscCall(PhynnGraphSetName(g, *id, name));
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long cols, PhynnInitSpec init, int *id)
+{
+  const long dims[2] = {rows, cols};
+  PetscFunctionBegin;
+  PetscCheck(rows > 0 && cols > 0, g->comm, PHYNN_ERR_INPUT, "parameter '%s' needs positive sizes, got %ld x %ld", name, rows, cols);
+  PetscCall(PhynnGraphParamND(g, name, 2, dims, PHYNN_DTYPE_REAL, init, id));
   PetscFunctionReturn(0);
 }

@@ -24,7 +24,8 @@ PetscErrorCode PhynnOpLoss(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
-    PetscCheck(PhynnShapeElements(&y->shape) == size, g->comm, PETSC_ERR_ARG_SIZ, "loss '%s': prediction has %ld elements, target %ld", n->name, size, PhynnShapeElements(&y->shape));
+    PetscCall(PhynnOpRequireReal(g, n));
+    PetscCheck(PhynnShapeElements(&y->shape) == size || PhynnBatchUnknown(g, p) || PhynnBatchUnknown(g, y), g->comm, PETSC_ERR_ARG_SIZ, "loss '%s': prediction has %ld elements, target %ld", n->name, size, PhynnShapeElements(&y->shape));
     n->shape = PhynnShape2(1, 1);
     break;
   case PHYNN_ACTION_FORWARD: {
@@ -61,16 +62,18 @@ PetscErrorCode PhynnOpLoss(PhynnGraph g, PhynnNode *n, PhynnAction action)
       if (gy) gy[i] = (owy ? 0 : gy[i]) + G * dy;
     }
   } break;
+  default: break;
   }
   PetscFunctionReturn(0);
 }
 
-/* sum r^2 / norm for a residual r: d = 2 r / norm. */
+/* sum r^2 / norm for a residual r: d = 2 r / norm. A complex residual gives sum |r|^2 / norm
+ * (the sum runs over the doubles, re^2 + im^2; norm defaults to the element count). */
 PetscErrorCode PhynnOpMeanSquare(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *r    = PhynnIn(g, n, 0);
-  long       size = PhynnShapeElements(&r->shape);
-  double     inv  = 1.0 / Norm(n, size);
+  long       size = PhynnShapeDoubles(&r->shape);
+  double     inv  = 1.0 / Norm(n, PhynnShapeElements(&r->shape));
 
   PetscFunctionBegin;
   switch (action) {
@@ -86,6 +89,36 @@ PetscErrorCode PhynnOpMeanSquare(PhynnGraph g, PhynnNode *n, PhynnAction action)
     PetscCall(PhynnNodeGradForWrite(g, r, &gr, &ow));
     PhynnAccumulate(gr, ow, size, G, r->value);
   } break;
+  default: break;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target, int *id)
+{
+  PhynnNode *n;
+  int        in[2] = {pred, target};
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_LOSS, 2, in, &n, id));
+  n->loss = loss;
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *id)
+{
+  PhynnNode *n;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_MEAN_SQUARE, 1, &r, &n, id));
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphSetLossNorm(PhynnGraph g, int node, double norm)
+{
+  PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  PetscCheck(g->nodes[node].op == PHYNN_OP_LOSS || g->nodes[node].op == PHYNN_OP_MEAN_SQUARE, g->comm, PETSC_ERR_ARG_WRONG, "node '%s' is not a loss", g->nodes[node].name);
+  g->nodes[node].norm = norm;
   PetscFunctionReturn(0);
 }

@@ -64,6 +64,11 @@ PhynnJet PhynnJetNone(int nin);
  * "t,xx" -> first {x, t} (x is added because xx needs it), second {(x,x)}. blocks[i] receives the
  * row block of request i. An unknown coordinate is an error naming it and the inputs. */
 PetscErrorCode PhynnJetFromNames(MPI_Comm comm, int nin, const char (*in_names)[32], const char *request, PhynnJet *jet, int *nrequest, int *blocks, char (*request_names)[32]);
+/* A jet seeded by data (PhynnGraphJetStack) rather than by coordinate unit vectors: nfirst
+ * directions (direction d is block 1 + d) and nsecond pairs of them (pair p is block
+ * 1 + nfirst + p), with nin = 0 (no coordinates). Along a curve x(t), seeded [x; x'; x''], the jet
+ * PhynnJetSeeded(comm, 1, 1, {{0, 0}}) carries f, df/dt = J x', d2f/dt2 = J x'' + H[x', x']. */
+PetscErrorCode PhynnJetSeeded(MPI_Comm comm, int nfirst, int nsecond, const int (*pairs)[2], PhynnJet *jet);
 /* Row block of d/dx_c (first order) or d2/dx_c dx_e (second); -1 if the jet does not carry it. */
 int PhynnJetBlockFirst(const PhynnJet *jet, int coord);
 int PhynnJetBlockSecond(const PhynnJet *jet, int coord_a, int coord_b);
@@ -86,10 +91,18 @@ extern const char *const PhynnLossNames[];
 /* ---- the graph ----------------------------------------------------------------------------- */
 typedef struct _p_PhynnGraph *PhynnGraph;
 
+/* Node names ("u.W1", "pde") hold at most PHYNN_NAME_MAX - 1 characters; a longer one is an error. */
+#define PHYNN_NAME_MAX 64
+
 PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g);
 PetscErrorCode PhynnGraphDestroy(PhynnGraph *g);
 
-/* Leaves. Rows of an input are set per run (PhynnGraphSetInput). */
+/* Leaves. An input's batch dimension dims[0] stays open (dims[0] is ignored) until
+ * PhynnGraphSetInput gives the rows; the others are fixed, e.g. (N, C, H, W) frames. A parameter
+ * has any fixed shape of 1 to PHYNN_MAX_DIMS dims, real or complex (two doubles, re and im, per
+ * element in theta). PhynnGraphInput/PhynnGraphParam are the 2-D cases (N, cols), (rows, cols). */
+PetscErrorCode PhynnGraphInputND(PhynnGraph g, const char *name, int ndim, const long *dims, int *node);
+PetscErrorCode PhynnGraphParamND(PhynnGraph g, const char *name, int ndim, const long *dims, PhynnDType dtype, PhynnInitSpec init, int *node);
 PetscErrorCode PhynnGraphInput(PhynnGraph g, const char *name, long cols, int *node);
 PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long cols, PhynnInitSpec init, int *node);
 /* The network's input layer: x' = (x - shift) * scale per coordinate (shift/scale may be NULL:
@@ -102,6 +115,12 @@ PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet
 PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *node);
 /* Column `col` of row block `block` out of `nblocks`: an (N, 1) node (u_t, u_xx, ...). */
 PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long col, int *node);
+/* The whole row block `block` out of `nblocks`: an (N, ...) node of x's columns (z, z' or z''). */
+PetscErrorCode PhynnGraphBlock(PhynnGraph g, int x, int nblocks, int block, int *node);
+/* Stacks K nodes of one shape (N, ...) into the jet layout (K N, ...) [value; first-order...;
+ * second-order...], seeding a jet with data or with graph nodes (which receive their block of
+ * the gradient): e.g. frames x, x', x'' with the jet PhynnJetSeeded(comm, 1, 1, {{0, 0}}). */
+PetscErrorCode PhynnGraphJetStack(PhynnGraph g, int K, const int *nodes, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */
@@ -158,6 +177,8 @@ PetscErrorCode PhynnGraphSetProfiling(PhynnGraph g, PetscBool on);
 /* Number of op types, the name of type k, and its accumulated forward/backward seconds. */
 int         PhynnGraphOpTypeCount(void);
 const char *PhynnGraphOpTypeName(int k);
+/* The op type of a node (an index for PhynnGraphOpTypeName), -1 if the node does not exist. */
+int         PhynnGraphNodeOpType(PhynnGraph g, int node);
 PetscErrorCode PhynnGraphGetOpSeconds(PhynnGraph g, int k, double *forward, double *backward);
 /* Bytes held by node values, gradients and scratch (for benchmarks). */
 size_t PhynnGraphMemoryBytes(PhynnGraph g);
