@@ -281,6 +281,8 @@ static PetscErrorCode PinnDestroy(PhynnPinn *p)
   PetscCall(PhynnTrainerDestroy(&p->trainer));
   PetscCall(PhynnGraphDestroy(&p->g));
   PetscCall(PhynnModelDestroy(&p->model));
+  if (p->ctx && p->ctx_destroy) PetscCall(p->ctx_destroy(p->ctx));
+  PetscCall(PetscFree(p->ctx));
   PetscFunctionReturn(0);
 }
 

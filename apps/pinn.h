@@ -32,7 +32,7 @@ typedef struct PhynnPinn PhynnPinn;
 typedef struct {
   const char *name;    /* "pinn-heat" (the command is "train <name>") */
   const char *equation;
-  /* Declares and reads the problem's options into p->params and sets the model's defaults
+  /* Allocates the problem's context (p->ctx), declares and reads its options into it, and sets the model's defaults
    * (names, domain, references, layer sizes, trainer schedule). COLLECT-safe. */
   PetscErrorCode (*options)(PhynnPinn *p);
   /* Adds point sets (PhynnPinnAddSet), residuals and loss terms (PhynnPinnAddTerm). */
@@ -66,9 +66,11 @@ struct PhynnPinn {
   long                    resample_every, round;
   PhynnPointSet           sets[PHYNN_PINN_MAX_SETS];
   int                     nsets;
-  double                  params[32]; /* the problem's numbers (named by its own enum) */
-  char                    text[4][PETSC_MAX_PATH_LEN]; /* the problem's string options */
-  int                     flags[8];
+  /* The problem's own state, a struct each problem_*.c defines (like PETSc's AppCtx): its
+   * options() allocates it (PetscNew) and hangs it here; the runner frees it with PetscFree,
+   * after ctx_destroy(ctx) if the problem set one (for memory the struct itself points to). */
+  void                   *ctx;
+  PetscErrorCode        (*ctx_destroy)(void *ctx);
   /* defaults the problem sets in options() */
   char                    default_layers[128];
   PhynnActivation         default_activation;

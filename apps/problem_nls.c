@@ -12,25 +12,29 @@
 
 #include "pinn.h"
 
-enum { X0, X1, TF, NF, N0, NB, W_PDE, W_IC, W_BC };
+/* The problem's state (p->ctx). */
+typedef struct {
+  double x0, x1, tf;        /* the periodic domain [x0, x1] x [0, tf] */
+  long   nf, n0, nb;        /* collocation points, initial points, boundary times */
+  double w_pde, w_ic, w_bc; /* term weights */
+} NlsCtx;
 
 static PetscErrorCode NlsOptions(PhynnPinn *p)
 {
-  long nf, n0, nb;
+  NlsCtx *c;
   PetscFunctionBegin;
-  PetscCall(PhynnOptReal("xmin", -5.0, "left end of the periodic domain", &p->params[X0], NULL));
-  PetscCall(PhynnOptReal("xmax", 5.0, "right end of the periodic domain", &p->params[X1], NULL));
-  PetscCall(PhynnOptReal("tf", M_PI / 2, "final time", &p->params[TF], NULL));
-  PetscCall(PhynnOptInt("n_f", 20000, "collocation points (the PDE residual)", &nf, NULL));
-  PetscCall(PhynnOptInt("n_0", 50, "initial-condition points", &n0, NULL));
-  PetscCall(PhynnOptInt("n_b", 50, "boundary times (each gives a point on both ends)", &nb, NULL));
-  PetscCall(PhynnOptReal("w_pde", 1.0, "weight of the PDE terms", &p->params[W_PDE], NULL));
-  PetscCall(PhynnOptReal("w_ic", 1.0, "weight of the initial-condition terms", &p->params[W_IC], NULL));
-  PetscCall(PhynnOptReal("w_bc", 1.0, "weight of the boundary terms", &p->params[W_BC], NULL));
-  p->params[NF] = (double)nf;
-  p->params[N0] = (double)n0;
-  p->params[NB] = (double)nb;
-  PetscCall(PhynnPinnSpaceTime(p, p->params[X0], p->params[X1], p->params[TF], "u,v", "h_re,h_im"));
+  PetscCall(PetscNew(&c));
+  p->ctx = c;
+  PetscCall(PhynnOptReal("xmin", -5.0, "left end of the periodic domain", &c->x0, NULL));
+  PetscCall(PhynnOptReal("xmax", 5.0, "right end of the periodic domain", &c->x1, NULL));
+  PetscCall(PhynnOptReal("tf", M_PI / 2, "final time", &c->tf, NULL));
+  PetscCall(PhynnOptInt("n_f", 20000, "collocation points (the PDE residual)", &c->nf, NULL));
+  PetscCall(PhynnOptInt("n_0", 50, "initial-condition points", &c->n0, NULL));
+  PetscCall(PhynnOptInt("n_b", 50, "boundary times (each gives a point on both ends)", &c->nb, NULL));
+  PetscCall(PhynnOptReal("w_pde", 1.0, "weight of the PDE terms", &c->w_pde, NULL));
+  PetscCall(PhynnOptReal("w_ic", 1.0, "weight of the initial-condition terms", &c->w_ic, NULL));
+  PetscCall(PhynnOptReal("w_bc", 1.0, "weight of the boundary terms", &c->w_bc, NULL));
+  PetscCall(PhynnPinnSpaceTime(p, c->x0, c->x1, c->tf, "u,v", "h_re,h_im"));
   PetscCall(PetscStrncpy(p->default_layers, "2,100,100,100,100,2", sizeof(p->default_layers)));
   p->default_adam_it  = 50000;
   p->default_lbfgs_it = 50000;
@@ -39,11 +43,12 @@ static PetscErrorCode NlsOptions(PhynnPinn *p)
 
 static PetscErrorCode NlsBuild(PhynnPinn *p)
 {
+  const NlsCtx  *c = (const NlsCtx *)p->ctx;
   PhynnPointSet *col, *ic, *bl, *br;
   PhynnJet       jet, jl, jr;
   int            out, outl, outr, u, v, ut, vt, uxx, vxx, m, a, b, r, fu, fv;
   PetscFunctionBegin;
-  PetscCall(PhynnPinnAddSet(p, "collocation", (long)p->params[NF], 0, PETSC_TRUE, &col));
+  PetscCall(PhynnPinnAddSet(p, "collocation", c->nf, 0, PETSC_TRUE, &col));
   PetscCall(PhynnPinnApply(p, col, "t,xx", &jet, &out));
   PetscCall(PhynnPinnField(p, &jet, out, "u", &u));
   PetscCall(PhynnPinnField(p, &jet, out, "v", &v));
@@ -64,22 +69,22 @@ static PetscErrorCode NlsBuild(PhynnPinn *p)
   PetscCall(PhynnGraphMul(p->g, m, u, &b));
   PetscCall(PhynnGraphAdd(p->g, vt, a, &r));
   PetscCall(PhynnGraphSub(p->g, r, b, &fv));
-  PetscCall(PhynnPinnAddTerm(p, "f_u", col, fu, p->params[W_PDE]));
-  PetscCall(PhynnPinnAddTerm(p, "f_v", col, fv, p->params[W_PDE]));
+  PetscCall(PhynnPinnAddTerm(p, "f_u", col, fu, c->w_pde));
+  PetscCall(PhynnPinnAddTerm(p, "f_v", col, fv, c->w_pde));
 
-  PetscCall(PhynnPinnAddSet(p, "initial", (long)p->params[N0], 2, PETSC_FALSE, &ic));
+  PetscCall(PhynnPinnAddSet(p, "initial", c->n0, 2, PETSC_FALSE, &ic));
   PetscCall(PhynnPinnApply(p, ic, "", &jet, &out));
   PetscCall(PhynnPinnField(p, &jet, out, "u", &u));
   PetscCall(PhynnPinnField(p, &jet, out, "v", &v));
   PetscCall(PhynnPinnAux(p, ic, 0, &a));
   PetscCall(PhynnGraphSub(p->g, u, a, &r));
-  PetscCall(PhynnPinnAddTerm(p, "ic_u", ic, r, p->params[W_IC]));
+  PetscCall(PhynnPinnAddTerm(p, "ic_u", ic, r, c->w_ic));
   PetscCall(PhynnPinnAux(p, ic, 1, &a));
   PetscCall(PhynnGraphSub(p->g, v, a, &r));
-  PetscCall(PhynnPinnAddTerm(p, "ic_v", ic, r, p->params[W_IC]));
+  PetscCall(PhynnPinnAddTerm(p, "ic_v", ic, r, c->w_ic));
 
-  PetscCall(PhynnPinnAddSet(p, "boundary_left", (long)p->params[NB], 0, PETSC_FALSE, &bl));
-  PetscCall(PhynnPinnAddSet(p, "boundary_right", (long)p->params[NB], 0, PETSC_FALSE, &br));
+  PetscCall(PhynnPinnAddSet(p, "boundary_left", c->nb, 0, PETSC_FALSE, &bl));
+  PetscCall(PhynnPinnAddSet(p, "boundary_right", c->nb, 0, PETSC_FALSE, &br));
   PetscCall(PhynnPinnApply(p, bl, "x", &jl, &outl));
   PetscCall(PhynnPinnApply(p, br, "x", &jr, &outr));
   {
@@ -89,7 +94,7 @@ static PetscErrorCode NlsBuild(PhynnPinn *p)
       PetscCall(PhynnPinnField(p, &jl, outl, fields[k], &fl));
       PetscCall(PhynnPinnField(p, &jr, outr, fields[k], &fr));
       PetscCall(PhynnGraphSub(p->g, fl, fr, &r));
-      PetscCall(PhynnPinnAddTerm(p, terms[k], bl, r, p->params[W_BC]));
+      PetscCall(PhynnPinnAddTerm(p, terms[k], bl, r, c->w_bc));
     }
   }
   PetscFunctionReturn(0);
@@ -97,7 +102,8 @@ static PetscErrorCode NlsBuild(PhynnPinn *p)
 
 static PetscErrorCode NlsFill(PhynnPinn *p, PhynnPointSet *set, long round)
 {
-  double x0 = p->params[X0], x1 = p->params[X1], tf = p->params[TF];
+  const NlsCtx *c  = (const NlsCtx *)p->ctx;
+  double        x0 = c->x0, x1 = c->x1, tf = c->tf;
   PetscFunctionBegin;
   if (!strcmp(set->name, "collocation")) {
     double lb[2] = {x0, 0}, ub[2] = {x1, tf};

@@ -72,7 +72,7 @@ struct _p_PhynnTrainer {
   double        *theta;       /* the optimiser's iterate (the graph's buffer receives copies) */
   double        *send, *recv; /* [gradient | terms | loss] for the one allreduce */
   double         last_terms[MAX_TERMS], last_loss;
-  long           iteration;   /* iterations done over both phases */
+  long           iteration;   /* iterations done over all phases */
   long           eval_iteration;
   double         t_start, seconds;
   double         seconds_before;  /* training time recorded in a resumed checkpoint's history */
@@ -210,6 +210,8 @@ PetscErrorCode PhynnTrainerAddTerm(PhynnTrainer t, const char *name, int node, d
   PetscFunctionBegin;
   PetscCheck(t->nterms < MAX_TERMS, t->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d loss terms", MAX_TERMS);
   PetscCheck(t->root < 0, t->comm, PETSC_ERR_ARG_WRONGSTATE, "add loss terms before PhynnTrainerSetUp");
+  for (int k = 0; k < t->nphases; k++) /* its weights were given for the terms there were */
+    PetscCheck(t->phases[k].term_weights, t->comm, PETSC_ERR_ARG_WRONGSTATE, "loss term '%s' added after phase '%s', which gives one weight per term; add every term before the phases", name, t->phases[k].name);
   PetscCall(PetscStrncpy(t->term_names[t->nterms], name, 32));
   t->term_nodes[t->nterms]   = node;
   t->term_weights[t->nterms] = weight;

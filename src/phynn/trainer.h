@@ -8,8 +8,22 @@
  *   - per evaluation ONE MPI_Allreduce (sum) over the contiguous buffer [gradient | terms | loss],
  *     so every rank sees bitwise the same loss and gradient, and the optimisers (L-BFGS included)
  *     take identical steps on every rank;
- *   - optimiser(s): the first (-optimizer, default adam) for -max_it iterations, then optionally
- *     L-BFGS for -lbfgs_it more (the Adam-then-L-BFGS schedule of PINN practice);
+ *   - a schedule of phases (PhynnTrainerAddPhase): each an optimiser of its own run for a number
+ *     of iterations on its own weighted sum of the terms (weight 0: the term is left out, as
+ *     SINDy's refinement drops its L1 term); iteration i belongs to the first phase whose
+ *     cumulative end lies beyond it, which is how a checkpoint knows whose optimiser state it
+ *     holds. Without added phases, -optimizer (default adam) for -max_it iterations, then
+ *     L-BFGS for -lbfgs_it more (the Adam-then-L-BFGS schedule of PINN practice), bitwise as
+ *     before phases existed;
+ *   - after every step, on every rank, an optional hook on the optimiser's own iterate (it may
+ *     change theta and reset the optimiser's state), and optional 0/1 gradient masks applied
+ *     after the allreduce (sequential thresholding);
+ *   - minibatches over a global dataset (PhynnTrainerSetMinibatch): the batch of each step is a
+ *     pure function of (seed, epoch, position) over GLOBAL sample indices, each rank takes its
+ *     contiguous share, and batch terms divide by the global batch count, so a step is the same
+ *     sum on any number of ranks (and after a resume);
+ *   - every option under an optional prefix (PhynnTrainerSetOptionsPrefix, the PETSc way), so two
+ *     trainers (or sub-networks) in one command keep their options apart;
  *   - progress on rank 0 every -progress_s seconds (iteration, each term, s/it, time left), a CSV
  *     log (-log FILE.csv: iteration, elapsed_s, loss, one column per term) every -log_every
  *     iterations, and the same rows kept as the loss history for the model file;
@@ -21,8 +35,9 @@
  *     allreduce, so every rank stops at the same iteration, a checkpoint is written, and Train
  *     returns normally (PhynnTrainerStoppedBySignal tells).
  *
- * Lifecycle: Create, AddTerm..., SetFromOptions, SetUp, InitParameters (or set weights),
- * Train, (read results), Destroy. */
+ * Lifecycle: Create, AddTerm/AddBatchTerm..., (SetOptionsPrefix, AddPhase..., SetMinibatch),
+ * SetFromOptions, SetUp, InitParameters (or set weights), (SetGradientMask, SetPostStep), Train,
+ * (read results), Destroy. */
 #ifndef PHYNN_TRAINER_H
 #define PHYNN_TRAINER_H
 
