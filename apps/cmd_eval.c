@@ -19,7 +19,7 @@
  *
  * Derivatives come from the forward-mode jets (PhynnModelEvaluate), exact up to rounding, and
  * include the chain rule through the model's input scaling. Evaluation is cheap next to training,
- * so rank 0 does all of it (in chunks of EVAL_CHUNK points to bound memory); under mpirun the
+ * so rank 0 does all of it (PhynnModelEvaluatePoints, in chunks to bound memory); under mpirun the
  * other ranks only wait. */
 #include <string.h>
 
@@ -28,7 +28,6 @@
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
 
-#define EVAL_CHUNK 4096
 #define EVAL_MAX_COORDS 16 /* coordinates of a point model that eval reads from a file */
 
 typedef struct {
@@ -209,16 +208,14 @@ static PetscErrorCode Evaluate(PhynnModel m, const Points *p, const PhynnJet *je
     PetscCall(PetscSNPrintf(res->names[o], sizeof(res->names[o]), "%s", mo->comp[o]));
     for (int r = 0; r < nreq; r++) PetscCall(PetscSNPrintf(res->names[nout + o * nreq + r], sizeof(res->names[0]), "%s_%s", mo->comp[o], req[r]));
   }
-  for (long first = 0; first < p->n; first += EVAL_CHUNK) {
-    long    nc = PetscMin((long)EVAL_CHUNK, p->n - first);
+  {
     double *out;
-    const double *x = p->X + first * mi->ncomp;
-    PetscCall(PhynnModelEvaluate(m, nc, &x, jet, &out));
-    /* out is (K nc) x nout in jet block order: block b, point i, output o at (b nc + i) nout + o. */
-    for (long i = 0; i < nc; i++)
+    /* out is (K n) x nout in jet block order: block b, point i, output o at (b n + i) nout + o. */
+    PetscCall(PhynnModelEvaluatePoints(m, p->n, p->X, jet, &out));
+    for (long i = 0; i < p->n; i++)
       for (int o = 0; o < nout; o++) {
-        res->values[o * p->n + first + i] = out[i * nout + o];
-        for (int r = 0; r < nreq; r++) res->values[(nout + o * nreq + r) * p->n + first + i] = out[((long)blocks[r] * nc + i) * nout + o];
+        res->values[o * p->n + i] = out[i * nout + o];
+        for (int r = 0; r < nreq; r++) res->values[(nout + o * nreq + r) * p->n + i] = out[((long)blocks[r] * p->n + i) * nout + o];
       }
     PetscCall(PetscFree(out));
   }

@@ -33,10 +33,10 @@ PetscErrorCode PhynnTrackCreate(MPI_Comm comm, PhynnModel m, const char *path, l
   PetscCall(PhynnNcVar(ncid, path, mo->ref[0], &varid));
   PhynnNcCall(path, nc_inq_varndims(ncid, varid, &ndims));
   PhynnNcCall(path, nc_inq_vardimid(ncid, varid, dimids));
-  PetscCheck(ndims == mi->ncomp, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable %s has %d dimensions but the model has %d inputs; give the matching reference (phynn solve ...)", path, mo->ref[0], ndims, mi->ncomp);
-  double *coord[PHYNN_MODEL_MAX_VARS];
-  size_t  len[PHYNN_MODEL_MAX_VARS];
-  int     input_of[PHYNN_MODEL_MAX_VARS];
+  PetscCheck(ndims == mi->ncomp && ndims <= PHYNN_MODEL_MAX_GRID, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable %s has %d dimensions but the model has %d inputs; give the matching reference (phynn solve ...)", path, mo->ref[0], ndims, mi->ncomp);
+  double *coord[PHYNN_MODEL_MAX_GRID];
+  size_t  len[PHYNN_MODEL_MAX_GRID];
+  int     input_of[PHYNN_MODEL_MAX_GRID];
   for (int d = 0; d < ndims; d++) {
     char name[NC_MAX_NAME + 1];
     PhynnNcCall(path, nc_inq_dimname(ncid, dimids[d], name));
@@ -46,17 +46,14 @@ PetscErrorCode PhynnTrackCreate(MPI_Comm comm, PhynnModel m, const char *path, l
     PetscCheck(input_of[d] >= 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: dimension '%s' of %s is not an input of the model", path, name, mo->ref[0]);
     PetscCall(PhynnNcReadDoubles(ncid, path, name, &coord[d], &len[d]));
   }
-  tr->npts = 1;
-  for (int d = 0; d < ndims; d++) tr->npts *= (long)len[d];
-  PetscCall(PetscMalloc1(tr->npts * mi->ncomp, &tr->points));
-  for (long p = 0; p < tr->npts; p++) { /* row-major over the variable's dimensions */
-    long rem = p;
-    for (int d = ndims - 1; d >= 0; d--) {
-      tr->points[p * mi->ncomp + input_of[d]] = coord[d][rem % (long)len[d]];
-      rem /= (long)len[d];
-    }
+  tr->npts  = 1;
+  tr->ngrid = ndims;
+  for (int d = 0; d < ndims; d++) {
+    tr->npts *= (long)len[d];
+    tr->len[d] = (long)len[d];
+    PetscCall(PetscStrncpy(tr->dim[d], mi->comp[input_of[d]], sizeof(tr->dim[d])));
+    tr->coord[d] = coord[d];
   }
-  for (int d = 0; d < ndims; d++) PetscCall(PetscFree(coord[d]));
   tr->nout = mo->ncomp;
   for (int k = 0; k < mo->ncomp; k++) {
     size_t n;
@@ -75,11 +72,11 @@ static PetscErrorCode Errors(PhynnTrack *tr, PhynnModel m, double *headline, dou
 {
   const PhynnModelVar *mi, *mo;
   double *out, worst = 0;
-  PhynnJet none;
+  const char *names[PHYNN_MODEL_MAX_GRID];
   PetscFunctionBegin;
   PetscCall(PhynnModelGetPointIO(m, "-reference", &mi, &mo));
-  none = PhynnJetNone(mi->ncomp);
-  PetscCall(PhynnModelEvaluate(m, tr->npts, (const double *const *)&tr->points, &none, &out));
+  for (int d = 0; d < tr->ngrid; d++) names[d] = tr->dim[d];
+  PetscCall(PhynnModelEvaluateGrid(m, tr->ngrid, names, tr->len, (const double *const *)tr->coord, NULL, &out));
   for (int k = 0; k < tr->nout; k++) {
     double num = 0, den = 0;
     for (long p = 0; p < tr->npts; p++) {
@@ -159,7 +156,7 @@ PetscErrorCode PhynnTrackDestroy(PhynnTrack **tr)
 {
   PetscFunctionBegin;
   if (!*tr) PetscFunctionReturn(0);
-  PetscCall(PetscFree((*tr)->points));
+  for (int d = 0; d < (*tr)->ngrid; d++) PetscCall(PetscFree((*tr)->coord[d]));
   for (int k = 0; k < PHYNN_MODEL_MAX_VARS; k++) PetscCall(PetscFree((*tr)->ref[k]));
   PetscCall(PetscFree(*tr));
   PetscFunctionReturn(0);

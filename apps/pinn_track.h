@@ -9,7 +9,11 @@ typedef struct {
   long      every, npts;
   int       nout, re, im;
   PetscBool has_modulus;
-  double   *points, *ref[PHYNN_MODEL_MAX_VARS];
+  int       ngrid;                       /* the reference's grid: dimension d is model input dim[d] */
+  char      dim[PHYNN_MODEL_MAX_GRID][PHYNN_MODEL_NAME_MAX];
+  long      len[PHYNN_MODEL_MAX_GRID];
+  double   *coord[PHYNN_MODEL_MAX_GRID];
+  double   *ref[PHYNN_MODEL_MAX_VARS];
   long      nevals, resumed_at; /* evaluations so far; the iteration a resumed run began at */
   double    reached[2]; /* training seconds at which the headline error first met 1e-2, 1e-3 */
   double    last_per[PHYNN_MODEL_MAX_VARS + 1], eval_seconds;

@@ -13,7 +13,6 @@
 
 const char *const PhynnMetricNames[] = {"rel_l2", "max_abs", NULL};
 
-#define PHYNN_EVAL_CHUNK 8192 /* points per network evaluation: bounds the graph's memory */
 
 /* x in exponent notation with `digits` decimals, zeros trimmed: 3.1e-3, 1e-12, 2.05e+1 -> 2.05e1. */
 void PhynnFormatShort(double x, int digits, char *buf, size_t len)
@@ -174,34 +173,10 @@ static PetscErrorCode ReadGrid(PhynnModel m, int ncid, const char *path, const c
 /* The model on the grid: out is (n x nout), row i = grid point i in the reference's layout. */
 static PetscErrorCode EvaluateOnGrid(PhynnModel m, const PhynnValidation *v, double **out)
 {
-  const PhynnModelVar *mi, *mo;
-  long    n = (long)(v->ndims == 2 ? v->len[0] * v->len[1] : v->len[0]);
-  int     col[2];
-  double *X;
-
+  const char *names[2] = {v->dim[0], v->dim[1]};
+  long        len[2]   = {(long)v->len[0], (long)v->len[1]};
   PetscFunctionBegin;
-  PetscCall(PhynnModelGetPointIO(m, "phynn validate", &mi, &mo));
-  for (int d = 0; d < v->ndims; d++)
-    for (int j = 0; j < mi->ncomp; j++)
-      if (!strcmp(mi->comp[j], v->dim[d])) col[d] = j;
-  PetscCall(PetscMalloc1(n * mo->ncomp, out));
-  PetscCall(PetscMalloc1((long)PHYNN_EVAL_CHUNK * mi->ncomp, &X));
-  for (long first = 0; first < n; first += PHYNN_EVAL_CHUNK) {
-    long    nc = PetscMin(PHYNN_EVAL_CHUNK, n - first);
-    double *y;
-    for (long i = 0; i < nc; i++) {
-      long idx = first + i;
-      if (v->ndims == 1) X[i * mi->ncomp + col[0]] = v->coord[0][idx];
-      else {
-        X[i * mi->ncomp + col[0]] = v->coord[0][idx / (long)v->len[1]];
-        X[i * mi->ncomp + col[1]] = v->coord[1][idx % (long)v->len[1]];
-      }
-    }
-    PetscCall(PhynnModelEvaluate(m, nc, (const double *const *)&X, NULL, &y));
-    PetscCall(PetscArraycpy(*out + first * mo->ncomp, y, nc * mo->ncomp));
-    PetscCall(PetscFree(y));
-  }
-  PetscCall(PetscFree(X));
+  PetscCall(PhynnModelEvaluateGrid(m, v->ndims, names, len, (const double *const *)v->coord, NULL, out));
   PetscFunctionReturn(0);
 }
 

@@ -86,6 +86,16 @@ PetscErrorCode PhynnModelGetParameterCount(PhynnModel m, long *n);
  * (PetscFree), (K n x width of output k) in jet block order. The graph is built once per jet
  * layout and kept. */
 PetscErrorCode PhynnModelEvaluate(PhynnModel m, long n, const double *const *in, const PhynnJet *jet, double **out);
+/* Evaluation on outside data, for a point model (one input of named coordinates, one output):
+ * x is (n x ncoord) row-major; *out (PetscFree) is (K n x nout) in jet block order. Chunks of
+ * PHYNN_EVAL_CHUNK points bound the graph's memory; the values do not depend on the chunking. */
+#define PHYNN_EVAL_CHUNK 8192
+#define PHYNN_MODEL_MAX_GRID 8 /* dimensions of a grid */
+PetscErrorCode PhynnModelEvaluatePoints(PhynnModel m, long n, const double *x, const PhynnJet *jet, double **out);
+/* The same on the tensor grid of coordinate vectors: dimension d is the model input names[d],
+ * with len[d] values coord[d]; the points run row-major over the dimensions in this order (the
+ * layout of a reference variable u(t, x)). */
+PetscErrorCode PhynnModelEvaluateGrid(PhynnModel m, int ndim, const char *const *names, const long *len, const double *const *coord, const PhynnJet *jet, double **out);
 /* The evaluation graph and its parameter table (for files): valid while m lives. */
 PetscErrorCode PhynnModelGetTableGraph(PhynnModel m, PhynnGraph *g);
 
