@@ -15,6 +15,7 @@
 
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
+#include "phynn/options.h"
 #include "phynn/random.h"
 #include "phynn_test.h"
 
@@ -372,11 +373,51 @@ static PetscErrorCode TestDamaged(void)
   PetscFunctionReturn(0);
 }
 
+/* Two sub-networks (a DeepONet's branch and trunk, say) take their specs under their own
+ * prefixes: -branch_model_spec and -trunk_model_spec, and the bare -model_spec is not read. */
+static PetscErrorCode TestPrefix(MPI_Comm comm)
+{
+  PhynnModel branch, trunk;
+  FILE      *f;
+  PetscBool  used;
+  PetscFunctionBegin;
+  f = fopen("apps_modelfile_branch.spec", "w");
+  fputs("input u dims=4\nmlp b(u) sizes=4,3\noutput b\n", f);
+  fclose(f);
+  f = fopen("apps_modelfile_trunk.spec", "w");
+  fputs("input y dims=1 names=y\nmlp t(y) sizes=1,3 act=sine\noutput t\n", f);
+  fclose(f);
+  PetscCall(PetscOptionsSetValue(NULL, "-branch_model_spec", "apps_modelfile_branch.spec"));
+  PetscCall(PetscOptionsSetValue(NULL, "-trunk_model_spec", "apps_modelfile_trunk.spec"));
+  PetscCall(PetscOptionsSetValue(NULL, "-model_spec", "no_such_file.spec"));
+  PetscCall(PhynnOptionsBegin(comm, "test", PHYNN_OPTIONS_READ));
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, &branch));
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, &trunk));
+  PetscCall(PhynnModelSetOptionsPrefix(branch, "branch_"));
+  PetscCall(PhynnModelSetOptionsPrefix(trunk, "trunk_"));
+  PetscCall(PhynnModelSetFromOptions(branch));
+  PetscCall(PhynnModelSetFromOptions(trunk));
+  CHECK(!strcmp(PhynnModelGetSpec(branch), "input u dims=4\nmlp b(u) sizes=4,3 act=tanh out=identity bias=1\noutput b\n"), "branch spec: %s", PhynnModelGetSpec(branch));
+  CHECK(!strcmp(PhynnModelGetSpec(trunk), "input y dims=1 names=y\nmlp t(y) sizes=1,3 act=sine out=identity bias=1\noutput t\n"), "trunk spec: %s", PhynnModelGetSpec(trunk));
+  PetscCall(PetscOptionsUsed(NULL, "-model_spec", &used));
+  CHECK(!used, "the bare -model_spec was read by a prefixed model");
+  printf("ok   prefixes: -branch_model_spec and -trunk_model_spec reach their models; -model_spec is left alone\n");
+  PetscCall(PhynnOptionsEnd());
+  PetscCall(PetscOptionsClearValue(NULL, "-branch_model_spec"));
+  PetscCall(PetscOptionsClearValue(NULL, "-trunk_model_spec"));
+  PetscCall(PetscOptionsClearValue(NULL, "-model_spec"));
+  PetscCall(PhynnModelDestroy(&branch));
+  PetscCall(PhynnModelDestroy(&trunk));
+  unlink("apps_modelfile_branch.spec");
+  unlink("apps_modelfile_trunk.spec");
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Body(MPI_Comm comm)
 {
   PetscFunctionBegin;
-  (void)comm;
   PetscCall(TestSpec());
+  PetscCall(TestPrefix(comm));
   PetscCall(TestRoundTrip());
   PetscCall(TestV1());
   PetscCall(TestDamaged());
