@@ -15,6 +15,20 @@ long PhynnVarShapeSize(const PhynnVarShape *s)
   return n;
 }
 
+PetscErrorCode PhynnBlockFreeData(PhynnBlock b)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(b->data));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnBlockFreeState(void **state)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(*state));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnBlockRegister(const PhynnBlockType *type)
 {
   PetscFunctionBegin;

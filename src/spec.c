@@ -141,7 +141,6 @@ PetscErrorCode PhynnSpecGetString(PhynnSpecStatement *st, const char *key, Petsc
   PetscFunctionReturn(0);
 }
 
-/* Splits a comma list; calls fn on each field. */
 static PetscErrorCode ParseReal(PhynnSpecStatement *st, const char *key, const char *s, size_t n, double *out)
 {
   char  buf[64], *end;
@@ -204,18 +203,31 @@ static PetscErrorCode Fields(PhynnSpecStatement *st, const char *key, const char
   PetscFunctionReturn(0);
 }
 
-#define PHYNN_SPEC_LIST_MAX 4096 /* entries of one list (names of 2601 pixels fit) */
+/* The fields of list key `key` (NULL *starts when the key is absent): the one reader behind the
+ * typed list getters. Free with PetscFree2(*starts, *lens). */
+static PetscErrorCode ListFields(PhynnSpecStatement *st, const char *key, PetscBool required, int max, PetscBool *found, const char ***starts, size_t **lens, int *n)
+{
+  const char *v;
+  PetscFunctionBegin;
+  *starts = NULL;
+  *lens   = NULL;
+  PetscCall(Find(st, key, required, &v, found));
+  if (!v) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(max, starts, max, lens));
+  PetscErrorCode ierr = Fields(st, key, v, max, *starts, *lens, n);
+  if (ierr) PetscCall(PetscFree2(*starts, *lens));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode PhynnSpecGetIntList(PhynnSpecStatement *st, const char *key, PetscBool required, int max, long *out, int *n, PetscBool *found)
 {
-  const char *v, **starts;
-  size_t     *lens;
-  int         m;
+  const char **starts;
+  size_t      *lens;
+  int          m = 0;
   PetscFunctionBegin;
-  PetscCall(Find(st, key, required, &v, found));
-  if (!v) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc2(max, &starts, max, &lens));
-  PetscCall(Fields(st, key, v, max, starts, lens, &m));
+  PetscCall(ListFields(st, key, required, max, found, &starts, &lens, &m));
+  if (!starts) PetscFunctionReturn(0);
   for (int i = 0; i < m; i++) PetscCall(ParseInt(st, key, starts[i], lens[i], &out[i]));
   *n = m;
   PetscCall(PetscFree2(starts, lens));
@@ -224,14 +236,12 @@ PetscErrorCode PhynnSpecGetIntList(PhynnSpecStatement *st, const char *key, Pets
 
 PetscErrorCode PhynnSpecGetRealList(PhynnSpecStatement *st, const char *key, PetscBool required, int max, double *out, int *n, PetscBool *found)
 {
-  const char *v, **starts;
-  size_t     *lens;
-  int         m;
+  const char **starts;
+  size_t      *lens;
+  int          m = 0;
   PetscFunctionBegin;
-  PetscCall(Find(st, key, required, &v, found));
-  if (!v) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc2(max, &starts, max, &lens));
-  PetscCall(Fields(st, key, v, max, starts, lens, &m));
+  PetscCall(ListFields(st, key, required, max, found, &starts, &lens, &m));
+  if (!starts) PetscFunctionReturn(0);
   for (int i = 0; i < m; i++) PetscCall(ParseReal(st, key, starts[i], lens[i], &out[i]));
   *n = m;
   PetscCall(PetscFree2(starts, lens));
@@ -240,14 +250,12 @@ PetscErrorCode PhynnSpecGetRealList(PhynnSpecStatement *st, const char *key, Pet
 
 PetscErrorCode PhynnSpecGetNameList(PhynnSpecStatement *st, const char *key, PetscBool required, int max, size_t width, char *out, int *n, PetscBool *found)
 {
-  const char *v, **starts;
-  size_t     *lens;
-  int         m;
+  const char **starts;
+  size_t      *lens;
+  int          m = 0;
   PetscFunctionBegin;
-  PetscCall(Find(st, key, required, &v, found));
-  if (!v) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc2(max, &starts, max, &lens));
-  PetscCall(Fields(st, key, v, max, starts, lens, &m));
+  PetscCall(ListFields(st, key, required, max, found, &starts, &lens, &m));
+  if (!starts) PetscFunctionReturn(0);
   for (int i = 0; i < m; i++) {
     PhynnSpecCheck(st, lens[i] > 0 && lens[i] < width, "%s: entry %d is empty or longer than %zu characters", key, i + 1, width - 1);
     memcpy(out + (size_t)i * width, starts[i], lens[i]);

@@ -84,18 +84,4 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FreeState(void **state)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(*state));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Destroy(PhynnBlock b)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(b->data));
-  PetscFunctionReturn(0);
-}
-
-const PhynnBlockType PhynnBlockMLP = {"mlp", "sizes, act, out, bias", 1, 1, PETSC_FALSE, Parse, Print, Shape, Create, Apply, FreeState, Destroy};
+const PhynnBlockType PhynnBlockMLP = {"mlp", "sizes, act, out, bias", 1, 1, PETSC_FALSE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};

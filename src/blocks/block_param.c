@@ -109,18 +109,4 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   return 0;
 }
 
-static PetscErrorCode FreeState(void **state)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(*state));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Destroy(PhynnBlock b)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(b->data));
-  PetscFunctionReturn(0);
-}
-
-const PhynnBlockType PhynnBlockParam = {"param", "dims, init", 0, 0, PETSC_FALSE, Parse, Print, Shape, Create, Apply, FreeState, Destroy};
+const PhynnBlockType PhynnBlockParam = {"param", "dims, init", 0, 0, PETSC_FALSE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};

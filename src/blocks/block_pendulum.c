@@ -67,11 +67,4 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Destroy(PhynnBlock b)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(b->data));
-  PetscFunctionReturn(0);
-}
-
-const PhynnBlockType PhynnBlockPendulum = {"pendulum", "theta0, l", 2, 2, PETSC_TRUE, Parse, Print, Shape, Create, Apply, NULL, Destroy};
+const PhynnBlockType PhynnBlockPendulum = {"pendulum", "theta0, l", 2, 2, PETSC_TRUE, Parse, Print, Shape, Create, Apply, NULL, PhynnBlockFreeData};

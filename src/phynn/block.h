@@ -50,6 +50,10 @@ struct _p_PhynnBlock {
   void                 *data; /* the kind's parsed keys */
 };
 
+/* The usual destroy and free_state of a block whose data and state are one PetscMalloc each. */
+PetscErrorCode PhynnBlockFreeData(PhynnBlock b);
+PetscErrorCode PhynnBlockFreeState(void **state);
+
 PetscErrorCode PhynnBlockRegister(const PhynnBlockType *type);
 /* Registers the built-in kinds once (idempotent). */
 PetscErrorCode PhynnBlockRegisterAll(void);
