@@ -24,4 +24,16 @@ expect_error "cannot read missing.nc" "$phynn" train pinn-heat -max_it 1 -lbfgs_
 expect_error "not positive" "$phynn" train pinn-pendulum -l 0
 expect_error "is not a number" "$phynn" train pinn-pendulum -theta0 abc
 expect_error "no data" "$phynn" train pendulum-g
+# -resume compares the canonical specs, not only the parameter counts: tanh and sine networks of
+# the same sizes are not interchangeable.
+"$phynn" train pinn-heat -layers 2,4,1 -max_it 2 -lbfgs_it 0 -quiet -checkpoint ck.nc -o first.nc > /dev/null
+expect_error "was written for another model" "$phynn" train pinn-heat -layers 2,4,1 -activation sine -max_it 4 -lbfgs_it 0 -quiet -resume ck.nc
+# -model_spec: a spec file replaces the network; it must take the problem's coordinates
+printf 'input p dims=2 names=x,y\nmlp net(p) sizes=2,4,1\noutput net names=u\n' > other.spec
+expect_error "needs one input with names=x,t" "$phynn" train pinn-heat -model_spec other.spec -max_it 1
+printf 'input p dims=2 names=x,t\nmlp net(p) sizes=2,4,1 actv=tanh\noutput net names=u\n' > typo.spec
+expect_error "spec file typo.spec, line 2 (mlp net): unknown key 'actv'; did you mean 'act'?" "$phynn" train pinn-heat -model_spec typo.spec -max_it 1
+printf 'input p dims=2 names=x,t lb=0,0 ub=1,1\nmlp net(p) sizes=2,5,5,1 act=sine\noutput net names=u ref=u\n' > good.spec
+"$phynn" train pinn-heat -model_spec good.spec -max_it 3 -lbfgs_it 0 -quiet -o spec.nc > spec.txt || { echo "FAIL: a valid -model_spec did not train"; fail=1; }
+grep -q "sizes=2,5,5,1 act=sine" <(ncdump -h spec.nc) && echo "ok   -model_spec good.spec trains and is stored" || { echo "FAIL: the -model_spec network is not the one stored"; fail=1; }
 exit $fail
