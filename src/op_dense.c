@@ -154,6 +154,7 @@ PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet
   int        in[3] = {x, W, b};
   void      *ctx;
   PetscFunctionBegin;
+  if (jet) PetscCall(PhynnJetCheck(g->comm, jet));
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
   if (jet) {
     n->jet     = *jet;

@@ -88,7 +88,8 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
   PhynnNode *n;
   double    *ss;
   PetscFunctionBegin;
-  PetscCheck(jet->nin > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "jet input: the jet has %d input coordinates; it needs at least one", jet->nin);
+  PetscCheck(jet->nin > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "jet input: the jet has %d input coordinates; it needs at least one (a jet seeded by data enters through PhynnGraphJetStack)", jet->nin);
+  PetscCall(PhynnJetCheck(g->comm, jet));
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_JET_INPUT, 1, &x, &n, id));
   n->jet     = *jet;
   n->has_jet = 1;

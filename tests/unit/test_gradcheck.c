@@ -1137,8 +1137,28 @@ static PetscErrorCode CheckLimits(void)
   longname[PHYNN_NAME_MAX - 1] = 0;
   ierr = PhynnGraphInput(g, longname, 1, &dummy);
   CHECK(ierr == 0, "a node name of %d characters must be accepted", PHYNN_NAME_MAX - 1);
+  {
+    PhynnJet   jet9, bad = PhynnJetNone(2);
+    const char names[1][32] = {"x"};
+    char       request[600];
+    int        P, nreq, blocks[4];
+    ierr = PhynnJetSeeded(PETSC_COMM_SELF, PHYNN_JET_MAX + 1, 0, NULL, &jet9);
+    CHECK(ierr != 0, "a jet of %d directions must be refused (PHYNN_JET_MAX = %d)", PHYNN_JET_MAX + 1, PHYNN_JET_MAX);
+    PetscCall(PhynnGraphParam(g, "P", 4, 2, zeros, &P));
+    bad.nfirst   = 1;
+    bad.first[0] = 2; /* coordinate 2 of 2 */
+    ierr         = PhynnGraphJetInput(g, dummy, &bad, NULL, NULL, &dummy);
+    CHECK(ierr != 0, "a jet direction outside the input coordinates must be refused");
+    bad.nfirst = PHYNN_JET_MAX + 1;
+    ierr       = PhynnGraphActivation(g, P, PHYNN_ACT_TANH, 0, &bad, &dummy);
+    CHECK(ierr != 0, "a hand-built jet with %d directions must be refused", PHYNN_JET_MAX + 1);
+    memset(request, 'x', sizeof(request) - 1);
+    request[sizeof(request) - 1] = 0;
+    ierr = PhynnJetFromNames(PETSC_COMM_SELF, 1, names, request, &jet9, &nreq, blocks, NULL);
+    CHECK(ierr != 0, "a 599-character derivative request must be refused, not truncated");
+  }
   PetscCall(PetscPopErrorHandler());
-  printf("ok   node names: %d characters accepted, %d refused\n", PHYNN_NAME_MAX - 1, PHYNN_NAME_MAX);
+  printf("ok   node names: %d characters accepted, %d refused; jets beyond PHYNN_JET_MAX directions, directions outside the inputs and over-long requests refused\n", PHYNN_NAME_MAX - 1, PHYNN_NAME_MAX);
   PetscCall(PhynnGraphDestroy(&g));
   PetscFunctionReturn(0);
 }
