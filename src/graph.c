@@ -172,7 +172,7 @@ PetscErrorCode PhynnOpRequireReal(PhynnGraph g, PhynnNode *n)
   PetscFunctionBegin;
   for (int k = 0; k < n->nin; k++) {
     PhynnNode *x = PhynnIn(g, n, k);
-    PetscCheck(x->shape.dtype == PHYNN_DTYPE_REAL, g->comm, PHYNN_ERR_INPUT, "%s '%s': input '%s' is complex, but this op takes real values (complex values pass through add, sub, scale and mean_square)",
+    PetscCheck(x->shape.dtype == PHYNN_DTYPE_REAL, g->comm, PHYNN_ERR_INPUT, "%s '%s': input '%s' is complex, but this op takes real values (complex values pass through add, sub, scale, mean_square, jet_stack and block)",
                phynn_ops[n->op].name, n->name, x->name);
   }
   PetscFunctionReturn(0);

@@ -28,7 +28,8 @@ typedef enum {
  *   BACKWARD  add n->grad's contribution to the inputs' gradients (PhynnNodeGradForWrite)
  *   ALLOC     the shape is new (after SetUp, and whenever a Forward's SHAPE gives a shape other
  *             than the one of the last ALLOC, e.g. a new row count): size workspaces or plans
- *             kept in n->ctx
+ *             kept in n->ctx. Runs before FORWARD; n->value may move when the shape grows, so
+ *             a plan must not hold it (FFTW: plan once, run with the new-array execute calls)
  *   DESTROY   release what ALLOC or the builder put in n->ctx (PhynnGraphDestroy calls it for
  *             every node; the driver then frees the ctx block itself)
  * Ops ignore the actions they have no use for (`default: break;`). */
@@ -105,7 +106,8 @@ static inline long PhynnShapeCols(const PhynnShape *s)
   return c;
 }
 /* For the SHAPE of ops that take real values only: an error naming the op and the complex input.
- * (Complex values pass through add, sub, scale and mean_square, which work on the doubles.) */
+ * (Complex values pass through add, sub, scale and mean_square, which work on the doubles, and
+ * jet_stack and block, which move them.) */
 PetscErrorCode PhynnOpRequireReal(PhynnGraph g, PhynnNode *n);
 /* Gives node n `size` zeroed bytes of op-owned context (freed by the graph after DESTROY). */
 PetscErrorCode PhynnNodeCtx(PhynnNode *n, size_t size, void **ctx);

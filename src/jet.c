@@ -29,6 +29,20 @@ int PhynnJetBlockSecond(const PhynnJet *jet, int ca, int cb)
   return -1;
 }
 
+PetscErrorCode PhynnJetCheck(MPI_Comm comm, const PhynnJet *jet)
+{
+  PetscFunctionBegin;
+  PetscCheck(jet->nfirst >= 0 && jet->nfirst <= PHYNN_JET_MAX, comm, PHYNN_ERR_INPUT, "a jet carries 0 to %d first-order directions (PHYNN_JET_MAX), not %d", PHYNN_JET_MAX, jet->nfirst);
+  PetscCheck(jet->nsecond >= 0 && jet->nsecond <= PHYNN_JET_MAX, comm, PHYNN_ERR_INPUT, "a jet carries 0 to %d second-order pairs (PHYNN_JET_MAX), not %d", PHYNN_JET_MAX, jet->nsecond);
+  PetscCheck(jet->nin >= 0, comm, PHYNN_ERR_INPUT, "a jet over %d input coordinates", jet->nin);
+  for (int d = 0; d < jet->nfirst && jet->nin > 0; d++)
+    PetscCheck(jet->first[d] >= 0 && jet->first[d] < jet->nin, comm, PHYNN_ERR_INPUT, "jet direction %d is coordinate %d, outside the %d inputs", d, jet->first[d], jet->nin);
+  for (int p = 0; p < jet->nsecond; p++)
+    PetscCheck(jet->second[p][0] >= 0 && jet->second[p][0] <= jet->second[p][1] && jet->second[p][1] < jet->nfirst, comm, PHYNN_ERR_INPUT,
+               "jet pair %d (%d, %d) must name directions a <= b below %d", p, jet->second[p][0], jet->second[p][1], jet->nfirst);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnJetSeeded(MPI_Comm comm, int nfirst, int nsecond, const int (*pairs)[2], PhynnJet *jet)
 {
   PetscFunctionBegin;
@@ -68,9 +82,11 @@ static int MatchCoord(int nin, const char (*names)[32], const char *s, size_t *l
   return best;
 }
 
+#define JET_REQUEST_MAX 512 /* characters of a derivative request, "t,xx,xt", with its NUL */
+
 PetscErrorCode PhynnJetFromNames(MPI_Comm comm, int nin, const char (*in_names)[32], const char *request, PhynnJet *jet, int *nrequest, int *blocks, char (*request_names)[32])
 {
-  char  buf[512], inputs[256] = "";
+  char  buf[JET_REQUEST_MAX], inputs[256] = "";
   char *save = NULL, *tok;
   int   coords[2 * PHYNN_JET_MAX][2], order[2 * PHYNN_JET_MAX], nreq = 0;
 
@@ -80,6 +96,7 @@ PetscErrorCode PhynnJetFromNames(MPI_Comm comm, int nin, const char (*in_names)[
     PetscCall(PetscStrlcat(inputs, c ? ", " : "", sizeof(inputs)));
     PetscCall(PetscStrlcat(inputs, in_names[c], sizeof(inputs)));
   }
+  PetscCheck(!request || strlen(request) < sizeof(buf), comm, PHYNN_ERR_INPUT, "the derivative request has %zu characters; at most %d", strlen(request), JET_REQUEST_MAX - 1);
   PetscCall(PetscStrncpy(buf, request ? request : "", sizeof(buf)));
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     size_t l1, l2;

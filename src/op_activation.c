@@ -221,6 +221,7 @@ PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, do
   int        jetted = jet && PhynnJetBlocks(jet) > 1;
   PetscFunctionBegin;
   PetscCheck(x >= 0 && x < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", x);
+  if (jet) PetscCall(PhynnJetCheck(g->comm, jet));
   if (act == PHYNN_ACT_SOFTMAX) {
     PetscCheck(!jetted, g->comm, PHYNN_ERR_INPUT, "softmax is not elementwise, so input derivatives cannot pass through it; use it only on the output of a classifier");
     PetscCall(PhynnGraphNewNode(g, PHYNN_OP_SOFTMAX, 1, &x, &n, id));

@@ -50,14 +50,34 @@ static void ThinBackwardInput(long R, long in, long out, const double *dz, const
   }
 }
 
+/* The op's state (n->ctx): the thin weight gradient's workspace of threads x out x in partial
+ * sums, sized by ALLOC once W's shape is known, so a training step allocates nothing here. */
+typedef struct {
+  double *partial;
+  size_t  cap;
+} DenseCtx;
+
+static PetscErrorCode Workspace(DenseCtx *c, size_t need)
+{
+  PetscFunctionBegin;
+  if (need > c->cap) {
+    PetscCall(PetscFree(c->partial));
+    PetscCall(PetscMalloc1(need, &c->partial));
+    c->cap = need;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* dW[j, i] (=|+=) sum_r dz[r, j] x[r, i]: each thread sums a fixed block of rows, then the
  * partial sums are added in thread order, so the result is the same every run. */
-static PetscErrorCode ThinBackwardWeights(long R, long in, long out, const double *dz, const double *x, double *dW, int overwrite)
+static PetscErrorCode ThinBackwardWeights(long R, long in, long out, const double *dz, const double *x, double *dW, int overwrite, DenseCtx *c)
 {
   int     nt = omp_get_max_threads();
   double *partial;
   PetscFunctionBegin;
-  PetscCall(PetscCalloc1((size_t)nt * out * in, &partial));
+  PetscCall(Workspace(c, (size_t)nt * out * in)); /* grows only if the thread count did */
+  partial = c->partial;
+  PetscCall(PetscArrayzero(partial, (size_t)nt * out * in));
 #pragma omp parallel num_threads(nt)
   {
     int     t = omp_get_thread_num(), T = omp_get_num_threads();
@@ -74,7 +94,6 @@ static PetscErrorCode ThinBackwardWeights(long R, long in, long out, const doubl
     for (int t = 0; t < nt; t++) s += partial[(size_t)t * out * in + k];
     dW[k] = s;
   }
-  PetscCall(PetscFree(partial));
   PetscFunctionReturn(0);
 }
 
@@ -111,7 +130,7 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
     }
     if (W->requires_grad) {
       PetscCall(PhynnNodeGradForWrite(g, W, &gW, &ow));
-      if (in <= THIN || out <= THIN) PetscCall(ThinBackwardWeights(R, in, out, n->grad, x->value, gW, ow));
+      if (in <= THIN || out <= THIN) PetscCall(ThinBackwardWeights(R, in, out, n->grad, x->value, gW, ow, (DenseCtx *)n->ctx));
       else cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)out, (int)in, (int)R, 1.0, n->grad, (int)out, x->value, (int)in, ow ? 0.0 : 1.0, gW, (int)in);
     }
     if (b && b->requires_grad) {
@@ -119,7 +138,12 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
       PhynnJetBiasBackward(n, R, out, 1, n->grad, ow, gb);
     }
   } break;
-  default: break;
+  case PHYNN_ACTION_ALLOC:
+    if ((in <= THIN || out <= THIN) && W->requires_grad) PetscCall(Workspace((DenseCtx *)n->ctx, (size_t)omp_get_max_threads() * out * in));
+    break;
+  case PHYNN_ACTION_DESTROY:
+    if (n->ctx) PetscCall(PetscFree(((DenseCtx *)n->ctx)->partial));
+    break;
   }
   PetscFunctionReturn(0);
 }
@@ -128,12 +152,15 @@ PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet
 {
   PhynnNode *n;
   int        in[3] = {x, W, b};
+  void      *ctx;
   PetscFunctionBegin;
+  if (jet) PetscCall(PhynnJetCheck(g->comm, jet));
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
   if (jet) {
     n->jet     = *jet;
     n->has_jet = 1;
   }
+  PetscCall(PhynnNodeCtx(n, sizeof(DenseCtx), &ctx));
   PetscCall(PhynnGraphFinishNode(g, *id));
   /* W (out, in): each output sums `in` inputs, each input feeds `out` outputs. */
   PhynnNodeDeclareFans(&g->nodes[W], g->nodes[W].shape.dim[1], g->nodes[W].shape.dim[0]);

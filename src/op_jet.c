@@ -3,8 +3,6 @@
  * carry them (the convention shared by dense, convolution and pooling), and how they are read
  * out (a column of a block; a whole block). A jet value stacks K row blocks of N rows each,
  * [value; first-order directions...; second-order pairs...]. */
-#include <string.h>
-
 #include "graph_impl.h"
 
 /* ---- the linear-op convention (declared in graph_impl.h) ------------------------------------ */
@@ -88,7 +86,8 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
   PhynnNode *n;
   double    *ss;
   PetscFunctionBegin;
-  PetscCheck(jet->nin > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "jet input: the jet has %d input coordinates; it needs at least one", jet->nin);
+  PetscCheck(jet->nin > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "jet input: the jet has %d input coordinates; it needs at least one (a jet seeded by data enters through PhynnGraphJetStack)", jet->nin);
+  PetscCall(PhynnJetCheck(g->comm, jet));
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_JET_INPUT, 1, &x, &n, id));
   n->jet     = *jet;
   n->has_jet = 1;
@@ -101,9 +100,9 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
   PetscFunctionReturn(0);
 }
 
-/* Slice: column `col` of row block `block` (of nblocks) -> (N, 1); columns of an N-D node count
- * over its flattened trailing dims. Backward scatters the
- * gradient into that column and zeros elsewhere on first write. */
+/* Slice: column `col` of row block `block` (of nblocks) -> (N, 1); the columns of an N-D node
+ * are its flattened trailing dims. Backward scatters the gradient into that column and zeros
+ * elsewhere on first write. */
 typedef struct {
   int  nblocks, block;
   long col;

@@ -1,22 +1,30 @@
 /* phynn's computation graph: reverse-mode automatic differentiation over operations, with
  * forward-mode jets for exact input derivatives.
  *
- * Build the graph once (nodes are small integers, created in topological order), PhynnGraphSetUp
- * collates every parameter into ONE contiguous buffer (and the gradients into another), then per
- * step: PhynnGraphSetInput (points at the caller's rows, no copy), PhynnGraphForward(root),
- * PhynnGraphBackward(root). Each operation keeps its shape check, forward and backward in one
- * function (src/op_*.c; `grep -n "case PHYNN_ACTION_BACKWARD" src/op_*.c` finds every backward
- * pass).
+ * Build the graph once (nodes are small integers, created in topological order; each builder
+ * runs its op's shape rule, so a mismatch is an error when the node is built), PhynnGraphSetUp
+ * collates every parameter into ONE contiguous buffer of doubles (and the gradients into
+ * another), then per step: PhynnGraphSetInput (points at the caller's rows, no copy),
+ * PhynnGraphForward(root), PhynnGraphBackward(root). Each operation keeps its shape rule,
+ * forward and backward in one function beside its builder (src/op_*.c;
+ * `grep -n "case PHYNN_ACTION_BACKWARD" src/op_*.c` finds every backward pass).
  *
- * Shapes are (rows, cols) for batched rows; the array type also carries (N, C, H, W) image
- * batches and complex data (interleaved re, im) for the convolution and spectral layers to come.
+ * Shapes: inputs have an open batch dimension, (N, cols) or N-D such as (N, C, H, W); parameters
+ * any fixed shape of up to PHYNN_MAX_DIMS dims, real or complex (interleaved re, im). The
+ * row-wise ops (dense, slice, softmax, the jet input) read an N-D node as N rows of C H W values;
+ * the elementwise ops and losses take any shape. Complex values pass through add, sub, scale,
+ * mean_square, jet_stack and block only (there are no complex-valued layers yet); every other op
+ * refuses them.
  *
  * Jets (docs/jets.md): a jet value stacks K = 1 + nfirst + nsecond row blocks of N rows each,
- * [value; d/dx_d for each first-order direction; d2/dx_d dx_e for each second-order pair]. Dense
- * layers map every block with the same W (one GEMM; the bias only on the value block) and the
- * fused jet activation applies the chain rule to all blocks in one pass, so derivatives of the
- * outputs with respect to the inputs come out exactly, as ordinary graph values whose parameter
- * gradients flow by reverse mode: a PINN residual u_t - k u_xx is trainable. */
+ * [value; first-order directions; second-order pairs]. The jet input layer seeds the directions
+ * with coordinate unit vectors (d/dx_c); PhynnGraphJetStack seeds them with data or graph nodes
+ * (a trajectory's x', x''). Dense layers map every block with the same W (one GEMM; the bias only
+ * on the value block) and the fused jet activation applies the chain rule to all blocks in one
+ * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
+ * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
+ * jet_stack, dense, the (fused) activation, slice and block; elementwise ops after a slice or
+ * block act on one derivative block as plain values. */
 #ifndef PHYNN_GRAPH_H
 #define PHYNN_GRAPH_H
 
@@ -26,7 +34,7 @@
 #define PHYNN_MAX_DIMS 4
 typedef enum { PHYNN_DTYPE_REAL = 0, PHYNN_DTYPE_COMPLEX = 1 } PhynnDType;
 typedef struct {
-  int        ndim;                /* 2 for (rows, cols); 4 for (N, C, H, W); 0 for a scalar */
+  int        ndim;                /* 2 for (rows, cols); up to 4 for (N, C, H, W) */
   long       dim[PHYNN_MAX_DIMS];
   PhynnDType dtype;               /* complex: two doubles (re, im) per element */
 } PhynnShape;
@@ -64,6 +72,10 @@ PhynnJet PhynnJetNone(int nin);
  * "t,xx" -> first {x, t} (x is added because xx needs it), second {(x,x)}. blocks[i] receives the
  * row block of request i. An unknown coordinate is an error naming it and the inputs. */
 PetscErrorCode PhynnJetFromNames(MPI_Comm comm, int nin, const char (*in_names)[32], const char *request, PhynnJet *jet, int *nrequest, int *blocks, char (*request_names)[32]);
+/* Checks a jet built by hand: at most PHYNN_JET_MAX directions and pairs, pairs (a <= b) naming
+ * directions, directions naming one of the nin coordinates (when nin > 0). The builders that take
+ * a jet call it. */
+PetscErrorCode PhynnJetCheck(MPI_Comm comm, const PhynnJet *jet);
 /* A jet seeded by data (PhynnGraphJetStack) rather than by coordinate unit vectors: nfirst
  * directions (direction d is block 1 + d) and nsecond pairs of them (pair p is block
  * 1 + nfirst + p), with nin = 0 (no coordinates). Along a curve x(t), seeded [x; x'; x''], the jet
@@ -110,7 +122,8 @@ PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long c
  * (the chain rule through the scaling; forgetting it silently breaks every residual). */
 PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, const double *shift, const double *scale, int *node);
 
-/* Layers and elementwise operations. `jet` may be NULL (plain rows). */
+/* Layers and elementwise operations. `jet` may be NULL (plain rows); with a jet, x holds its
+ * K = PhynnJetBlocks(jet) row blocks. */
 PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *node);
 PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *node);
 /* Column `col` of row block `block` out of `nblocks`: an (N, 1) node (u_t, u_xx, ...). */
@@ -134,19 +147,22 @@ PetscErrorCode PhynnGraphMean(PhynnGraph g, int a, int *node);
 
 /* Losses: scalars sum(...)/norm, norm = the element count of pred unless set with
  * PhynnGraphSetLossNorm (the trainer sets the GLOBAL count over all ranks). target may be an
- * input node; PhynnGraphMeanSquare is sum(r^2)/norm for a residual r. BCE/CCE take
- * probabilities (clamped to [1e-12, 1 - 1e-12] inside the logarithms). */
+ * input node; PhynnGraphMeanSquare is sum(r^2)/norm for a residual r (sum |r|^2 for a complex
+ * one). BCE/CCE take probabilities (clamped to [1e-12, 1 - 1e-12] inside the logarithms).
+ * PhynnGraphWeightedSum takes any number of scalar terms (weights NULL: all 1). */
 PetscErrorCode PhynnGraphLoss(PhynnGraph g, PhynnLoss loss, int pred, int target, int *node);
 PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *node);
 PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int n, const int *terms, const double *weights, int *node);
 
 PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
 
-/* Allocates the contiguous parameter and gradient buffers (layers point into slices). */
+/* Allocates the contiguous parameter and gradient buffers (parameters point into slices, in
+ * creation order, a complex element taking two doubles) and lets every op size its own state for
+ * the shapes known so far. A second call does nothing. */
 PetscErrorCode PhynnGraphSetUp(PhynnGraph g);
 /* The buffers: theta (n doubles) and grad (n doubles). Writing theta changes the model. */
 PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad, long *n);
-/* Offset and size of one parameter node's slice in theta. */
+/* Offset and size, in doubles, of one parameter node's slice in theta. */
 PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *size);
 /* The parameter table, in creation order (= layout order in theta): the one source of every
  * parameter's name, offset and shape; model files and checkpoints are written from it. */
@@ -159,7 +175,10 @@ typedef struct {
 } PhynnParamInfo;
 int            PhynnGraphParamCount(PhynnGraph g);
 PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info);
-/* Draws every parameter from its initialiser with Philox (seed, PHYNN_STREAM_INIT + k, i). */
+/* Draws every parameter from its initialiser with Philox (seed, PHYNN_STREAM_INIT + k, i), one
+ * draw per double (a complex element's re and im are independent draws). Xavier uses the fans the
+ * consuming op declares (dense: W (out, in) has fan_in = in, fan_out = out), else (fan_out,
+ * fan_in) = (dim[0], product of the other dims). */
 PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed);
 
 PetscErrorCode PhynnGraphSetInput(PhynnGraph g, int node, long rows, const double *data);

@@ -720,8 +720,8 @@ static const GradCase cases[] = {
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
-/* Builds case c; if `check`, runs the gradient check; adds the op types its graph holds to
- * covered[] (when not NULL). */
+/* Builds case c; if `check`, runs the gradient check, else one Forward and Backward; adds the op
+ * types its graph holds to covered[] (when not NULL). */
 static PetscErrorCode RunCase(const GradCase *c, PetscBool check, int *covered)
 {
   PhynnGraph g;
@@ -733,25 +733,43 @@ static PetscErrorCode RunCase(const GradCase *c, PetscBool check, int *covered)
   PetscCall(c->build(g, c->arg, &s, &root));
   if (covered)
     for (int i = 0; i < PhynnGraphNodeCount(g); i++) covered[PhynnGraphNodeOpType(g, i)] = 1;
-  if (check) PetscCall(GradCheck(g, root, s.what, c->tol));
+  if (check) {
+    PetscCall(GradCheck(g, root, s.what, c->tol));
+  } else {
+    PetscCall(PhynnGraphForward(g, root));
+    PetscCall(PhynnGraphBackward(g, root));
+  }
   PetscCall(PhynnGraphDestroy(&g));
   for (int k = 0; k < s.nbuf; k++) PetscCall(PetscFree(s.buf[k]));
   PetscFunctionReturn(0);
 }
 
-/* Every op type of the table must appear in some case's graph. */
+/* Every op type of the table must appear in some case's graph. Each case is also built, run and
+ * destroyed under PETSc's malloc log (the test runs with -malloc_debug): the memory in use must
+ * be what it was, so every op's ctx and what its ALLOC took are given back (DESTROY). */
 static PetscErrorCode CheckCoverage(void)
 {
-  int *covered, missing = 0;
+  int      *covered, missing = 0, leaks = 0;
+  PetscBool logged;
   PetscFunctionBegin;
+  PetscCall(PetscMallocGetDebug(&logged, NULL, NULL));
   PetscCall(PetscCalloc1(PhynnGraphOpTypeCount(), &covered));
-  for (int k = 0; k < NCASES; k++) PetscCall(RunCase(&cases[k], PETSC_FALSE, covered));
+  for (int k = 0; k < NCASES; k++) {
+    PetscLogDouble before, after;
+    PetscCall(PetscMallocGetCurrentUsage(&before));
+    PetscCall(RunCase(&cases[k], PETSC_FALSE, covered));
+    PetscCall(PetscMallocGetCurrentUsage(&after));
+    if (after != before) leaks++;
+    CHECK(after == before, "case %d (%s) leaves %.0f bytes allocated after PhynnGraphDestroy", k, cases[k].group, after - before);
+  }
   for (int k = 0; k < PhynnGraphOpTypeCount(); k++)
     if (!covered[k]) {
       missing++;
       CHECK(0, "op type '%s' has no gradient-check case: add one to cases[] in tests/unit/test_gradcheck.c", PhynnGraphOpTypeName(k));
     }
   if (!missing) printf("ok   every one of the %d op types in the op table has a gradient-check case (%d cases)\n", PhynnGraphOpTypeCount(), NCASES);
+  if (!leaks && logged) printf("ok   every case gives back all its memory when its graph is destroyed (PETSc malloc log)\n");
+  if (!logged) printf("note the memory check needs -malloc_debug\n");
   PetscCall(PetscFree(covered));
   PetscFunctionReturn(0);
 }
@@ -1119,8 +1137,28 @@ static PetscErrorCode CheckLimits(void)
   longname[PHYNN_NAME_MAX - 1] = 0;
   ierr = PhynnGraphInput(g, longname, 1, &dummy);
   CHECK(ierr == 0, "a node name of %d characters must be accepted", PHYNN_NAME_MAX - 1);
+  {
+    PhynnJet   jet9, bad = PhynnJetNone(2);
+    const char names[1][32] = {"x"};
+    char       request[600];
+    int        P, nreq, blocks[4];
+    ierr = PhynnJetSeeded(PETSC_COMM_SELF, PHYNN_JET_MAX + 1, 0, NULL, &jet9);
+    CHECK(ierr != 0, "a jet of %d directions must be refused (PHYNN_JET_MAX = %d)", PHYNN_JET_MAX + 1, PHYNN_JET_MAX);
+    PetscCall(PhynnGraphParam(g, "P", 4, 2, zeros, &P));
+    bad.nfirst   = 1;
+    bad.first[0] = 2; /* coordinate 2 of 2 */
+    ierr         = PhynnGraphJetInput(g, dummy, &bad, NULL, NULL, &dummy);
+    CHECK(ierr != 0, "a jet direction outside the input coordinates must be refused");
+    bad.nfirst = PHYNN_JET_MAX + 1;
+    ierr       = PhynnGraphActivation(g, P, PHYNN_ACT_TANH, 0, &bad, &dummy);
+    CHECK(ierr != 0, "a hand-built jet with %d directions must be refused", PHYNN_JET_MAX + 1);
+    memset(request, 'x', sizeof(request) - 1);
+    request[sizeof(request) - 1] = 0;
+    ierr = PhynnJetFromNames(PETSC_COMM_SELF, 1, names, request, &jet9, &nreq, blocks, NULL);
+    CHECK(ierr != 0, "a 599-character derivative request must be refused, not truncated");
+  }
   PetscCall(PetscPopErrorHandler());
-  printf("ok   node names: %d characters accepted, %d refused\n", PHYNN_NAME_MAX - 1, PHYNN_NAME_MAX);
+  printf("ok   node names: %d characters accepted, %d refused; jets beyond PHYNN_JET_MAX directions, directions outside the inputs and over-long requests refused\n", PHYNN_NAME_MAX - 1, PHYNN_NAME_MAX);
   PetscCall(PhynnGraphDestroy(&g));
   PetscFunctionReturn(0);
 }
