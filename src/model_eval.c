@@ -63,3 +63,41 @@ PetscErrorCode PhynnModelEvaluateGrid(PhynnModel m, int ndim, const char *const 
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PhynnModelEvaluateProduct(PhynnModel m, long ns, const double *a, long np, const double *b, double **out)
+{
+  int                  nin, nout;
+  const PhynnModelVar *in, *outs;
+  long                 wa, wb, n = ns * np;
+  double              *A, *B;
+  PetscFunctionBegin;
+  PetscCall(PhynnModelGetInputs(m, &nin, &in));
+  PetscCall(PhynnModelGetOutputs(m, &nout, &outs));
+  PetscCheck(nin == 2, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "evaluation on the product of samples and coordinates needs a model with two inputs (sensors, coordinates); this one has %d", nin);
+  wa = PhynnVarShapeSize(&in[0].shape);
+  wb = PhynnVarShapeSize(&in[1].shape);
+  for (int k = 0; k < nout; k++) PetscCall(PetscMalloc1(n * PhynnVarShapeSize(&outs[k].shape) + 1, &out[k]));
+  PetscCall(PetscMalloc2(PHYNN_EVAL_CHUNK * wa, &A, PHYNN_EVAL_CHUNK * wb, &B));
+  /* rows r = s np + p of the product, PHYNN_EVAL_CHUNK at a time: input 0 is sample s, input 1
+   * is coordinate p (every sample on the same coordinates) */
+  for (long first = 0; first < n; first += PHYNN_EVAL_CHUNK) {
+    long          nc = PetscMin((long)PHYNN_EVAL_CHUNK, n - first);
+    const double *inputs[2] = {A, B};
+    double       *y[PHYNN_MODEL_MAX_VARS];
+    for (long i = 0; i < nc; i++) {
+      long r = first + i;
+      PetscCall(PetscArraycpy(A + i * wa, a + (r / np) * wa, wa));
+      PetscCall(PetscArraycpy(B + i * wb, b + (r % np) * wb, wb));
+    }
+    PetscErrorCode ierr = PhynnModelEvaluate(m, nc, inputs, NULL, y);
+    if (ierr) PetscCall(PetscFree2(A, B));
+    PetscCall(ierr);
+    for (int k = 0; k < nout; k++) {
+      long w = PhynnVarShapeSize(&outs[k].shape);
+      PetscCall(PetscArraycpy(out[k] + first * w, y[k], nc * w));
+      PetscCall(PetscFree(y[k]));
+    }
+  }
+  PetscCall(PetscFree2(A, B));
+  PetscFunctionReturn(0);
+}

@@ -3,7 +3,8 @@
  *
  *   param g dims=1 init=constant:5
  *
- * dims=n is a (1, n) array, dims=r,c an (r, c) one; init is zeros (default), constant:V,
+ * dims=n is a (1, n) array, dims=r,c an (r, c) one; complex=1 makes it complex (two doubles,
+ * re and im, per element: spectral weights); init is zeros (default), constant:V,
  * normal:MEAN:SD or uniform:LO:HI. The one parameter is named after the block ("g"). Its value
  * broadcasts where a (1, 1) operand may (phynn/graph.h: add, sub, mul), so it is not a per-sample
  * output and cannot be a model output. */
@@ -14,6 +15,7 @@
 
 typedef struct {
   long          rows, cols;
+  long          is_complex; /* two doubles (re, im) per element */
   PhynnInitSpec init;
   char          init_text[64];
 } ParamKeys;
@@ -61,6 +63,8 @@ static PetscErrorCode Parse(PhynnBlock b, PhynnSpecStatement *st)
   k->cols = nd == 2 ? dims[1] : dims[0];
   PetscCall(PetscStrncpy(k->init_text, "zeros", sizeof(k->init_text)));
   PetscCall(PhynnSpecGetString(st, "init", PETSC_FALSE, k->init_text, sizeof(k->init_text), &found));
+  PetscCall(PhynnSpecGetInt(st, "complex", PETSC_FALSE, &k->is_complex, NULL));
+  PhynnSpecCheck(st, k->is_complex == 0 || k->is_complex == 1, "complex=%ld must be 0 or 1", k->is_complex);
   PetscCall(ParseInit(st, k->init_text, &k->init));
   PetscCall(PhynnSpecCheckUsed(st, PhynnBlockParam.keys));
   PetscFunctionReturn(0);
@@ -78,6 +82,7 @@ static PetscErrorCode Print(PhynnBlock b, PhynnText *t)
   case PHYNN_INIT_UNIFORM: PetscCall(PhynnTextAppend(t, " init=uniform:%.17g:%.17g", k->init.a, k->init.b)); break;
   default: PetscCall(PhynnTextAppend(t, " init=zeros")); break;
   }
+  if (k->is_complex) PetscCall(PhynnTextAppend(t, " complex=1"));
   PetscFunctionReturn(0);
 }
 
@@ -97,7 +102,8 @@ static PetscErrorCode Create(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *in
   (void)init; /* a param has its own initialiser */
   PetscFunctionBegin;
   PetscCall(PetscNew(&node));
-  PetscCall(PhynnGraphParam(g, b->name, k->rows, k->cols, k->init, node));
+  long dims[2] = {k->rows, k->cols};
+  PetscCall(PhynnGraphParamND(g, b->name, 2, dims, k->is_complex ? PHYNN_DTYPE_COMPLEX : PHYNN_DTYPE_REAL, k->init, node));
   *state = node;
   PetscFunctionReturn(0);
 }
@@ -109,4 +115,4 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   return 0;
 }
 
-const PhynnBlockType PhynnBlockParam = {"param", "dims, init", 0, 0, PETSC_FALSE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockParam = {"param", "dims, init, complex", 0, 0, PETSC_FALSE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};

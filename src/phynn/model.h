@@ -96,6 +96,10 @@ PetscErrorCode PhynnModelEvaluatePoints(PhynnModel m, long n, const double *x, c
  * with len[d] values coord[d]; the points run row-major over the dimensions in this order (the
  * layout of a reference variable u(t, x)). */
 PetscErrorCode PhynnModelEvaluateGrid(PhynnModel m, int ndim, const char *const *names, const long *len, const double *const *coord, const PhynnJet *jet, double **out);
+/* A two-input model (branch sensors, trunk coordinates: a DeepONet's form) on the Cartesian
+ * product of ns samples a (ns x width of input 0) and np coordinates b (np x width of input 1):
+ * out[k] (allocated) has the ns np rows s np + p, every sample at every coordinate. */
+PetscErrorCode PhynnModelEvaluateProduct(PhynnModel m, long ns, const double *a, long np, const double *b, double **out);
 /* The evaluation graph and its parameter table (for files): valid while m lives. */
 PetscErrorCode PhynnModelGetTableGraph(PhynnModel m, PhynnGraph *g);
 

@@ -31,11 +31,13 @@ static PetscErrorCode KeepMessage(MPI_Comm comm, int line, const char *fun, cons
 static const char *all_blocks = "input t dims=1 names=t lb=0 ub=3   # time\n"
                                 "mlp g(t) sizes=1,4,1 act=tanh out=softplus\n"
                                 "param g0 dims=2,3 init=normal:0:0.5\n"
+                                "param R dims=2,2 complex=1\n"
                                 "pendulum theta(g,t) theta0=0.25 l=10\n"
                                 "output theta names=theta ref=theta; output g names=g\n";
 static const char *all_blocks_canonical = "input t dims=1 names=t lb=0 ub=3\n"
                                           "mlp g(t) sizes=1,4,1 act=tanh out=softplus bias=1\n"
                                           "param g0 dims=2,3 init=normal:0:0.5\n"
+                                          "param R dims=2,2 init=zeros complex=1\n"
                                           "pendulum theta(g,t) theta0=0.25 l=10\n"
                                           "output theta names=theta ref=theta\n"
                                           "output g names=g\n";
@@ -107,7 +109,7 @@ static PetscErrorCode TestSpec(void)
   {
     long n;
     PetscCall(PhynnModelGetParameterCount(m, &n));
-    CHECK(n == (4 * 1 + 4 + 1 * 4 + 1) + 6, "parameter count %ld, want 19", n);
+    CHECK(n == (4 * 1 + 4 + 1 * 4 + 1) + 6 + 2 * 4, "parameter count %ld doubles, want 27 (a complex 2 x 2 takes 8)", n);
   }
   PetscCall(PhynnModelDestroy(&m2));
   PetscCall(PhynnModelDestroy(&m));
@@ -175,7 +177,20 @@ static PetscErrorCode TestRoundTrip(void)
     CHECK(n == nl && !memcmp(ta, tb, (size_t)n * sizeof(double)), "spec %d: theta differs after load", s);
     PetscCall(SameRecord(&r, &rl, "round trip"));
     printf("ok   round trip %d: spec, %ld parameters and the training record come back bitwise\n", s, n);
-    if (s == 0) PetscCall(SameOutputs(m, l, "every block kind"));
+    if (s == 0) {
+      int    ncid, varid, nd, dimids[4];
+      size_t len;
+      char   dn[NC_MAX_NAME + 1];
+      PetscCall(SameOutputs(m, l, "every block kind"));
+      /* a complex parameter is (2, 2, ri = 2) in the file */
+      CHECK(nc_open("apps_modelfile_rt.nc", NC_NOWRITE, &ncid) == NC_NOERR && nc_inq_varid(ncid, "R", &varid) == NC_NOERR, "no variable R");
+      nc_inq_varndims(ncid, varid, &nd);
+      nc_inq_vardimid(ncid, varid, dimids);
+      nc_inq_dim(ncid, dimids[nd - 1], dn, &len);
+      CHECK(nd == 3 && !strcmp(dn, "ri") && len == 2, "complex R is stored with %d dims, last '%s' of %zu", nd, dn, len);
+      nc_close(ncid);
+      printf("ok   a complex parameter is stored in its shape with a trailing ri = 2 dimension\n");
+    }
     /* the slice table: each parameter's own variable is its slice of theta */
     {
       int     ncid, varid;
@@ -226,6 +241,32 @@ static PetscErrorCode TestFrames(void)
   PetscCall(PhynnModelDestroy(&l));
   PetscCall(PhynnModelDestroy(&m));
   unlink("apps_modelfile_frames.nc");
+  PetscFunctionReturn(0);
+}
+
+/* The Cartesian product of samples and coordinates (a DeepONet's evaluation) is, row by row, the
+ * model at (sample, coordinate): checked against evaluation at the explicit pairs, bitwise. */
+static PetscErrorCode TestProduct(void)
+{
+  PhynnModel    m;
+  double        gs[3] = {9.0, 9.81, 10.5}, ts[4] = {0.0, 0.7, 1.9, 2.5}, *prod, *pair, G[12], T[12];
+  const double *in[2] = {G, T};
+  PetscFunctionBegin;
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, &m));
+  PetscCall(PhynnModelSetSpec(m, "input g dims=1 names=g\ninput t dims=1 names=t\nmlp c(g) sizes=1,3,1 act=tanh out=softplus\npendulum theta(c,t) theta0=0.2 l=2\noutput theta names=theta\n", "test"));
+  PetscCall(RandomWeights(m, 23));
+  PetscCall(PhynnModelEvaluateProduct(m, 3, gs, 4, ts, &prod));
+  for (int s = 0; s < 3; s++)
+    for (int p = 0; p < 4; p++) {
+      G[s * 4 + p] = gs[s];
+      T[s * 4 + p] = ts[p];
+    }
+  PetscCall(PhynnModelEvaluate(m, 12, in, NULL, &pair));
+  CHECK(!memcmp(prod, pair, 12 * sizeof(double)), "the product evaluation differs from the explicit pairs");
+  printf("ok   3 samples x 4 coordinates: the product evaluation is the model at every pair, bitwise\n");
+  PetscCall(PetscFree(prod));
+  PetscCall(PetscFree(pair));
+  PetscCall(PhynnModelDestroy(&m));
   PetscFunctionReturn(0);
 }
 
@@ -449,6 +490,7 @@ static PetscErrorCode Body(MPI_Comm comm)
   PetscCall(TestPrefix(comm));
   PetscCall(TestRoundTrip());
   PetscCall(TestFrames());
+  PetscCall(TestProduct());
   PetscCall(TestV1());
   PetscCall(TestDamaged());
   PetscFunctionReturn(0);
