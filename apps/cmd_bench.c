@@ -18,6 +18,7 @@
 
 #include "bench_blas.h"
 #include "commands.h"
+#include "pinn.h"
 #include "phynn/graph.h"
 #include "phynn/mlp.h"
 #include "phynn/optim.h"
@@ -68,7 +69,7 @@ static PetscErrorCode BenchObjective(void *ctx, const double *theta, double *los
 /* The NLS residual loss on the network output `out` (K N x 2 in jet blocks). */
 static PetscErrorCode BuildNlsLoss(PhynnGraph g, int out, int K, int bt, int bxx, double global_points, int *root)
 {
-  int u, v, ut, vt, uxx, vxx, u2, v2, m, hv, hu, mv, mu, a, fu, fv, terms[2];
+  int u, v, ut, vt, uxx, vxx, fu, fv, terms[2];
 
   PetscFunctionBegin;
   PetscCall(PhynnGraphSlice(g, out, K, 0, 0, &u));
@@ -77,17 +78,7 @@ static PetscErrorCode BuildNlsLoss(PhynnGraph g, int out, int K, int bt, int bxx
   PetscCall(PhynnGraphSlice(g, out, K, bt, 1, &vt));
   PetscCall(PhynnGraphSlice(g, out, K, bxx, 0, &uxx));
   PetscCall(PhynnGraphSlice(g, out, K, bxx, 1, &vxx));
-  PetscCall(PhynnGraphSquare(g, u, &u2));
-  PetscCall(PhynnGraphSquare(g, v, &v2));
-  PetscCall(PhynnGraphAdd(g, u2, v2, &m));     /* |h|^2 = u^2 + v^2 */
-  PetscCall(PhynnGraphScale(g, vxx, 0.5, &hv)); /* 0.5 v_xx */
-  PetscCall(PhynnGraphScale(g, uxx, 0.5, &hu)); /* 0.5 u_xx */
-  PetscCall(PhynnGraphMul(g, m, v, &mv));
-  PetscCall(PhynnGraphMul(g, m, u, &mu));
-  PetscCall(PhynnGraphAdd(g, ut, hv, &a));
-  PetscCall(PhynnGraphAdd(g, a, mv, &fu)); /* f_u = u_t + 0.5 v_xx + |h|^2 v */
-  PetscCall(PhynnGraphSub(g, vt, hu, &a));
-  PetscCall(PhynnGraphSub(g, a, mu, &fv)); /* f_v = v_t - 0.5 u_xx - |h|^2 u */
+  PetscCall(PhynnNlsResidual(g, u, v, ut, vt, uxx, vxx, &fu, &fv));
   PetscCall(PhynnGraphSetName(g, fu, "f_u"));
   PetscCall(PhynnGraphSetName(g, fv, "f_v"));
   PetscCall(PhynnGraphMeanSquare(g, fu, &terms[0]));

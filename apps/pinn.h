@@ -104,6 +104,9 @@ PetscErrorCode PhynnPinnFillPeriodicPair(PhynnPinn *p, PhynnPointSet *set, long 
 /* Runs `phynn train <problem>`. */
 PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args);
 
+/* The NLS residuals f_u, f_v from the fields u, v and their derivatives (apps/problem_nls.c). */
+PetscErrorCode PhynnNlsResidual(PhynnGraph g, int u, int v, int ut, int vt, int uxx, int vxx, int *fu, int *fv);
+
 extern const PhynnPinnProblem PhynnProblemHeat, PhynnProblemPendulum, PhynnProblemNls;
 
 #endif
