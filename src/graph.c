@@ -35,6 +35,10 @@ static const struct {
   [PHYNN_OP_WEIGHTED_SUM]   = {"weighted_sum", PhynnOpWeightedSum},
   [PHYNN_OP_JET_STACK]      = {"jet_stack", PhynnOpJetStack},
   [PHYNN_OP_BLOCK]          = {"block", PhynnOpBlock},
+  [PHYNN_OP_CONV2D]         = {"conv2d", PhynnOpConv2d},
+  [PHYNN_OP_CONV_TRANSPOSE2D] = {"conv_transpose2d", PhynnOpConvTranspose2d},
+  [PHYNN_OP_AVG_POOL2D]     = {"avg_pool2d", PhynnOpPool2d},
+  [PHYNN_OP_MAX_POOL2D]     = {"max_pool2d", PhynnOpPool2d},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }
