@@ -39,6 +39,8 @@ static const struct {
   [PHYNN_OP_CONV_TRANSPOSE2D] = {"conv_transpose2d", PhynnOpConvTranspose2d},
   [PHYNN_OP_AVG_POOL2D]     = {"avg_pool2d", PhynnOpPool2d},
   [PHYNN_OP_MAX_POOL2D]     = {"max_pool2d", PhynnOpPool2d},
+  [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
+  [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }

@@ -146,6 +146,12 @@ PetscErrorCode PhynnGraphConv2d(PhynnGraph g, int x, int W, int b, long stride_h
 PetscErrorCode PhynnGraphConvTranspose2d(PhynnGraph g, int x, int W, int b, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
 PetscErrorCode PhynnGraphAvgPool2d(PhynnGraph g, int x, long kh, long kw, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
 PetscErrorCode PhynnGraphMaxPool2d(PhynnGraph g, int x, long kh, long kw, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
+/* Layout (src/op_resize.c): nearest-neighbour upsampling (N, C, H, W) -> (N, C, fh H, fw W), and
+ * reshape of each row to dims[1..ndim-1] (dims[0], the batch, is ignored; the values per row must
+ * agree), e.g. a dense output (N, C H W) back to images. Dense reads images as rows already, so a
+ * flatten before it is not needed. Both are linear row by row: a jet passes through. */
+PetscErrorCode PhynnGraphUpsampleNearest(PhynnGraph g, int x, long fh, long fw, int *node);
+PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */

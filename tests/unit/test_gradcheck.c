@@ -734,6 +734,38 @@ static PetscErrorCode BuildPool(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Layout ops (src/op_resize.c) on parameter images. arg 0: nearest upsampling by (2, 3) of odd
+ * (2, 3, 3, 5) images; arg 1: reshape of a (3, 2, 3, 4) parameter to (3, 24) and a dense layer
+ * on it, then reshape of the dense output (3, 12) to (3, 3, 2, 2) images and a conv2d. */
+static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 0) {
+    const long dx[4] = {2, 3, 3, 5};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphUpsampleNearest(g, X, 2, 3, &z));
+    PetscCall(PetscStrncpy(s->what, "upsample_nearest by (2, 3) of (2, 3, 3, 5) images", sizeof(s->what)));
+  } else {
+    const long dx[4] = {3, 2, 3, 4}, flat[2] = {0, 24}, img[4] = {0, 3, 2, 2}, dw[4] = {2, 3, 2, 2};
+    int        X, W, K;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParam(g, "W", 12, 24, zeros, &W));
+    PetscCall(PhynnGraphParamND(g, "K", 4, dw, PHYNN_DTYPE_REAL, zeros, &K));
+    PetscCall(PhynnGraphReshape(g, X, 2, flat, &z));
+    PetscCall(PhynnGraphDense(g, z, W, -1, NULL, &z));
+    PetscCall(PhynnGraphReshape(g, z, 4, img, &z));
+    PetscCall(PhynnGraphConv2d(g, z, K, -1, 1, 1, 1, 1, NULL, &z));
+    PetscCall(PetscStrncpy(s->what, "reshape (3, 2, 3, 4) -> (3, 24), dense, reshape (3, 12) -> (3, 3, 2, 2), conv2d", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 221 + arg));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -801,6 +833,8 @@ static const GradCase cases[] = {
   {"conv", BuildPool, 1, TOL_DEFAULT},
   {"conv", BuildPool, 2, TOL_DEFAULT},
   {"conv", BuildPool, 3, TOL_DEFAULT},
+  {"conv", BuildResize, 0, TOL_DEFAULT},
+  {"conv", BuildResize, 1, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -1323,6 +1357,38 @@ static PetscErrorCode CheckConv(void)
       printf("ok   %s (%ld, %ld, %ld, %ld) by (%ld, %ld, %ld, %ld), stride (%ld, %ld), padding (%ld, %ld): forward equals the direct loop (max difference %.2g <= 1e-12)\n", c[t].transposed ? "conv_transpose2d" : "conv2d", N, C, H, Wd, wd[0], wd[1], KH,
              KW, c[t].sh, c[t].sw, c[t].ph, c[t].pw, worst);
     PetscCall(PetscFree(want));
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+
+  { /* conv2d in a jet of 3 blocks = conv2d of each block, the bias on the value block only */
+    const long    dx[4] = {6, 2, 5, 4}, dw[4] = {3, 2, 3, 3}, db[2] = {1, 3};
+    PhynnJet      jet = JetOf(2, 0, NULL);
+    int           X, W, b, yj, y[3];
+    double        worst = 0;
+    const double *vj, *v;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphParamND(g, "b", 2, db, PHYNN_DTYPE_REAL, zeros, &b));
+    PetscCall(PhynnGraphConv2d(g, X, W, b, 2, 1, 1, 1, &jet, &yj));
+    for (int k = 0; k < 3; k++) {
+      int Xk;
+      PetscCall(PhynnGraphBlock(g, X, 3, k, &Xk));
+      PetscCall(PhynnGraphConv2d(g, Xk, W, k == 0 ? b : -1, 2, 1, 1, 1, NULL, &y[k]));
+    }
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(RandomParams(g, 231));
+    PetscCall(PhynnGraphForward(g, yj));
+    PetscCall(PhynnGraphValue(g, yj, &vj, NULL));
+    for (int k = 0; k < 3; k++) {
+      PhynnShape sh;
+      PetscCall(PhynnGraphForward(g, y[k]));
+      PetscCall(PhynnGraphValue(g, y[k], &v, &sh));
+      long B = PhynnShapeElements(&sh);
+      for (long i = 0; i < B; i++) worst = fmax(worst, fabs(vj[k * B + i] - v[i]));
+    }
+    CHECK(worst <= 1e-12, "conv2d in a 3-block jet differs from conv2d of each block (bias on block 0 only) by %.3g", worst);
+    if (worst <= 1e-12) printf("ok   conv2d in a 3-block jet equals conv2d of each block, the bias on the value block only (max difference %.2g)\n", worst);
     PetscCall(PhynnGraphDestroy(&g));
   }
 
