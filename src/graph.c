@@ -35,6 +35,12 @@ static const struct {
   [PHYNN_OP_WEIGHTED_SUM]   = {"weighted_sum", PhynnOpWeightedSum},
   [PHYNN_OP_JET_STACK]      = {"jet_stack", PhynnOpJetStack},
   [PHYNN_OP_BLOCK]          = {"block", PhynnOpBlock},
+  [PHYNN_OP_CONV2D]         = {"conv2d", PhynnOpConv2d},
+  [PHYNN_OP_CONV_TRANSPOSE2D] = {"conv_transpose2d", PhynnOpConvTranspose2d},
+  [PHYNN_OP_AVG_POOL2D]     = {"avg_pool2d", PhynnOpPool2d},
+  [PHYNN_OP_MAX_POOL2D]     = {"max_pool2d", PhynnOpPool2d},
+  [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
+  [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }

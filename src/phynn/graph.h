@@ -23,8 +23,8 @@
  * on the value block) and the fused jet activation applies the chain rule to all blocks in one
  * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
  * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
- * jet_stack, dense, the (fused) activation, slice and block; elementwise ops after a slice or
- * block act on one derivative block as plain values. */
+ * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, the (fused) activation, slice and
+ * block; elementwise ops after a slice or block act on one derivative block as plain values. */
 #ifndef PHYNN_GRAPH_H
 #define PHYNN_GRAPH_H
 
@@ -134,6 +134,24 @@ PetscErrorCode PhynnGraphBlock(PhynnGraph g, int x, int nblocks, int block, int 
  * second-order...], seeding a jet with data or with graph nodes (which receive their block of
  * the gradient): e.g. frames x, x', x'' with the jet PhynnJetSeeded(comm, 1, 1, {{0, 0}}). */
 PetscErrorCode PhynnGraphJetStack(PhynnGraph g, int K, const int *nodes, int *node);
+/* Images (N, C, H, W) (src/op_conv.c, src/op_pool.c, docs/conv.md). conv2d: W (OC, IC, KH, KW),
+ * b (1, OC) or -1, stride (sh, sw), zero padding (ph, pw); output (N, OC, OH, OW) with
+ * OH = (H + 2 ph - KH) / sh + 1. conv_transpose2d (conv2d's backward-data as a forward pass):
+ * W (IC, OC, KH, KW) as PyTorch's ConvTranspose2d, OH = (H - 1) sh - 2 ph + KH. Both carry jets
+ * (K blocks of N images through the same W, the bias on the value block). Pooling: window
+ * (kh, kw), stride, padding at most half the window; average pooling divides by kh kw (padding
+ * counts as zeros) and carries jets; max pooling sends the gradient to the first maximum of each
+ * window (padding never wins) and refuses jets. For 1-D signals use H = 1. */
+PetscErrorCode PhynnGraphConv2d(PhynnGraph g, int x, int W, int b, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
+PetscErrorCode PhynnGraphConvTranspose2d(PhynnGraph g, int x, int W, int b, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
+PetscErrorCode PhynnGraphAvgPool2d(PhynnGraph g, int x, long kh, long kw, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
+PetscErrorCode PhynnGraphMaxPool2d(PhynnGraph g, int x, long kh, long kw, long stride_h, long stride_w, long pad_h, long pad_w, const PhynnJet *jet, int *node);
+/* Layout (src/op_resize.c): nearest-neighbour upsampling (N, C, H, W) -> (N, C, fh H, fw W), and
+ * reshape of each row to dims[1..ndim-1] (dims[0], the batch, is ignored; the values per row must
+ * agree), e.g. a dense output (N, C H W) back to images. Dense reads images as rows already, so a
+ * flatten before it is not needed. Both are linear row by row: a jet passes through. */
+PetscErrorCode PhynnGraphUpsampleNearest(PhynnGraph g, int x, long fh, long fw, int *node);
+PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */

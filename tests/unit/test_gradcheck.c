@@ -13,7 +13,7 @@
  * h of a kink has probability about 1e-6.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -661,6 +661,111 @@ static PetscErrorCode BuildManyTerms(PhynnGraph g, int arg, Scratch *s, int *roo
   PetscFunctionReturn(0);
 }
 
+/* Convolutions (src/op_conv.c) on parameter images, so dx, dW and db are all checked; a loss
+ * sin + mean square that is not quadratic in the output. arg:
+ *   0 conv2d, odd sizes (2, 3, 5, 7) by a 3 x 2 kernel, stride 1, no padding, bias
+ *   1 conv2d, stride 2 with padding 1, (2, 2, 7, 6) by 3 x 3
+ *   2 conv2d on 1-D signals (H = 1): (3, 2, 1, 9) by 1 x 3, stride (1, 2), padding (0, 1), no bias
+ *   3 conv2d over 3 jet blocks of 2 images (the bias on the value block), stride 2, padding 1
+ *   4 conv_transpose2d, stride 2, padding 1: (2, 3, 4, 5) -> (2, 2, 7, 9)
+ *   5 conv_transpose2d on 1-D signals, stride 1, no bias
+ *   6 conv_transpose2d over 3 jet blocks, 2 x 2 kernel, stride 2 (upsampling), bias */
+static PetscErrorCode BuildConv(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  static const struct {
+    long        x[4], w[4], sh, sw, ph, pw;
+    int         bias, jet, transposed;
+    const char *what;
+  } c[7] = {
+    {{2, 3, 5, 7}, {4, 3, 3, 2}, 1, 1, 0, 0, 1, 0, 0, "conv2d, odd sizes (2, 3, 5, 7) by 3 x 2, stride 1, bias"},
+    {{2, 2, 7, 6}, {3, 2, 3, 3}, 2, 2, 1, 1, 1, 0, 0, "conv2d, stride 2, padding 1, (2, 2, 7, 6) by 3 x 3"},
+    {{3, 2, 1, 9}, {2, 2, 1, 3}, 1, 2, 0, 1, 0, 0, 0, "conv2d on 1-D signals (H = 1), stride 2, padding 1, no bias"},
+    {{6, 2, 5, 5}, {3, 2, 3, 3}, 2, 2, 1, 1, 1, 1, 0, "conv2d over 3 jet blocks (bias on the value block), stride 2, padding 1"},
+    {{2, 3, 4, 5}, {3, 2, 3, 3}, 2, 2, 1, 1, 1, 0, 1, "conv_transpose2d, stride 2, padding 1, (2, 3, 4, 5) -> (2, 2, 7, 9)"},
+    {{2, 2, 1, 6}, {2, 3, 1, 3}, 1, 1, 0, 0, 0, 0, 1, "conv_transpose2d on 1-D signals (H = 1), stride 1, no bias"},
+    {{6, 2, 3, 3}, {2, 2, 2, 2}, 2, 2, 0, 0, 1, 1, 1, "conv_transpose2d over 3 jet blocks, 2 x 2 kernel, stride 2, bias"},
+  };
+  PhynnJet jet = JetOf(2, 0, NULL);
+  long     oc  = c[arg].transposed ? c[arg].w[1] : c[arg].w[0], db[2] = {1, oc};
+  int      X, W, b = -1, z;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParamND(g, "X", 4, c[arg].x, PHYNN_DTYPE_REAL, zeros, &X));
+  PetscCall(PhynnGraphParamND(g, "W", 4, c[arg].w, PHYNN_DTYPE_REAL, zeros, &W));
+  if (c[arg].bias) PetscCall(PhynnGraphParamND(g, "b", 2, db, PHYNN_DTYPE_REAL, zeros, &b));
+  if (c[arg].transposed) PetscCall(PhynnGraphConvTranspose2d(g, X, W, b, c[arg].sh, c[arg].sw, c[arg].ph, c[arg].pw, c[arg].jet ? &jet : NULL, &z));
+  else PetscCall(PhynnGraphConv2d(g, X, W, b, c[arg].sh, c[arg].sw, c[arg].ph, c[arg].pw, c[arg].jet ? &jet : NULL, &z));
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 191 + arg));
+  PetscCall(PetscStrncpy(s->what, c[arg].what, sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
+/* Pooling (src/op_pool.c) of parameter images. Random draws make exact ties in a max window
+ * improbable (the tie rule is checked by value in CheckConv). arg:
+ *   0 average 3 x 3, stride 2, padding 1 on (2, 2, 7, 6)
+ *   1 average 2 x 2, stride 2, over 3 jet blocks of 2 images (5 x 5: the last row and column unused)
+ *   2 max 3 x 3, stride 2, padding 1 on (2, 2, 7, 6)
+ *   3 max on 1-D signals (H = 1): (2, 3, 1, 8), window 1 x 3, stride (1, 2), padding (0, 1) */
+static PetscErrorCode BuildPool(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  static const struct {
+    long        x[4], k[2], st[2], pd[2];
+    int         jet, max;
+    const char *what;
+  } c[4] = {
+    {{2, 2, 7, 6}, {3, 3}, {2, 2}, {1, 1}, 0, 0, "avg_pool2d 3 x 3, stride 2, padding 1"},
+    {{6, 2, 5, 5}, {2, 2}, {2, 2}, {0, 0}, 1, 0, "avg_pool2d 2 x 2, stride 2, over 3 jet blocks"},
+    {{2, 2, 7, 6}, {3, 3}, {2, 2}, {1, 1}, 0, 1, "max_pool2d 3 x 3, stride 2, padding 1"},
+    {{2, 3, 1, 8}, {1, 3}, {1, 2}, {0, 1}, 0, 1, "max_pool2d on 1-D signals (H = 1), window 3, stride 2, padding 1"},
+  };
+  PhynnJet jet = JetOf(2, 0, NULL);
+  int      X, z;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParamND(g, "X", 4, c[arg].x, PHYNN_DTYPE_REAL, zeros, &X));
+  if (c[arg].max) PetscCall(PhynnGraphMaxPool2d(g, X, c[arg].k[0], c[arg].k[1], c[arg].st[0], c[arg].st[1], c[arg].pd[0], c[arg].pd[1], NULL, &z));
+  else PetscCall(PhynnGraphAvgPool2d(g, X, c[arg].k[0], c[arg].k[1], c[arg].st[0], c[arg].st[1], c[arg].pd[0], c[arg].pd[1], c[arg].jet ? &jet : NULL, &z));
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 201 + arg));
+  PetscCall(PetscStrncpy(s->what, c[arg].what, sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
+/* Layout ops (src/op_resize.c) on parameter images. arg 0: nearest upsampling by (2, 3) of odd
+ * (2, 3, 3, 5) images; arg 1: reshape of a (3, 2, 3, 4) parameter to (3, 24) and a dense layer
+ * on it, then reshape of the dense output (3, 12) to (3, 3, 2, 2) images and a conv2d. */
+static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 0) {
+    const long dx[4] = {2, 3, 3, 5};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphUpsampleNearest(g, X, 2, 3, &z));
+    PetscCall(PetscStrncpy(s->what, "upsample_nearest by (2, 3) of (2, 3, 3, 5) images", sizeof(s->what)));
+  } else {
+    const long dx[4] = {3, 2, 3, 4}, flat[2] = {0, 24}, img[4] = {0, 3, 2, 2}, dw[4] = {2, 3, 2, 2};
+    int        X, W, K;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParam(g, "W", 12, 24, zeros, &W));
+    PetscCall(PhynnGraphParamND(g, "K", 4, dw, PHYNN_DTYPE_REAL, zeros, &K));
+    PetscCall(PhynnGraphReshape(g, X, 2, flat, &z));
+    PetscCall(PhynnGraphDense(g, z, W, -1, NULL, &z));
+    PetscCall(PhynnGraphReshape(g, z, 4, img, &z));
+    PetscCall(PhynnGraphConv2d(g, z, K, -1, 1, 1, 1, 1, NULL, &z));
+    PetscCall(PetscStrncpy(s->what, "reshape (3, 2, 3, 4) -> (3, 24), dense, reshape (3, 12) -> (3, 3, 2, 2), conv2d", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 221 + arg));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -717,6 +822,19 @@ static const GradCase cases[] = {
   {"seeded_jets", BuildSeeded, 3, TOL_DEFAULT},
   {"limits", BuildWideFrame, 0, TOL_DEFAULT},
   {"limits", BuildManyTerms, 0, TOL_DEFAULT},
+  {"conv", BuildConv, 0, TOL_DEFAULT},
+  {"conv", BuildConv, 1, TOL_DEFAULT},
+  {"conv", BuildConv, 2, TOL_DEFAULT},
+  {"conv", BuildConv, 3, TOL_DEFAULT},
+  {"conv", BuildConv, 4, TOL_DEFAULT},
+  {"conv", BuildConv, 5, TOL_DEFAULT},
+  {"conv", BuildConv, 6, TOL_DEFAULT},
+  {"conv", BuildPool, 0, TOL_DEFAULT},
+  {"conv", BuildPool, 1, TOL_DEFAULT},
+  {"conv", BuildPool, 2, TOL_DEFAULT},
+  {"conv", BuildPool, 3, TOL_DEFAULT},
+  {"conv", BuildResize, 0, TOL_DEFAULT},
+  {"conv", BuildResize, 1, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -1163,6 +1281,176 @@ static PetscErrorCode CheckLimits(void)
   PetscFunctionReturn(0);
 }
 
+/* Convolution and pooling by value: conv2d's forward against a direct convolution loop and
+ * conv_transpose2d's against a direct scatter loop (to 1e-12), max pooling's tie rule (the
+ * gradient goes to the first maximum of a window) and padding (it never wins, even over negative
+ * pixels), and the refusals (max pooling in a jet; channels that do not fit). */
+static PetscErrorCode CheckConv(void)
+{
+  static const struct {
+    long x[4], w[4], sh, sw, ph, pw;
+    int  transposed;
+  } c[5] = {
+    {{2, 3, 5, 7}, {4, 3, 3, 2}, 1, 1, 0, 0, 0},
+    {{2, 2, 7, 6}, {3, 2, 3, 3}, 2, 2, 1, 1, 0},
+    {{3, 2, 1, 9}, {2, 2, 1, 3}, 1, 2, 0, 1, 0},
+    {{2, 3, 9, 8}, {2, 3, 5, 4}, 3, 2, 2, 1, 0},
+    {{2, 3, 4, 5}, {3, 2, 3, 3}, 2, 2, 1, 1, 1},
+  };
+  PhynnGraph     g;
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  for (int t = 0; t < 5; t++) {
+    const long   *xd = c[t].x, *wd = c[t].w, db[2] = {1, c[t].transposed ? wd[1] : wd[0]};
+    long          N = xd[0], C = xd[1], H = xd[2], Wd = xd[3], KH = wd[2], KW = wd[3], OC = db[1], OH, OW;
+    int           X, W, b, y;
+    double       *theta, worst = 0, *want;
+    const double *v, *xv, *wv, *bv;
+    PhynnShape    sh;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParamND(g, "X", 4, xd, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, wd, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphParamND(g, "b", 2, db, PHYNN_DTYPE_REAL, zeros, &b));
+    if (c[t].transposed) PetscCall(PhynnGraphConvTranspose2d(g, X, W, b, c[t].sh, c[t].sw, c[t].ph, c[t].pw, NULL, &y));
+    else PetscCall(PhynnGraphConv2d(g, X, W, b, c[t].sh, c[t].sw, c[t].ph, c[t].pw, NULL, &y));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(RandomParams(g, 211 + t));
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    xv = theta;
+    wv = xv + N * C * H * Wd;
+    bv = wv + wd[0] * wd[1] * KH * KW;
+    PetscCall(PhynnGraphForward(g, y));
+    PetscCall(PhynnGraphValue(g, y, &v, &sh));
+    OH = sh.dim[2];
+    OW = sh.dim[3];
+    if (c[t].transposed) CHECK(OH == (H - 1) * c[t].sh - 2 * c[t].ph + KH && OW == (Wd - 1) * c[t].sw - 2 * c[t].pw + KW, "conv_transpose2d output %ld x %ld", OH, OW);
+    else CHECK(OH == (H + 2 * c[t].ph - KH) / c[t].sh + 1 && OW == (Wd + 2 * c[t].pw - KW) / c[t].sw + 1, "conv2d output %ld x %ld", OH, OW);
+    PetscCall(PetscCalloc1(N * OC * OH * OW, &want));
+    for (long n = 0; n < N; n++)
+      for (long o = 0; o < OC; o++)
+        for (long i = 0; i < OH * OW; i++) want[(n * OC + o) * OH * OW + i] = bv[o];
+    if (!c[t].transposed) /* y[n, o, i, j] = b[o] + sum W[o, ci, p, q] x[n, ci, i sh - ph + p, j sw - pw + q] */
+      for (long n = 0; n < N; n++)
+        for (long o = 0; o < OC; o++)
+          for (long i = 0; i < OH; i++)
+            for (long j = 0; j < OW; j++)
+              for (long ci = 0; ci < C; ci++)
+                for (long p = 0; p < KH; p++)
+                  for (long q = 0; q < KW; q++) {
+                    long r = i * c[t].sh - c[t].ph + p, s = j * c[t].sw - c[t].pw + q;
+                    if (r >= 0 && r < H && s >= 0 && s < Wd) want[((n * OC + o) * OH + i) * OW + j] += wv[((o * C + ci) * KH + p) * KW + q] * xv[((n * C + ci) * H + r) * Wd + s];
+                  }
+    else /* every input pixel scatters W[ci, o] into y[n, o, r sh - ph + p, s sw - pw + q] */
+      for (long n = 0; n < N; n++)
+        for (long ci = 0; ci < C; ci++)
+          for (long r = 0; r < H; r++)
+            for (long s = 0; s < Wd; s++)
+              for (long o = 0; o < OC; o++)
+                for (long p = 0; p < KH; p++)
+                  for (long q = 0; q < KW; q++) {
+                    long i = r * c[t].sh - c[t].ph + p, j = s * c[t].sw - c[t].pw + q;
+                    if (i >= 0 && i < OH && j >= 0 && j < OW) want[((n * OC + o) * OH + i) * OW + j] += wv[((ci * OC + o) * KH + p) * KW + q] * xv[((n * C + ci) * H + r) * Wd + s];
+                  }
+    for (long i = 0; i < N * OC * OH * OW; i++) worst = fmax(worst, fabs(v[i] - want[i]));
+    CHECK(worst <= 1e-12, "%s case %d: the im2col + GEMM forward differs from the direct loop by %.3g", c[t].transposed ? "conv_transpose2d" : "conv2d", t, worst);
+    if (worst <= 1e-12)
+      printf("ok   %s (%ld, %ld, %ld, %ld) by (%ld, %ld, %ld, %ld), stride (%ld, %ld), padding (%ld, %ld): forward equals the direct loop (max difference %.2g <= 1e-12)\n", c[t].transposed ? "conv_transpose2d" : "conv2d", N, C, H, Wd, wd[0], wd[1], KH,
+             KW, c[t].sh, c[t].sw, c[t].ph, c[t].pw, worst);
+    PetscCall(PetscFree(want));
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+
+  { /* conv2d in a jet of 3 blocks = conv2d of each block, the bias on the value block only */
+    const long    dx[4] = {6, 2, 5, 4}, dw[4] = {3, 2, 3, 3}, db[2] = {1, 3};
+    PhynnJet      jet = JetOf(2, 0, NULL);
+    int           X, W, b, yj, y[3];
+    double        worst = 0;
+    const double *vj, *v;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphParamND(g, "b", 2, db, PHYNN_DTYPE_REAL, zeros, &b));
+    PetscCall(PhynnGraphConv2d(g, X, W, b, 2, 1, 1, 1, &jet, &yj));
+    for (int k = 0; k < 3; k++) {
+      int Xk;
+      PetscCall(PhynnGraphBlock(g, X, 3, k, &Xk));
+      PetscCall(PhynnGraphConv2d(g, Xk, W, k == 0 ? b : -1, 2, 1, 1, 1, NULL, &y[k]));
+    }
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(RandomParams(g, 231));
+    PetscCall(PhynnGraphForward(g, yj));
+    PetscCall(PhynnGraphValue(g, yj, &vj, NULL));
+    for (int k = 0; k < 3; k++) {
+      PhynnShape sh;
+      PetscCall(PhynnGraphForward(g, y[k]));
+      PetscCall(PhynnGraphValue(g, y[k], &v, &sh));
+      long B = PhynnShapeElements(&sh);
+      for (long i = 0; i < B; i++) worst = fmax(worst, fabs(vj[k * B + i] - v[i]));
+    }
+    CHECK(worst <= 1e-12, "conv2d in a 3-block jet differs from conv2d of each block (bias on block 0 only) by %.3g", worst);
+    if (worst <= 1e-12) printf("ok   conv2d in a 3-block jet equals conv2d of each block, the bias on the value block only (max difference %.2g)\n", worst);
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+
+  { /* max pooling: ties go to the first index; padding never wins */
+    const long    d[4] = {1, 1, 3, 4};
+    const double  x[12] = {-5, -2, -2, -7, /* a 3 x 4 image of negative pixels */
+                           -2, -9, -3, -3, -8, -6, -6, -4};
+    int           X, y, l;
+    double       *theta, *grad;
+    const double *v;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParamND(g, "X", 4, d, PHYNN_DTYPE_REAL, zeros, &X));
+    /* 2 x 2 windows, stride 2, padding 1: windows cover rows {-1,0}, {1,2} and columns {-1,0}, {1,2}, {3,4} */
+    PetscCall(PhynnGraphMaxPool2d(g, X, 2, 2, 2, 2, 1, 1, NULL, &y));
+    PetscCall(PhynnGraphMean(g, y, &l));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(PhynnGraphParameters(g, &theta, &grad, NULL));
+    PetscCall(PetscArraycpy(theta, x, 12));
+    PetscCall(PhynnGraphForward(g, l));
+    PetscCall(PhynnGraphBackward(g, l));
+    PetscCall(PhynnGraphValue(g, y, &v, NULL));
+    /* rows {-1, 0}: columns {-1, 0} -> x00 = -5; {1, 2} -> the tie x01 = x02 = -2 (x01 wins);
+     *               {3, 4} -> x03 = -7 (not the padding's 0)
+     * rows {1, 2}:  {-1, 0} -> x10 = -2; {1, 2} -> x12 = -3 (the tie x21 = x22 = -6 loses);
+     *               {3, 4} -> x13 = -3. The mean's gradient 1/6 goes to x00 x01 x03 x10 x12 x13. */
+    const double want_v[6] = {-5, -2, -7, -2, -3, -3};
+    const double want_g[12] = {1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0};
+    int          okv = 1, okg = 1;
+    for (int i = 0; i < 6; i++) okv &= v[i] == want_v[i];
+    for (int i = 0; i < 12; i++) okg &= fabs(grad[i] - want_g[i] / 6.0) <= 1e-15;
+    CHECK(okv, "max_pool2d over negative pixels with padding: the padding must never win (got %g %g %g / %g %g %g)", v[0], v[1], v[2], v[3], v[4], v[5]);
+    CHECK(okg, "max_pool2d: a tie must send the gradient to the first index of its window");
+    if (okv && okg) printf("ok   max_pool2d: padding never wins over negative pixels, and a tie sends the gradient to the window's first maximum\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+
+  { /* refusals, one line each */
+    const long dx[4] = {1, 3, 5, 5}, dw[4] = {2, 2, 3, 3};
+    PhynnJet   jet = JetOf(1, 0, NULL);
+    int        X, W, bad;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PhynnGraphConv2d(g, X, W, -1, 1, 1, 0, 0, NULL, &bad);
+    CHECK(ierr != 0, "conv2d of 3-channel images by 2-channel weights must be refused when built");
+    ierr = PhynnGraphConvTranspose2d(g, X, W, -1, 1, 1, 0, 0, NULL, &bad);
+    CHECK(ierr != 0, "conv_transpose2d of 3-channel images by weights for 2 input channels must be refused");
+    ierr = PhynnGraphMaxPool2d(g, X, 2, 2, 2, 2, 0, 0, &jet, &bad);
+    CHECK(ierr != 0, "max_pool2d in a jet must be refused");
+    ierr = PhynnGraphAvgPool2d(g, X, 7, 7, 1, 1, 0, 0, NULL, &bad);
+    CHECK(ierr != 0, "a 7 x 7 pooling window on 5 x 5 images must be refused");
+    ierr = PhynnGraphAvgPool2d(g, X, 3, 3, 1, 1, 2, 2, NULL, &bad);
+    CHECK(ierr != 0, "pooling padding above half the window must be refused");
+    PetscCall(PetscPopErrorHandler());
+    CHECK(PhynnGraphNodeCount(g) == 2, "refused nodes leave the graph as it was (%d nodes)", PhynnGraphNodeCount(g));
+    printf("ok   channel mismatches, windows that do not fit, padding above half a window and max pooling in a jet are refused when built\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* ---- the groups ------------------------------------------------------------------------------ */
 static PetscErrorCode Run(MPI_Comm comm)
 {
@@ -1190,6 +1478,8 @@ static PetscErrorCode Run(MPI_Comm comm)
     PetscCall(CheckNDComplex());
   } else if (!strcmp(group, "limits")) {
     PetscCall(CheckLimits());
+  } else if (!strcmp(group, "conv")) {
+    PetscCall(CheckConv());
   } else if (!strcmp(group, "every_op")) {
     PetscCall(CheckCoverage());
   }
