@@ -45,6 +45,7 @@ static PetscErrorCode WriteFile(const ImagesRun *r, const ImagesData *d)
   PetscCall(PhynnNcCreate(r->out, &w));
   PetscCall(PhynnNcPutProvenance(&w, blob ? "phynn pendulum images: Champion et al.'s Gaussian blob" : "phynn pendulum images: rod and bob"));
   PetscCall(PhynnNcPutText(&w, NC_GLOBAL, "equation", r->p.linear ? "theta'' + (g/l) theta = 0 (small-angle pendulum)" : "theta'' + (g/l) sin(theta) = 0 (simple pendulum)"));
+  PetscCall(PhynnNcPutText(&w, NC_GLOBAL, "initial_condition", r->ntraj > 0 ? "theta(0) = theta0(traj), theta'(0) = omega0(traj), sampled as solve pendulum -ntraj (see sampling)" : "theta(0) = theta0, theta'(0) = omega0"));
   PetscCall(PhynnNcPutText(&w, NC_GLOBAL, "render", render_names[r->rd.kind]));
   PetscCall(PhynnNcPutText(&w, NC_GLOBAL, "render_formula",
                            blob ? "image = exp(-((x - sin theta)^2 + (y + cos theta)^2)/0.05) on Champion's grid (x, y)"
