@@ -23,6 +23,7 @@ typedef struct {
 PetscErrorCode PhynnCommandCheckArgs(MPI_Comm comm, const char *name, const char *usage, int nargs, int min, int max);
 
 PetscErrorCode PhynnCmdSolvePendulum(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdSolvePendulumImages(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdSolveHeat(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdSolveNls(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainFit(MPI_Comm, PhynnOptionsMode, int, char **);

@@ -1,6 +1,6 @@
 /* phynn: one executable, subcommands.
  *
- *   phynn solve pendulum|heat|nls [options]      reference solutions as NetCDF
+ *   phynn solve pendulum|pendulum-images|heat|nls [options]   reference solutions as NetCDF
  *   phynn train fit|perceptron-iris|linreg ...   train a network (mpirun -np N for data parallelism)
  *   phynn eval MODEL.nc -in POINTS -o OUT        outputs and input derivatives of a trained model
  *   phynn bench [options]                        time a training step against this machine's DGEMM
@@ -32,6 +32,7 @@ static PetscErrorCode PhynnCmdVersion(MPI_Comm comm, PhynnOptionsMode mode, int 
 static const PhynnCommand phynn_commands[] = {
   {"version", "", "print the version and git revision", PhynnCmdVersion},
   {"solve pendulum", "", "reference trajectories of the pendulum (PETSc TS, RK5(4))", PhynnCmdSolvePendulum},
+  {"solve pendulum-images", "", "frames of the pendulum (rod or Champion blob) with exact image_t, image_tt", PhynnCmdSolvePendulumImages},
   {"solve heat", "", "reference solutions of the 1D heat equation (PETSc TS + DMDA, FFTW)", PhynnCmdSolveHeat},
   {"solve nls", "", "reference solutions of the nonlinear Schrodinger equation (FFTW split-step)", PhynnCmdSolveNls},
   {"train fit", "", "fit a network to a CSV table (last column = target; mpirun for data parallelism)", PhynnCmdTrainFit},

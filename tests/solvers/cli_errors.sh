@@ -39,6 +39,16 @@ expect_error "needs -ic_file" solve nls -ic file
 expect_error "needs -bc periodic" solve heat -method spectral
 expect_error "did you mean -nx" solve heat -nxx 10
 expect_error "is not a non-negative integer" solve pendulum -ntraj 3 -seed 1.5
+expect_error "render" solve pendulum-images -render stick
+expect_error "option -nx: 0 is too small" solve pendulum-images -nx 0
+expect_error "option -ny: -5 is too small" solve pendulum-images -render blob -ny -5
+expect_error "option -nt: 1 is too small" solve pendulum-images -nt 1
+expect_error "option -window: give 4 numbers" solve pendulum-images -window 0,1
+expect_error "option -window: need xmin < xmax" solve pendulum-images -window 0.5,-0.5,-1.1,0.05
+expect_error "must be > 0" solve pendulum-images -bob_diameter 0
+expect_error "option -l: 0 is not positive" solve pendulum-images -l 0
+expect_error "is not a non-negative integer" solve pendulum-images -ntraj 2 -seed -1
+expect_error "exceed 2^31 values" solve pendulum-images -ntraj 1000 -nt 1000
 # an unwritable output path (a directory that does not exist)
 "$PHYNN_EXE" solve heat -o "$dir/missing/heat.nc" 2> stderr.txt
 rc=$?

@@ -17,4 +17,7 @@ check heat.nc "${common[@]}" ":k = 0.4" ":boundary_condition" ":solver_dt" "x:un
 check nls.nc "${common[@]}" ":nx = 256" "double h_re(t, x)" "double h_im(t, x)" "double mass(t)" "double hamiltonian(t)" ":solver_substeps"
 check heat_samples.nc "${common[@]}" "sample = 4" "double u0(sample, x)" "double u(sample, t, x)" ":grf_length" ":seed"
 check pendulum_ntraj_np1.nc "${common[@]}" "double theta(traj, t)" "double theta0(traj)" ":sampling"
+img=("image:units = \"1\"" "image_t:units = \"s-1\"" "image_tt:units = \"s-2\"" "image:long_name" "theta:units = \"rad\"" "omega:units = \"rad s-1\"" ":render_formula" ":derivatives" ":sample_order")
+check pendulum_images.nc "${common[@]}" "${img[@]}" ":render = \"rod\"" "sample = 100" "y = 160" "x = 160" "double image(sample, y, x)" "double image_t(sample, y, x)" "double image_tt(sample, y, x)" "double traj(sample)" ":theta0 = 0.349" ":tf = 2.079" ":rod_width_pixels = 2"
+check images_blob_np1.nc "${common[@]}" "${img[@]}" ":render = \"blob\"" "y = 51" "x = 51" "sample = 55" ":sampling" ":seed = 7"
 exit $fails
