@@ -121,7 +121,7 @@ PetscErrorCode PhynnOpConv2d(PhynnGraph g, PhynnNode *n, PhynnAction action)
     ow = (Wd + 2 * k->pw - k->kw) / k->sw + 1;
     PetscCheck(R <= INT_MAX && OC <= INT_MAX && CKK <= INT_MAX && oh * ow <= INT_MAX, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "conv2d '%s': sizes exceed BLAS's int", n->name);
     PetscCall(PhynnJetLinearShape(g, n, R));
-    n->shape     = x->shape;
+    n->shape        = x->shape;
     n->shape.dim[1] = OC;
     n->shape.dim[2] = oh;
     n->shape.dim[3] = ow;

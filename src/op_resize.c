@@ -87,8 +87,8 @@ PetscErrorCode PhynnOpReshape(PhynnGraph g, PhynnNode *n, PhynnAction action)
     PetscCall(PhynnOpRequireReal(g, n));
     for (int d = 1; d < k->ndim; d++) cols *= k->dim[d];
     PetscCheck(cols == PhynnShapeCols(&x->shape), g->comm, PETSC_ERR_ARG_SIZ, "reshape '%s': input '%s' has %ld values per row, the new shape %ld", n->name, x->name, PhynnShapeCols(&x->shape), cols);
-    n->shape.ndim  = k->ndim;
-    n->shape.dtype = PHYNN_DTYPE_REAL;
+    n->shape.ndim   = k->ndim;
+    n->shape.dtype  = PHYNN_DTYPE_REAL;
     n->shape.dim[0] = x->shape.dim[0];
     for (int d = 1; d < k->ndim; d++) n->shape.dim[d] = k->dim[d];
   } break;

@@ -23,8 +23,9 @@
  * on the value block) and the fused jet activation applies the chain rule to all blocks in one
  * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
  * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
- * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, the (fused) activation, slice and
- * block; elementwise ops after a slice or block act on one derivative block as plain values. */
+ * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, upsample_nearest, reshape, the
+ * (fused) activation, slice and block (max_pool2d refuses jets); elementwise ops after a slice
+ * or block act on one derivative block as plain values. */
 #ifndef PHYNN_GRAPH_H
 #define PHYNN_GRAPH_H
 
