@@ -2,7 +2,10 @@
  *   heat.nc:     max |u - exp(-0.4 pi^2 t) sin(pi x)| < 1e-5 on the 101 x 256 output grid;
  *   nls.nc:      mass(t) = 7.99927326 (1e-9 relative) at every t; |h(pi/4, 0)| = 3.9988 (1e-4);
  *   pendulum.nc: energy constant to 1e-10 relative; theta(0) = pi/4;
- *   heat_samples.nc (-nsamples, Dirichlet): every u0 vanishes at both ends and u(t = 0) = u0. */
+ *   heat_samples.nc (-nsamples, Dirichlet): every u0 vanishes at both ends and u(t = 0) = u0;
+ *   pendulum_images.nc: the tutorial's 100 frames t_i = 0.021 i of 160 x 160 pixels from
+ *     theta0 = 20 degrees; in every frame the pixels within 2.5 pixels of the bob centre
+ *     l (sin theta, -cos theta) are bright (>= 0.95), and every pixel is in [0, 1]. */
 #include "phynn/ncfile.h"
 #include "phynn_test.h"
 
@@ -72,6 +75,39 @@ static PetscErrorCode TestFiles(MPI_Comm comm)
   CHECK(amp > 0.3 && amp < 10, "heat_samples.nc: random initial conditions have max amplitude %g, expected O(1)", amp);
   PetscCall(PetscFree(u0));
   PetscCall(PetscFree(u));
+
+  double *px, *py, *img;
+  size_t  npx, npy;
+  PetscCall(Read("pendulum_images.nc", "t", &t, &nt));
+  PetscCall(Read("pendulum_images.nc", "theta", &th, &n));
+  PetscCall(Read("pendulum_images.nc", "x", &px, &npx));
+  PetscCall(Read("pendulum_images.nc", "y", &py, &npy));
+  PetscCall(Read("pendulum_images.nc", "image", &img, &n));
+  CHECK(nt == 100 && npx == 160 && npy == 160 && n == nt * npx * npy, "pendulum_images.nc: expected 100 frames of 160 x 160, got %zu of %zu x %zu", nt, npy, npx);
+  double dt = 0, bob = 1, lo = 1, hi = 0;
+  long   nbob = 0;
+  for (size_t k = 0; k < nt; k++) {
+    dt = fmax(dt, fabs(t[k] - 0.021 * (double)k));
+    for (size_t q = 0; q < npx * npy; q++) {
+      const double v = img[k * npx * npy + q];
+      lo             = fmin(lo, v);
+      hi             = fmax(hi, v);
+      if (hypot(px[q % npx] - sin(th[k]), py[q / npx] + cos(th[k])) <= 2.5 / 160) {
+        bob = fmin(bob, v);
+        nbob++;
+      }
+    }
+  }
+  CHECK_CLOSE("pendulum_images.nc: max |t_i - 2.1 i/100|", dt, 0, 0, 1e-12);
+  CHECK_CLOSE("pendulum_images.nc: theta(0) (20 degrees)", th[0], M_PI / 9, 0, 1e-15);
+  CHECK(nbob >= 10 * (long)nt, "pendulum_images.nc: only %ld pixels within 2.5 pixels of the bob in %zu frames", nbob, nt);
+  CHECK_CLOSE("pendulum_images.nc: darkest pixel within 2.5 pixels of the bob centre", bob, 1, 0, 0.05);
+  CHECK(lo >= 0 && hi <= 1, "pendulum_images.nc: pixels leave [0, 1]: [%g, %g]", lo, hi);
+  PetscCall(PetscFree(t));
+  PetscCall(PetscFree(th));
+  PetscCall(PetscFree(px));
+  PetscCall(PetscFree(py));
+  PetscCall(PetscFree(img));
   (void)comm;
   PetscFunctionReturn(0);
 }
