@@ -15,7 +15,7 @@ packages=(
   libscalapack-openmpi-dev               # distributed PCA baseline
   libopenblas-dev                        # BLAS for the dense layers
   libsleef-dev                           # vectorised tanh/sin/exp
-  python3-netcdf4 python3-numpy          # the Python snippet of docs/model-file.md (a test runs it)
+  python3-netcdf4 python3-numpy python3-xarray  # docs/model-file.md's Python snippet and xarray use (tests run them)
   gnuplot-nox                            # plots in validation reports
 )
 

@@ -63,7 +63,8 @@ PetscErrorCode PhynnRecordCaptureOptions(PhynnRecord *r)
 PetscErrorCode PhynnRecordView(const PhynnRecord *r, PhynnStore s)
 {
   PhynnText   cols = {NULL, 0, 0};
-  const char *hdims[2] = {"history", "history_column"}, *odim = "optimizer_state";
+  /* the row dimension is not named "history": xarray refuses a 2-D variable named like one of its dimensions */
+  const char *hdims[2] = {"history_row", "history_column"}, *odim = "optimizer_state";
   long        hsize[2] = {r->nhistory, 3 + r->nterms}, osize = r->nopt_state;
   PetscFunctionBegin;
   PetscCheck((r->nhistory == 0 || r->history) && (r->nopt_state == 0 || r->opt_state), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PhynnRecordView: history or optimiser state count set without data");

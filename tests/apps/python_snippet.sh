@@ -36,4 +36,14 @@ PY
 check fit.nc "$src/tests/data/v1/fit.csv"
 check fit_raw.nc "$src/tests/data/v1/fit.csv"
 check heat.nc "$src/tests/data/v1/points.csv"
+# xarray, as docs/model-file.md shows it: the parameters at the root, the record in /training
+if "$python" - <<'PY'
+import xarray as xr
+ds = xr.open_dataset("heat.nc")
+tr = xr.open_dataset("heat.nc", group="training")
+assert ds["net.W1"].shape == (6, 2) and "mlp net(points)" in ds.attrs["model_spec"]
+assert tr.history.attrs["columns"].startswith("iteration,elapsed_s,loss") and tr.history.shape[1] == 6
+print("ok   xarray opens the model (net.W1", ds["net.W1"].shape, ") and its /training group (history", tr.history.shape, ")")
+PY
+then :; else echo "FAIL: xarray cannot open the model file as docs/model-file.md says"; fails=$((fails + 1)); fi
 exit $fails
