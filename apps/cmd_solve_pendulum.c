@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "pendulum_sampling.h"
 #include "phynn/gather.h"
 #include "phynn/ncfile.h"
 #include "phynn/pendulum.h"
@@ -109,10 +110,7 @@ PetscErrorCode PhynnCmdSolvePendulum(MPI_Comm comm, PhynnOptionsMode mode, int n
   PetscCall(PhynnOptReal("rtol", 1e-13, "relative local error tolerance of the adaptive RK5(4) integrator", &r.p.rtol, NULL));
   PetscCall(PhynnOptReal("atol", 1e-13, "absolute local error tolerance of the adaptive RK5(4) integrator", &r.p.atol, NULL));
   PetscCall(PhynnOptInt("ntraj", 0, "number of trajectories with sampled initial conditions (0: one trajectory from -theta0, -omega0)", &r.ntraj, NULL));
-  PetscCall(PhynnOptReal("seed", 0, "random seed for -ntraj sampling (integer >= 0)", &seed, NULL));
-  PetscCall(PhynnOptReal("theta_range", M_PI, "-ntraj: initial angles uniform in [-theta_range, theta_range]", &r.smp.theta_max, NULL));
-  PetscCall(PhynnOptReal("omega_range", 0.0, "-ntraj: initial velocities uniform in [-omega_range, omega_range] (0: 2.1 sqrt(g/l), Champion et al.)", &omega_range, NULL));
-  PetscCall(PhynnOptReal("accept", 0.99, "-ntraj: keep only |omega0^2/2 - (g/l) cos theta0| <= accept (g/l)", &r.smp.accept, NULL));
+  PetscCall(PhynnPendulumSamplingOptions(&r.smp, &seed, &omega_range));
   PetscCall(PhynnOptString("o", "pendulum.nc", "output NetCDF file", r.out, sizeof(r.out), NULL));
   PetscCall(PhynnOptBool("quiet", PETSC_FALSE, "print nothing but errors", &quiet, NULL));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
@@ -125,12 +123,7 @@ PetscErrorCode PhynnCmdSolvePendulum(MPI_Comm comm, PhynnOptionsMode mode, int n
   PetscCheck(r.nt >= 2, comm, PHYNN_ERR_INPUT, "option -nt: %ld is too small; give at least 2 output times", r.nt);
   PetscCheck(r.p.rtol > 0 && r.p.atol > 0, comm, PHYNN_ERR_INPUT, "options -rtol/-atol: tolerances must be > 0 (got %.10g, %.10g)", r.p.rtol, r.p.atol);
   PetscCheck(r.ntraj >= 0, comm, PHYNN_ERR_INPUT, "option -ntraj: %ld is negative; give 0 (one trajectory) or a positive count", r.ntraj);
-  PetscCheck(seed >= 0 && seed == floor(seed) && seed < 1.8e19, comm, PHYNN_ERR_INPUT, "option -seed: %.10g is not a non-negative integer", seed);
-  PetscCheck(r.smp.theta_max > 0, comm, PHYNN_ERR_INPUT, "option -theta_range: %.10g is not positive", r.smp.theta_max);
-  PetscCheck(omega_range >= 0, comm, PHYNN_ERR_INPUT, "option -omega_range: %.10g is negative; give a range >= 0 (0 selects 2.1 sqrt(g/l))", omega_range);
-  PetscCheck(r.smp.accept > 0, comm, PHYNN_ERR_INPUT, "option -accept: %.10g is not positive; Champion et al. use 0.99", r.smp.accept);
-  r.smp.seed      = (uint64_t)seed;
-  r.smp.omega_max = omega_range > 0 ? omega_range : 2.1 * sqrt(r.p.g / r.p.l);
+  PetscCall(PhynnPendulumSamplingSetUp(comm, &r.p, seed, omega_range, &r.smp));
   PetscCall(PhynnNcCheckWritable(comm, r.out));
   PetscCall(PhynnPendulumSolverCreate(&r.p, &s));
   PetscCall(PhynnPendulumSolverSetFromOptions(s));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "pendulum_sampling.h"
 #include "phynn/gather.h"
 #include "phynn/ncfile.h"
 #include "phynn/pendulum.h"
@@ -145,10 +146,7 @@ PetscErrorCode PhynnCmdSolvePendulumImages(MPI_Comm comm, PhynnOptionsMode mode,
   PetscCall(PhynnOptReal("rtol", 1e-13, "relative local error tolerance of the adaptive RK5(4) integrator", &r.p.rtol, NULL));
   PetscCall(PhynnOptReal("atol", 1e-13, "absolute local error tolerance of the adaptive RK5(4) integrator", &r.p.atol, NULL));
   PetscCall(PhynnOptInt("ntraj", 0, "number of trajectories with sampled initial conditions, as solve pendulum -ntraj (0: one trajectory)", &r.ntraj, NULL));
-  PetscCall(PhynnOptReal("seed", 0, "random seed for -ntraj sampling (integer >= 0)", &seed, NULL));
-  PetscCall(PhynnOptReal("theta_range", M_PI, "-ntraj: initial angles uniform in [-theta_range, theta_range]", &r.smp.theta_max, NULL));
-  PetscCall(PhynnOptReal("omega_range", 0.0, "-ntraj: initial velocities uniform in [-omega_range, omega_range] (0: 2.1 sqrt(g/l), Champion et al.)", &omega_range, NULL));
-  PetscCall(PhynnOptReal("accept", 0.99, "-ntraj: keep only |omega0^2/2 - (g/l) cos theta0| <= accept (g/l)", &r.smp.accept, NULL));
+  PetscCall(PhynnPendulumSamplingOptions(&r.smp, &seed, &omega_range));
   PetscCall(PhynnOptString("o", "pendulum_images.nc", "output NetCDF file", r.out, sizeof(r.out), NULL));
   PetscCall(PhynnOptBool("quiet", PETSC_FALSE, "print nothing but errors", &quiet, NULL));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
@@ -169,10 +167,7 @@ PetscErrorCode PhynnCmdSolvePendulumImages(MPI_Comm comm, PhynnOptionsMode mode,
   PetscCheck(r.rd.rod_width > 0 && r.rd.bob_diameter > 0 && r.rd.edge > 0, comm, PHYNN_ERR_INPUT, "options -rod_width/-bob_diameter/-edge: must be > 0 (got %g, %g, %g)", r.rd.rod_width, r.rd.bob_diameter, r.rd.edge);
   PetscCheck(r.p.rtol > 0 && r.p.atol > 0, comm, PHYNN_ERR_INPUT, "options -rtol/-atol: tolerances must be > 0 (got %.10g, %.10g)", r.p.rtol, r.p.atol);
   PetscCheck(r.ntraj >= 0, comm, PHYNN_ERR_INPUT, "option -ntraj: %ld is negative; give 0 (one trajectory) or a positive count", r.ntraj);
-  PetscCheck(seed >= 0 && seed == floor(seed) && seed < 1.8e19, comm, PHYNN_ERR_INPUT, "option -seed: %.10g is not a non-negative integer", seed);
-  PetscCheck(r.smp.theta_max > 0, comm, PHYNN_ERR_INPUT, "option -theta_range: %.10g is not positive", r.smp.theta_max);
-  PetscCheck(omega_range >= 0, comm, PHYNN_ERR_INPUT, "option -omega_range: %.10g is negative; give a range >= 0 (0 selects 2.1 sqrt(g/l))", omega_range);
-  PetscCheck(r.smp.accept > 0, comm, PHYNN_ERR_INPUT, "option -accept: %.10g is not positive; Champion et al. use 0.99", r.smp.accept);
+  PetscCall(PhynnPendulumSamplingSetUp(comm, &r.p, seed, omega_range, &r.smp));
   {
     PhynnPendulumRender d;
     const double        k = kind == PHYNN_RENDER_ROD ? r.p.l : 1.0; /* rod windows are in units of l */
@@ -190,8 +185,6 @@ PetscErrorCode PhynnCmdSolvePendulumImages(MPI_Comm comm, PhynnOptionsMode mode,
     }
     r.rd = d;
   }
-  r.smp.seed      = (uint64_t)seed;
-  r.smp.omega_max = omega_range > 0 ? omega_range : 2.1 * sqrt(r.p.g / r.p.l);
   PetscCall(PhynnNcCheckWritable(comm, r.out));
   PetscCall(PhynnPendulumSolverCreate(&r.p, &s));
   PetscCall(PhynnPendulumSolverSetFromOptions(s));
