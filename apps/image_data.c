@@ -6,6 +6,7 @@
 #include "image_data.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 long PhynnImageSetFrameSize(const PhynnImageSet *s) { return s->C * s->H * s->W; }
@@ -206,5 +207,35 @@ PetscErrorCode PhynnImageSetWrite(PhynnNcWriter *w, const char *var, long n, lon
   if (t) PetscCall(PhynnNcPutVarDoubles(w, vt, t));
   if (theta) PetscCall(PhynnNcPutVarDoubles(w, vth, theta));
   for (int e = 0; e < nextra; e++) PetscCall(PhynnNcPutVarDoubles(w, ve[e], extra[e].data));
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  double key;
+  long   index;
+} HoldoutKey;
+
+static int CompareKeys(const void *a, const void *b)
+{
+  const HoldoutKey *x = (const HoldoutKey *)a, *y = (const HoldoutKey *)b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+PetscErrorCode PhynnHoldoutSplit(long n, double fraction, uint64_t seed, PetscBool *heldout, long *ntrain)
+{
+  HoldoutKey *k;
+  long        nheld = (long)floor(fraction * (double)n + 0.5);
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n, &k));
+  for (long i = 0; i < n; i++) {
+    k[i].key   = PhynnUniform(seed, PHYNN_STREAM_HOLDOUT, (uint64_t)i);
+    k[i].index = i;
+    heldout[i] = PETSC_FALSE;
+  }
+  qsort(k, (size_t)n, sizeof(*k), CompareKeys);
+  for (long i = 0; i < nheld && i < n; i++) heldout[k[i].index] = PETSC_TRUE;
+  *ntrain = n - PetscMin(nheld, n);
+  PetscCall(PetscFree(k));
   PetscFunctionReturn(0);
 }

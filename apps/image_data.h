@@ -14,6 +14,7 @@
 #define PHYNN_IMAGE_DATA_H
 
 #include "phynn/ncfile.h"
+#include "phynn/random.h"
 
 typedef struct {
   MPI_Comm comm;
@@ -48,5 +49,12 @@ typedef struct {
   const double *data; /* n x len */
 } PhynnImageExtra;
 PetscErrorCode PhynnImageSetWrite(PhynnNcWriter *w, const char *var, long n, long C, long H, long W, const double *frames, const double *t, const double *theta, const double *x, const double *y, int nextra, const PhynnImageExtra *extra);
+
+/* The held-out frames: a permutation of 0..n-1 drawn from (seed, PHYNN_STREAM_HOLDOUT) by sorting
+ * uniform keys; the first round(fraction n) of it are held out. heldout[i] (n flags) says whether
+ * frame i is; *ntrain counts the others. Every command that splits a data set (train
+ * autoencoder, pca, validate) calls this, so the same seed and fraction give the same frames. */
+#define PHYNN_STREAM_HOLDOUT (PHYNN_STREAM_USER + 1)
+PetscErrorCode PhynnHoldoutSplit(long n, double fraction, uint64_t seed, PetscBool *heldout, long *ntrain);
 
 #endif
