@@ -40,6 +40,8 @@ static const struct {
   [PHYNN_OP_AVG_POOL2D]     = {"avg_pool2d", PhynnOpPool2d},
   [PHYNN_OP_MAX_POOL2D]     = {"max_pool2d", PhynnOpPool2d},
   [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
+  [PHYNN_OP_SPATIAL_SOFTARGMAX] = {"spatial_softargmax", PhynnOpSpatialSoftArgmax},
+  [PHYNN_OP_RIGID_WARP] = {"rigid_warp", PhynnOpRigidWarp},
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
 };
 
