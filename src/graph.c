@@ -214,6 +214,14 @@ PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnGraphNodeShape(PhynnGraph g, int node, PhynnShape *shape)
+{
+  PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  *shape = g->nodes[node].shape;
+  PetscFunctionReturn(0);
+}
+
 /* Runs the op's ALLOC for node n's current shape and records it. */
 static PetscErrorCode NodeAlloc(PhynnGraph g, PhynnNode *n)
 {

@@ -11,9 +11,12 @@
  *
  * rigid_warp: a template T (C, TH, TW) moved rigidly per sample and sampled on the output grid
  *   (a spatial-transformer decoder; Jaderberg et al. 2015):
- *     inputs T, pose (N, 1) = (phi) or (N, 3) = (phi, tx, ty), pivot c (2 values);
- *     output pixel p (pixel units from the image centre, y up) comes from the template point
- *       q = R(-phi) (p - c - t) + c,   c and t in units of s = min(H, W)/2,
+ *     inputs T, pose (N, 1) = (phi) or (N, 3) = (phi, tx, ty), optional pivot shift (2 values); the
+ *     pivot c is a fixed c0 plus the shift;
+ *     output pixel p (from the image centre, y up, in units of a pixel's width; a pixel is
+ *     `aspect` widths tall, so that the rotation is rigid in the picture's own coordinates when
+ *     its pixels are not square) comes from the template point
+ *       q = R(-phi) (p - c - t) + c,   c and t in units of s = min(W, aspect H)/2,
  *     y = bilinear(T, q) with zeros outside T. The template is `factor` times finer than the
  *   output (TH = factor H, TW = factor W, same window), so a sharp edge moved by a fraction of a
  *   pixel is still resolved. Backward, with v the bilinear value and (dv/dqx, dv/dqy) its slopes:
@@ -90,7 +93,9 @@ PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, int *id)
 }
 
 typedef struct {
-  long H, W, factor;
+  long   H, W, factor;
+  double c0[2];  /* the pivot is c0 + the pivot input */
+  double aspect; /* pixel height / pixel width */
 } WarpCtx;
 
 /* The bilinear value of plane T (TH x TW) at fractional index (a, b) (row, column), with its
@@ -116,16 +121,16 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionBegin;
   if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0);
   const WarpCtx *k = (const WarpCtx *)n->ctx;
-  PhynnNode     *T = PhynnIn(g, n, 0), *pose = PhynnIn(g, n, 1), *piv = PhynnIn(g, n, 2);
+  PhynnNode     *T = PhynnIn(g, n, 0), *pose = PhynnIn(g, n, 1), *piv = n->nin > 2 ? PhynnIn(g, n, 2) : NULL;
   long           C = T->shape.dim[0], TH = T->shape.dim[1], TW = T->shape.dim[2], H = k->H, W = k->W, N = pose->shape.dim[0];
   long           np = pose->shape.ndim == 2 ? pose->shape.dim[1] : 0, r = k->factor;
-  double         s  = 0.5 * (double)PetscMin(H, W);
+  double         asp = k->aspect, s = 0.5 * PetscMin((double)W, asp * (double)H);
   switch (action) {
   case PHYNN_ACTION_SHAPE:
     PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(T->shape.ndim == 3 && TH == r * H && TW == r * W, g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': template '%s' must be (C, %ld, %ld) for %ld x %ld output at factor %ld", n->name, T->name, r * H, r * W, H, W, r);
     PetscCheck(pose->shape.ndim == 2 && (np == 1 || np == 3), g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': pose '%s' must be (N, 1) (angle) or (N, 3) (angle, tx, ty)", n->name, pose->name);
-    PetscCheck(PhynnShapeElements(&piv->shape) == 2 && !piv->batched, g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': pivot '%s' must hold 2 values", n->name, piv->name);
+    PetscCheck(!piv || (PhynnShapeElements(&piv->shape) == 2 && !piv->batched), g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': pivot '%s' must hold 2 values", n->name, piv->name);
     n->shape.ndim   = 4;
     n->shape.dtype  = PHYNN_DTYPE_REAL;
     n->shape.dim[0] = N;
@@ -138,7 +143,7 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
     const int bwd = action == PHYNN_ACTION_BACKWARD;
     double   *gT = NULL, *gpose = NULL, *gpiv = NULL, gc[2] = {0, 0};
     int       owT = 0, owp = 0, owc = 0;
-    double    cx = s * piv->value[0], cy = s * piv->value[1];
+    double    cx = s * (k->c0[0] + (piv ? piv->value[0] : 0)), cy = s * (k->c0[1] + (piv ? piv->value[1] : 0));
     if (bwd) {
       if (T->requires_grad) {
         PetscCall(PhynnNodeGradForWrite(g, T, &gT, &owT));
@@ -148,17 +153,17 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
         PetscCall(PhynnNodeGradForWrite(g, pose, &gpose, &owp));
         if (owp) PetscCall(PetscArrayzero(gpose, N * np));
       }
-      if (piv->requires_grad) PetscCall(PhynnNodeGradForWrite(g, piv, &gpiv, &owc));
+      if (piv && piv->requires_grad) PetscCall(PhynnNodeGradForWrite(g, piv, &gpiv, &owc));
     }
     for (long m = 0; m < N; m++) {
       double phi = pose->value[m * np], tx = np == 3 ? s * pose->value[m * np + 1] : 0, ty = np == 3 ? s * pose->value[m * np + 2] : 0;
       double cs = cos(phi), sn = sin(phi), gphi = 0, gt[2] = {0, 0};
       for (long i = 0; i < H; i++)
         for (long j = 0; j < W; j++) {
-          double px = (double)j + 0.5 - 0.5 * (double)W, py = 0.5 * (double)H - ((double)i + 0.5);
+          double px = (double)j + 0.5 - 0.5 * (double)W, py = asp * (0.5 * (double)H - ((double)i + 0.5));
           double dx = px - cx - tx, dy = py - cy - ty;
           double qx = cs * dx + sn * dy + cx, qy = -sn * dx + cs * dy + cy;
-          double b = (double)r * (qx + 0.5 * (double)W) - 0.5, a = (double)r * (0.5 * (double)H - qy) - 0.5;
+          double b = (double)r * (qx + 0.5 * (double)W) - 0.5, a = (double)r * (0.5 * (double)H - qy / asp) - 0.5;
           for (long c = 0; c < C; c++) {
             const double *Tc  = T->value + c * TH * TW;
             long          out = ((m * C + c) * H + i) * W + j;
@@ -169,7 +174,7 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
             double go = n->grad[out], da, db;
             if (go == 0) continue;
             Bilinear(Tc, TH, TW, a, b, &da, &db, gT ? gT + c * TH * TW : NULL, go);
-            double vx = go * (double)r * db, vy = -go * (double)r * da; /* dL/dq */
+            double vx = go * (double)r * db, vy = -go * (double)r * da / asp; /* dL/dq */
             gphi += vx * (qy - cy) - vy * (qx - cx);
             /* dq/dt = -R(-phi): dL/dt = -R(phi) dL/dq; dq/dc = I - R(-phi): dL/dc = (I - R(phi)) dL/dq */
             double rx = cs * vx - sn * vy, ry = sn * vx + cs * vy;
@@ -197,18 +202,21 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, long H, long W, long factor, int *id)
+PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, const double *pivot0, double aspect, long H, long W, long factor, int *id)
 {
   PhynnNode *n;
   WarpCtx   *k;
   int        in[3] = {T, pose, pivot};
   PetscFunctionBegin;
-  PetscCheck(H >= 1 && W >= 1 && factor >= 1, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "rigid_warp: output %ld x %ld at factor %ld (all must be positive)", H, W, factor);
-  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_RIGID_WARP, 3, in, &n, id));
+  PetscCheck(H >= 1 && W >= 1 && factor >= 1 && aspect > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "rigid_warp: output %ld x %ld at factor %ld (all must be positive)", H, W, factor);
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_RIGID_WARP, pivot >= 0 ? 3 : 2, in, &n, id));
   PetscCall(PhynnNodeCtx(n, sizeof(WarpCtx), (void **)&k));
   k->H      = H;
   k->W      = W;
   k->factor = factor;
+  k->aspect = aspect;
+  k->c0[0]  = pivot0 ? pivot0[0] : 0.0;
+  k->c0[1]  = pivot0 ? pivot0[1] : 0.0;
   PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

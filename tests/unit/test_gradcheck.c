@@ -768,7 +768,7 @@ static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
 
 /* Spatial ops (src/op_spatial.c). arg 0: spatial_softargmax of (2, 3, 5, 4) parameter images;
  * arg 1: rigid_warp of a (2, 6, 8) template (factor 2, 3 x 4 output) by rotation poses (3, 1)
- * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3). Random real-valued poses keep
+ * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3) and pixels 1.3 times taller than wide. Random real-valued poses keep
  * the sample points off the template's grid lines, where the bilinear slope jumps. */
 static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
 {
@@ -786,7 +786,10 @@ static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
     PetscCall(PhynnGraphParamND(g, "T", 3, dt, PHYNN_DTYPE_REAL, zeros, &T));
     PetscCall(PhynnGraphParam(g, "pose", 3, arg == 1 ? 1 : 3, zeros, &P));
     PetscCall(PhynnGraphParam(g, "pivot", 1, 2, zeros, &C));
-    PetscCall(PhynnGraphRigidWarp(g, T, P, C, 3, 4, 2, &z));
+    {
+      const double c0[2] = {0.3, -0.2};
+      PetscCall(PhynnGraphRigidWarp(g, T, P, C, c0, arg == 1 ? 1.0 : 1.3, 3, 4, 2, &z));
+    }
     PetscCall(PetscStrncpy(s->what, arg == 1 ? "rigid_warp by angles about a pivot" : "rigid_warp by (angle, tx, ty)", sizeof(s->what)));
   }
   PetscCall(PhynnGraphSin(g, z, &z));
