@@ -8,6 +8,10 @@
  *   A position is a smooth function of the picture, so frames between two training frames get
  *   positions between theirs. Backward: d y_u / d x_k = p_k (u_k - y_u), so
  *     dx_k = p_k (g_u (u_k - y_u) + g_v (v_k - y_v)).
+ *   With linear weights p_k = x_k / Z, Z = sum_l x_l (the intensity centroid, for non-negative
+ *   input): d y_u / d x_k = (u_k - y_u)/Z. The centroid of a smoothly rendered object moves with
+ *   it to far below a pixel (a sampled sum of a smooth function), where a sharp softmax of a
+ *   coarse image snaps to pixel centres.
  *
  * rigid_warp: a template T (C, TH, TW) moved rigidly per sample and sampled on the output grid
  *   (a spatial-transformer decoder; Jaderberg et al. 2015):
@@ -30,12 +34,17 @@
 
 #include "graph_impl.h"
 
+typedef struct {
+  int linear; /* weights x_k / sum x (the intensity centroid) instead of the softmax */
+} SoftArgmaxCtx;
+
 PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PetscFunctionBegin;
   if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0);
-  PhynnNode *x = PhynnIn(g, n, 0);
-  long       N = x->shape.dim[0], C = x->shape.dim[1], H = x->shape.dim[2], W = x->shape.dim[3], P = H * W;
+  const SoftArgmaxCtx *k = (const SoftArgmaxCtx *)n->ctx;
+  PhynnNode           *x = PhynnIn(g, n, 0);
+  long                 N = x->shape.dim[0], C = x->shape.dim[1], H = x->shape.dim[2], W = x->shape.dim[3], P = H * W;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
     PetscCall(PhynnOpRequireReal(g, n));
@@ -49,17 +58,21 @@ PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph g, PhynnNode *n, PhynnAction 
     if (action == PHYNN_ACTION_BACKWARD) PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
     for (long pl = 0; pl < N * C; pl++) {
       const double *xp = x->value + pl * P;
-      double        mx = xp[0], Z = 0, eu = 0, ev = 0;
-      for (long k = 1; k < P; k++) mx = PetscMax(mx, xp[k]);
+      double        mx = 0, Z = 0, eu = 0, ev = 0;
+      if (!k->linear) {
+        mx = xp[0];
+        for (long q = 1; q < P; q++) mx = PetscMax(mx, xp[q]);
+      }
       for (long i = 0; i < H; i++) {
         double v = 1.0 - (2.0 * (double)i + 1.0) / (double)H;
         for (long j = 0; j < W; j++) {
-          double e = exp(xp[i * W + j] - mx), u = (2.0 * (double)j + 1.0) / (double)W - 1.0;
+          double e = k->linear ? xp[i * W + j] : exp(xp[i * W + j] - mx), u = (2.0 * (double)j + 1.0) / (double)W - 1.0;
           Z += e;
           eu += e * u;
           ev += e * v;
         }
       }
+      PetscCheck(Z > 0, PETSC_COMM_SELF, PETSC_ERR_FP, "spatial centroid '%s': a channel of sample %ld has no positive total (the intensity weights need a non-negative input with some signal)", n->name, pl / C);
       eu /= Z;
       ev /= Z;
       if (action == PHYNN_ACTION_FORWARD) {
@@ -70,7 +83,8 @@ PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph g, PhynnNode *n, PhynnAction 
         for (long i = 0; i < H; i++) {
           double v = 1.0 - (2.0 * (double)i + 1.0) / (double)H;
           for (long j = 0; j < W; j++) {
-            double p = exp(xp[i * W + j] - mx) / Z, u = (2.0 * (double)j + 1.0) / (double)W - 1.0;
+            /* softmax: d y / d x_k = p_k (u_k - y); linear weights: (u_k - y) / Z */
+            double p = k->linear ? 1.0 / Z : exp(xp[i * W + j] - mx) / Z, u = (2.0 * (double)j + 1.0) / (double)W - 1.0;
             double d = p * (gu * (u - eu) + gv * (v - ev));
             gp[i * W + j] = ow ? d : gp[i * W + j] + d;
           }
@@ -83,11 +97,14 @@ PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph g, PhynnNode *n, PhynnAction 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, int *id)
+PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, PetscBool linear, int *id)
 {
-  PhynnNode *n;
+  PhynnNode     *n;
+  SoftArgmaxCtx *k;
   PetscFunctionBegin;
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_SPATIAL_SOFTARGMAX, 1, &x, &n, id));
+  PetscCall(PhynnNodeCtx(n, sizeof(SoftArgmaxCtx), (void **)&k));
+  k->linear = linear ? 1 : 0;
   PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

@@ -2,7 +2,7 @@
  * spatial autoencoder, one that describes a frame by where things are and draws it by moving a
  * learned picture (docs/autoencoder.md).
  *
- *   softargmax kp(c2) gain=20                          (N, C, H, W) -> (N, 2C) positions in [-1, 1]^2
+ *   softargmax kp(c2) gain=20 weights=softmax           (N, C, H, W) -> (N, 2C) positions in [-1, 1]^2
  *   warp recon(pose) dims=1,160,160 factor=2 motion=rotation pivot=0,0.913 train_pivot=1 aspect=1
  *
  * warp: a template <name>.template (C, factor H, factor W), zero at the start, rotated by the
@@ -110,9 +110,13 @@ const PhynnBlockType PhynnBlockWarp = {"warp", "dims, factor, motion, pivot, tra
 
 /* gain multiplies the features before the softmax (an inverse temperature): with features of
  * order 1 and gain 1 the softmax over thousands of background pixels is nearly uniform and the
- * positions hardly move; a gain of 10-30 lets the bright object dominate. */
+ * positions hardly move; a gain of 10-30 lets the bright object dominate. weights=linear uses
+ * x / sum x instead (the intensity centroid; the input must be non-negative). */
+static const char *const SoftArgmaxWeights[] = {"softmax", "linear", NULL};
+
 typedef struct {
   double gain;
+  int    weights;
 } SoftArgmaxKeys;
 
 static PetscErrorCode ParseSoftArgmax(PhynnBlock b, PhynnSpecStatement *st)
@@ -123,6 +127,7 @@ static PetscErrorCode ParseSoftArgmax(PhynnBlock b, PhynnSpecStatement *st)
   b->data = k;
   k->gain = 1;
   PetscCall(PhynnSpecGetReal(st, "gain", PETSC_FALSE, &k->gain, NULL));
+  PetscCall(PhynnSpecGetChoice(st, "weights", SoftArgmaxWeights, PETSC_FALSE, &k->weights, NULL));
   PhynnSpecCheck(st, k->gain > 0, "gain=%g must be positive", k->gain);
   PetscCall(PhynnSpecCheckUsed(st, b->type->keys));
   PetscFunctionReturn(0);
@@ -131,7 +136,7 @@ static PetscErrorCode ParseSoftArgmax(PhynnBlock b, PhynnSpecStatement *st)
 static PetscErrorCode PrintSoftArgmax(PhynnBlock b, PhynnText *t)
 {
   PetscFunctionBegin;
-  PetscCall(PhynnTextAppend(t, " gain=%.17g", ((SoftArgmaxKeys *)b->data)->gain));
+  PetscCall(PhynnTextAppend(t, " gain=%.17g weights=%s", ((SoftArgmaxKeys *)b->data)->gain, SoftArgmaxWeights[((SoftArgmaxKeys *)b->data)->weights]));
   PetscFunctionReturn(0);
 }
 
@@ -160,7 +165,7 @@ static PetscErrorCode ApplySoftArgmax(PhynnBlock b, void *state, PhynnGraph g, c
   PetscCheck(!jet || PhynnJetBlocks(jet) == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "softargmax %s: does not carry input derivatives (jets)", b->name);
   PetscCall(PhynnBlockImages(b, g, 0, in[0], &x));
   if (((SoftArgmaxKeys *)b->data)->gain != 1) PetscCall(PhynnGraphScale(g, x, ((SoftArgmaxKeys *)b->data)->gain, &x));
-  PetscCall(PhynnGraphSpatialSoftArgmax(g, x, out));
+  PetscCall(PhynnGraphSpatialSoftArgmax(g, x, ((SoftArgmaxKeys *)b->data)->weights == 1, out));
   PetscFunctionReturn(0);
 }
 
@@ -171,4 +176,4 @@ static PetscErrorCode FreeNothing(void **state)
   PetscFunctionReturn(0);
 }
 
-const PhynnBlockType PhynnBlockSoftArgmax = {"softargmax", "gain", 1, 1, PETSC_TRUE, ParseSoftArgmax, PrintSoftArgmax, ShapeSoftArgmax, CreateNothing, ApplySoftArgmax, FreeNothing, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockSoftArgmax = {"softargmax", "gain, weights", 1, 1, PETSC_TRUE, ParseSoftArgmax, PrintSoftArgmax, ShapeSoftArgmax, CreateNothing, ApplySoftArgmax, FreeNothing, PhynnBlockFreeData};

@@ -154,12 +154,13 @@ PetscErrorCode PhynnGraphMaxPool2d(PhynnGraph g, int x, long kh, long kw, long s
 PetscErrorCode PhynnGraphUpsampleNearest(PhynnGraph g, int x, long fh, long fw, int *node);
 PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims, int *node);
 /* Spatial (src/op_spatial.c). spatial_softargmax: images (N, C, H, W) -> (N, 2C), each channel's
- * expected (x, y) position in [-1, 1]^2 under the softmax of its pixels. rigid_warp: a template
+ * expected (x, y) position in [-1, 1]^2 under the softmax of its pixels (linear: under the
+ * weights x / sum x, the intensity centroid). rigid_warp: a template
  * parameter T (C, factor H, factor W) rotated by pose[:, 0] (and shifted by pose[:, 1:3] when
  * pose is (N, 3)) about the pivot pivot0 + pivot (2 values each; pivot0 NULL means 0, pivot -1 no shift; units
  * of min(W, aspect H)/2 pixel widths from the centre, y up; aspect = pixel height / width), sampled
  * bilinearly on an H x W grid: (N, C, H, W). Neither carries jets. */
-PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, int *node);
+PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, PetscBool linear, int *node);
 PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, const double *pivot0, double aspect, long H, long W, long factor, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
