@@ -21,8 +21,8 @@
 
 #include "autoencoder_arch.h"
 #include "commands.h"
-#include "image_data.h"
-#include "image_noise.h"
+#include "phynn/imageset.h"
+#include "phynn/noise.h"
 #include "phynn/modelfile.h"
 #include "phynn/random.h"
 #include "phynn/trainer.h"
@@ -274,6 +274,13 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
     if (nheld) PetscCall(HeldOutError(comm, m, &a, nheld, heldidx, &mae_held, &mse_held));
     {
       PhynnRecord rec;
+      char        v[64];
+      /* The recorded options say which frames were held out (validate reads -holdout and -seed
+       * from them), so they are recorded even when they were the defaults. */
+      PetscCall(PetscSNPrintf(v, sizeof(v), "%.17g", holdout));
+      PetscCall(PetscOptionsSetValue(NULL, "-holdout", v));
+      PetscCall(PetscSNPrintf(v, sizeof(v), "%ld", seed));
+      PetscCall(PetscOptionsSetValue(NULL, "-seed", v));
       PhynnRecordInit(&rec);
       PetscCall(PhynnTrainerStoreInModel(t, m, &rec));
       PetscErrorCode ierr = PhynnRank(comm) == 0 ? PhynnModelSave(m, &rec, out) : 0;

@@ -7,7 +7,7 @@
  * Rank 0 evaluates, 16 frames at a time (PhynnModelEvaluate), as eval does for points. */
 #include "eval_images.h"
 
-#include "image_data.h"
+#include "phynn/imageset.h"
 #include "phynn/ncfile.h"
 
 #define EVAL_FRAMES 16

@@ -769,7 +769,8 @@ static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
 /* Spatial ops (src/op_spatial.c). arg 0: spatial_softargmax of (2, 3, 5, 4) parameter images;
  * arg 1: rigid_warp of a (2, 6, 8) template (factor 2, 3 x 4 output) by rotation poses (3, 1)
  * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3) and pixels 1.3 times taller than wide. Random real-valued poses keep
- * the sample points off the template's grid lines, where the bilinear slope jumps. */
+ * the sample points off the template's grid lines, where the bilinear slope jumps. arg 3: the
+ * intensity centroid (linear weights) of sigmoid images. */
 static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
 {
   int z;
@@ -778,8 +779,15 @@ static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
     const long dx[4] = {2, 3, 5, 4};
     int        X;
     PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
-    PetscCall(PhynnGraphSpatialSoftArgmax(g, X, &z));
+    PetscCall(PhynnGraphSpatialSoftArgmax(g, X, PETSC_FALSE, &z));
     PetscCall(PetscStrncpy(s->what, "spatial_softargmax of (2, 3, 5, 4) images", sizeof(s->what)));
+  } else if (arg == 3) { /* the intensity centroid of positive images: sigmoid(X) > 0 */
+    const long dx[4] = {2, 3, 5, 4};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphActivation(g, X, PHYNN_ACT_SIGMOID, 0, NULL, &z));
+    PetscCall(PhynnGraphSpatialSoftArgmax(g, z, PETSC_TRUE, &z));
+    PetscCall(PetscStrncpy(s->what, "spatial centroid (linear weights) of (2, 3, 5, 4) positive images", sizeof(s->what)));
   } else {
     const long dt[3] = {2, 6, 8};
     int        T, P, C;
@@ -871,6 +879,7 @@ static const GradCase cases[] = {
   {"conv", BuildSpatial, 0, TOL_DEFAULT},
   {"conv", BuildSpatial, 1, TOL_DEFAULT},
   {"conv", BuildSpatial, 2, TOL_DEFAULT},
+  {"conv", BuildSpatial, 3, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

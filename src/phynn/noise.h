@@ -1,6 +1,6 @@
-/* Pixel noise: salt:P and gauss:SIGMA (apps/image_noise.c). */
-#ifndef PHYNN_IMAGE_NOISE_H
-#define PHYNN_IMAGE_NOISE_H
+/* Pixel noise: salt:P and gauss:SIGMA (src/noise.c). */
+#ifndef PHYNN_NOISE_H
+#define PHYNN_NOISE_H
 
 #include <stdint.h>
 

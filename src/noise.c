@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image_noise.h"
+#include "phynn/noise.h"
 
 PetscErrorCode PhynnParseNoise(MPI_Comm comm, const char *what, const char *text, PhynnNoiseKind *kind, double *level)
 {
