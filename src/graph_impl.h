@@ -47,7 +47,8 @@ typedef struct {
   double     *grad;           /* valid during backward while grad_live */
   long        grad_cap;
   int         grad_live;      /* grad holds data for this pass (else the first write overwrites) */
-  int         requires_grad;  /* depends on a parameter */
+  int         requires_grad;  /* depends on a trainable parameter */
+  int         frozen;         /* PARAM: not trainable (PhynnGraphSetTrainable); its gradient stays 0 */
   int         needed;         /* on the path to the current root */
   PhynnShape  alloc_shape;    /* the shape of the last ALLOC */
   int         allocated;      /* ALLOC has run */

@@ -174,6 +174,12 @@ PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *node);
 PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int n, const int *terms, const double *weights, int *node);
 
 PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
+/* Parameters are trainable unless frozen here (before PhynnGraphSetUp): a frozen parameter keeps
+ * its slice of theta and is saved with the model, but its gradient is exactly 0 after every
+ * Backward, so SGD, momentum, Adam and L-BFGS leave it bitwise unchanged. Batch norm's running
+ * statistics are frozen this way (its forward updates them); a pretrained layer can be held. */
+PetscErrorCode PhynnGraphSetTrainable(PhynnGraph g, int param, PetscBool trainable);
+PetscBool      PhynnGraphGetTrainable(PhynnGraph g, int param); /* PETSC_FALSE for non-parameters */
 
 /* Allocates the contiguous parameter and gradient buffers (parameters point into slices, in
  * creation order, a complex element taking two doubles) and lets every op size its own state for
@@ -181,6 +187,10 @@ PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
 PetscErrorCode PhynnGraphSetUp(PhynnGraph g);
 /* The buffers: theta (n doubles) and grad (n doubles). Writing theta changes the model. */
 PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad, long *n);
+/* Copies theta (n doubles, the layout of the graph's buffer) into the graph's parameters, except
+ * the frozen ones, which keep the graph's values (batch norm's running statistics, updated by the
+ * forward). For callers that hold their own iterate (the trainer). */
+PetscErrorCode PhynnGraphLoadParameters(PhynnGraph g, const double *theta);
 /* Offset and size, in doubles, of one parameter node's slice in theta. */
 PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *size);
 /* The parameter table, in creation order (= layout order in theta): the one source of every
@@ -191,6 +201,7 @@ typedef struct {
   long        offset;  /* in doubles, into theta (-1 before PhynnGraphSetUp) */
   long        ndoubles;/* storage in doubles (a complex element takes two) */
   PhynnShape  shape;
+  PetscBool   trainable; /* PETSC_FALSE: frozen (PhynnGraphSetTrainable), e.g. batch norm's running statistics */
 } PhynnParamInfo;
 int            PhynnGraphParamCount(PhynnGraph g);
 PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info);

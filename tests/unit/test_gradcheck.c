@@ -10,7 +10,8 @@
  * tolerance leaves room only for a wrong backward pass. A case may override h and the
  * tolerances (ggml's grad_eps/grad_expect) where its loss is larger or less smooth. Non-smooth
  * points (ReLU at 0, |p - y| at p = y) are avoided by drawing parameters at random: a draw within
- * h of a kink has probability about 1e-6.
+ * h of a kink has probability about 1e-6. Frozen parameters (batch norm's running statistics) are
+ * not differentiated: their backward gradient must be exactly 0.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
  * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv) or a check that is not a gradient check
@@ -29,7 +30,8 @@ typedef struct {
 static PetscErrorCode GradCheck(PhynnGraph g, int root, const char *what, Tol tol)
 {
   double *theta, *grad, *analytic;
-  long    n;
+  long    n, nfrozen = 0;
+  char   *frozen;
   double  worst = 0, h0 = tol.h > 0 ? tol.h : 1e-6, atol = tol.atol > 0 ? tol.atol : 1e-6, rtol = tol.rtol > 0 ? tol.rtol : 1e-5;
   PetscFunctionBegin;
   PetscCall(PhynnGraphParameters(g, &theta, &grad, &n));
@@ -37,8 +39,19 @@ static PetscErrorCode GradCheck(PhynnGraph g, int root, const char *what, Tol to
   PetscCall(PhynnGraphBackward(g, root));
   PetscCall(PetscMalloc1(n, &analytic));
   PetscCall(PetscArraycpy(analytic, grad, n));
+  PetscCall(PetscCalloc1(n ? n : 1, &frozen));
+  for (int k = 0; k < PhynnGraphParamCount(g); k++) {
+    PhynnParamInfo info;
+    PetscCall(PhynnGraphParamInfo(g, k, &info));
+    for (long i = 0; !info.trainable && i < info.ndoubles; i++) frozen[info.offset + i] = 1;
+  }
   for (long i = 0; i < n; i++) {
     double keep = theta[i], h = h0 * (fabs(keep) + 1.0), lp, lm;
+    if (frozen[i]) {
+      nfrozen++;
+      CHECK(analytic[i] == 0, "%s: frozen theta[%ld] has the gradient %.12g; it must be exactly 0", what, i, analytic[i]);
+      continue;
+    }
     theta[i] = keep + h;
     PetscCall(PhynnGraphForward(g, root));
     lp       = PhynnGraphScalar(g, root);
@@ -50,8 +63,9 @@ static PetscErrorCode GradCheck(PhynnGraph g, int root, const char *what, Tol to
     if (err / t > worst) worst = err / t;
     CHECK(err <= t, "%s: d loss / d theta[%ld]: backward %.12g, finite difference %.12g", what, i, analytic[i], fd);
   }
-  printf("ok   %s: %ld parameter gradients match central differences (worst error/tolerance %.3g)\n", what, n, worst);
+  printf("ok   %s: %ld parameter gradients match central differences (worst error/tolerance %.3g)%s\n", what, n - nfrozen, worst, nfrozen ? ", the frozen ones are exactly 0" : "");
   PetscCall(PetscFree(analytic));
+  PetscCall(PetscFree(frozen));
   PetscFunctionReturn(0);
 }
 
