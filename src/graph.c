@@ -41,6 +41,7 @@ static const struct {
   [PHYNN_OP_MAX_POOL2D]     = {"max_pool2d", PhynnOpPool2d},
   [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
+  [PHYNN_OP_CONCAT]         = {"concat", PhynnOpConcat},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }

@@ -18,7 +18,8 @@ typedef enum {
   PHYNN_OP_JET_ACTIVATION, PHYNN_OP_SOFTMAX, PHYNN_OP_SLICE, PHYNN_OP_ADD, PHYNN_OP_SUB, PHYNN_OP_MUL,
   PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
   PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_JET_STACK, PHYNN_OP_BLOCK, PHYNN_OP_CONV2D, PHYNN_OP_CONV_TRANSPOSE2D, PHYNN_OP_AVG_POOL2D,
-  PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_COUNT
+  PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_CONCAT,
+  PHYNN_OP_COUNT
 } PhynnOpType;
 
 /* What the driver asks of an op:
@@ -157,6 +158,7 @@ PetscErrorCode PhynnOpConvTranspose2d(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpPool2d(PhynnGraph, PhynnNode *, PhynnAction); /* average and max (the ctx says which) */
 PetscErrorCode PhynnOpUpsampleNearest(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpReshape(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpConcat(PhynnGraph, PhynnNode *, PhynnAction);
 
 /* The jet convention of linear ops (docs/jets.md, src/op_jet.c), shared by dense and the
  * convolution and pooling ops to come. A node that carries a jet stacks K = PhynnJetBlocks row
@@ -170,6 +172,12 @@ PetscErrorCode PhynnOpReshape(PhynnGraph, PhynnNode *, PhynnAction);
  * (dense: channels = outputs, inner = 1; a convolution over (N, C, H, W): channels = C, inner = H W).
  * A node without a jet is one block. */
 PetscErrorCode PhynnJetLinearShape(PhynnGraph g, const PhynnNode *n, long rows);
+/* The number of jet blocks K a node's rows carry, as far as the graph can tell: a node built with
+ * a jet (dense, conv, pooling, the jet activation, the jet input, dropout) has its jet's K, a jet
+ * stack its number of inputs, and the row-wise layout ops (reshape, upsample_nearest, concat) the
+ * K of their (first) input; any other node 1 (plain rows, or rows the graph cannot read, such as
+ * an add of two stacks). Concat compares it across its inputs; batch norm refuses K > 1. */
+int            PhynnNodeJetBlocks(PhynnGraph g, const PhynnNode *n);
 void           PhynnJetBiasForward(const PhynnNode *n, long rows, long channels, long inner, const double *b, double *z);
 void           PhynnJetBiasBackward(const PhynnNode *n, long rows, long channels, long inner, const double *dz, int overwrite, double *db);
 

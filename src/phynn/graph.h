@@ -153,6 +153,12 @@ PetscErrorCode PhynnGraphMaxPool2d(PhynnGraph g, int x, long kh, long kw, long s
  * flatten before it is not needed. Both are linear row by row: a jet passes through. */
 PetscErrorCode PhynnGraphUpsampleNearest(PhynnGraph g, int x, long fh, long fw, int *node);
 PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims, int *node);
+/* Concatenation along dimension 1 (src/op_concat.c), for U-Net skip connections: n >= 2 nodes
+ * (N, C_k, ...) with the same N and trailing dims -> (N, C_0 + ... + C_{n-1}, ...), images
+ * (N, C, H, W) along C, rows (N, F) along F; backward hands every input its slice. Row by row a
+ * copy, so a jet passes through when all inputs carry the same layout (K row blocks of N); inputs
+ * with different K (PhynnNodeJetBlocks: a jetted conv against plain rows) are refused. */
+PetscErrorCode PhynnGraphConcat(PhynnGraph g, int n, const int *nodes, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */

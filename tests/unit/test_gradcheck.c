@@ -14,7 +14,7 @@
  * not differentiated: their backward gradient must be exactly 0.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -780,6 +780,53 @@ static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Concatenation (src/op_concat.c) of parameter images or rows; a layer after it mixes the
+ * channels, so a slice handed to the wrong input would show. arg:
+ *   0 three images (2, 2, 3, 4), (2, 1, 3, 4), (2, 3, 3, 4) -> (2, 6, 3, 4), then conv2d 3 x 3
+ *   1 rows (4, 3) and (4, 5) -> (4, 8), then dense
+ *   2 two conv2d outputs over 3 jet blocks (6 images) -> concat -> conv2d in the same jet */
+static PetscErrorCode BuildConcat(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 0) {
+    const long d[3][4] = {{2, 2, 3, 4}, {2, 1, 3, 4}, {2, 3, 3, 4}}, dw[4] = {2, 6, 3, 3};
+    int        X[3], W;
+    for (int k = 0; k < 3; k++) PetscCall(PhynnGraphParamND(g, k == 0 ? "X0" : k == 1 ? "X1" : "X2", 4, d[k], PHYNN_DTYPE_REAL, zeros, &X[k]));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphConcat(g, 3, X, &z));
+    PetscCall(PhynnGraphConv2d(g, z, W, -1, 1, 1, 1, 1, NULL, &z));
+    PetscCall(PetscStrncpy(s->what, "concat of (2, 2|1|3, 3, 4) images along channels, then conv2d", sizeof(s->what)));
+  } else if (arg == 1) {
+    int A, B, W, in[2];
+    PetscCall(PhynnGraphParam(g, "A", 4, 3, zeros, &A));
+    PetscCall(PhynnGraphParam(g, "B", 4, 5, zeros, &B));
+    PetscCall(PhynnGraphParam(g, "W", 2, 8, zeros, &W));
+    in[0] = B; in[1] = A; /* the second input first: the order is the caller's */
+    PetscCall(PhynnGraphConcat(g, 2, in, &z));
+    PetscCall(PhynnGraphDense(g, z, W, -1, NULL, &z));
+    PetscCall(PetscStrncpy(s->what, "concat of rows (4, 5) and (4, 3) along features, then dense", sizeof(s->what)));
+  } else {
+    const long dx[4] = {6, 2, 4, 4}, dw1[4] = {2, 2, 3, 3}, dw2[4] = {1, 2, 3, 3}, dw3[4] = {2, 3, 3, 3};
+    PhynnJet   jet = JetOf(2, 0, NULL);
+    int        X, W1, W2, W3, in[2];
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W1", 4, dw1, PHYNN_DTYPE_REAL, zeros, &W1));
+    PetscCall(PhynnGraphParamND(g, "W2", 4, dw2, PHYNN_DTYPE_REAL, zeros, &W2));
+    PetscCall(PhynnGraphParamND(g, "W3", 4, dw3, PHYNN_DTYPE_REAL, zeros, &W3));
+    PetscCall(PhynnGraphConv2d(g, X, W1, -1, 1, 1, 1, 1, &jet, &in[0]));
+    PetscCall(PhynnGraphConv2d(g, X, W2, -1, 1, 1, 1, 1, &jet, &in[1]));
+    PetscCall(PhynnGraphConcat(g, 2, in, &z));
+    PetscCall(PhynnGraphConv2d(g, z, W3, -1, 2, 2, 1, 1, &jet, &z));
+    PetscCall(PetscStrncpy(s->what, "concat of two conv2d outputs over 3 jet blocks, then conv2d in the jet", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 241 + arg));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -849,6 +896,9 @@ static const GradCase cases[] = {
   {"conv", BuildPool, 3, TOL_DEFAULT},
   {"conv", BuildResize, 0, TOL_DEFAULT},
   {"conv", BuildResize, 1, TOL_DEFAULT},
+  {"concat", BuildConcat, 0, TOL_DEFAULT},
+  {"concat", BuildConcat, 1, TOL_DEFAULT},
+  {"concat", BuildConcat, 2, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

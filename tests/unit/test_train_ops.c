@@ -1,6 +1,9 @@
-/* Frozen parameters by value.
+/* Concatenation and frozen parameters by value (concat's gradients are checked against central
+ * differences in test_gradcheck.c, group concat).
  *
  * Usage: test_train_ops GROUP, GROUP one of
+ *   concat     the channels land where they should (bitwise), shapes are known when built, and
+ *              mismatched inputs (sizes, dimensions, jet layouts, rows) are refused
  *   frozen     a frozen parameter's gradient is exactly 0 (and it does change the loss); SGD,
  *              momentum, Nesterov, Adam and L-BFGS leave it bitwise unchanged while they train the
  *              rest; PhynnGraphLoadParameters skips it; freezing after SetUp is refused */
@@ -12,6 +15,88 @@
 #include "phynn_test.h"
 
 static const PhynnInitSpec zeros = {PHYNN_INIT_ZEROS, 0, 0};
+
+/* ---- concat ---------------------------------------------------------------------------------- */
+static PetscErrorCode CheckConcat(void)
+{
+  PhynnGraph     g;
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  { /* images (N, 2, 3, 4) and (N, 1, 3, 4) from inputs, rows (N, 3) and (N, 2) */
+    const long    da[4] = {0, 2, 3, 4}, db[4] = {0, 1, 3, 4};
+    int           A, B, P, Q, in[2], y, z;
+    double        a[2 * 24], b[2 * 12], p[2 * 3], q[2 * 2];
+    const double *v, *w;
+    PhynnShape    sh;
+    int           ok = 1;
+    PhynnUniformFill(1, 2, 0, 48, -1, 1, a);
+    PhynnUniformFill(1, 3, 0, 24, -1, 1, b);
+    PhynnUniformFill(1, 4, 0, 6, -1, 1, p);
+    PhynnUniformFill(1, 5, 0, 4, -1, 1, q);
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphInputND(g, "a", 4, da, &A));
+    PetscCall(PhynnGraphInputND(g, "b", 4, db, &B));
+    in[0] = A; in[1] = B;
+    PetscCall(PhynnGraphConcat(g, 2, in, &y));
+    PetscCall(PhynnGraphValue(g, y, NULL, &sh));
+    CHECK(sh.ndim == 4 && sh.dim[0] == 0 && sh.dim[1] == 3 && sh.dim[2] == 3 && sh.dim[3] == 4, "concat of (N, 2, 3, 4) and (N, 1, 3, 4) has shape (0, 3, 3, 4) when built");
+    PetscCall(PhynnGraphInput(g, "p", 3, &P));
+    PetscCall(PhynnGraphInput(g, "q", 2, &Q));
+    in[0] = P; in[1] = Q;
+    PetscCall(PhynnGraphConcat(g, 2, in, &z));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(PhynnGraphSetInput(g, A, 2, a));
+    PetscCall(PhynnGraphSetInput(g, B, 2, b));
+    PetscCall(PhynnGraphSetInput(g, P, 2, p));
+    PetscCall(PhynnGraphSetInput(g, Q, 2, q));
+    PetscCall(PhynnGraphForward(g, y));
+    PetscCall(PhynnGraphForward(g, z));
+    PetscCall(PhynnGraphValue(g, y, &v, &sh));
+    PetscCall(PhynnGraphValue(g, z, &w, NULL));
+    for (long r = 0; r < 2; r++)
+      for (long c = 0; c < 3; c++)
+        for (long i = 0; i < 12; i++) ok &= v[(r * 3 + c) * 12 + i] == (c < 2 ? a[(r * 2 + c) * 12 + i] : b[r * 12 + i]);
+    for (long r = 0; r < 2; r++)
+      for (long c = 0; c < 5; c++) ok &= w[r * 5 + c] == (c < 3 ? p[r * 3 + c] : q[r * 2 + c - 3]);
+    CHECK(ok && sh.dim[0] == 2, "concat: y[r, c] is a[r, c] for c < C_a, then b[r, c - C_a], for images and rows");
+    if (ok) printf("ok   concat: images join along C and rows along F, each row's channels in input order (bitwise); the shape is known when built\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  { /* refusals */
+    const long d1[4] = {2, 2, 3, 4}, d2[4] = {2, 2, 3, 5}, d3[4] = {6, 2, 3, 4}, dw[4] = {2, 2, 3, 3}, dr[2] = {2, 24};
+    PhynnJet   jet = PhynnJetNone(0);
+    int        X1, X2, X3, R, W, J, bad, in[2], nbefore;
+    jet.nfirst = 2; /* 3 blocks */
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParamND(g, "X1", 4, d1, PHYNN_DTYPE_REAL, zeros, &X1));
+    PetscCall(PhynnGraphParamND(g, "X2", 4, d2, PHYNN_DTYPE_REAL, zeros, &X2));
+    PetscCall(PhynnGraphParamND(g, "X3", 4, d3, PHYNN_DTYPE_REAL, zeros, &X3));
+    PetscCall(PhynnGraphParamND(g, "R", 2, dr, PHYNN_DTYPE_REAL, zeros, &R));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphConv2d(g, X3, W, -1, 1, 1, 1, 1, &jet, &J)); /* 6 rows = 3 blocks of 2 */
+    nbefore = PhynnGraphNodeCount(g);
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    in[0] = X1; in[1] = X2;
+    ierr = PhynnGraphConcat(g, 2, in, &bad);
+    CHECK(ierr != 0, "concat of 4-wide and 5-wide images must be refused");
+    in[1] = R;
+    ierr = PhynnGraphConcat(g, 2, in, &bad);
+    CHECK(ierr != 0, "concat of images with rows must be refused");
+    ierr = PhynnGraphConcat(g, 1, in, &bad);
+    CHECK(ierr != 0, "concat of one input must be refused");
+    in[0] = J; in[1] = X3;
+    ierr = PhynnGraphConcat(g, 2, in, &bad);
+    CHECK(ierr != 0, "concat of a 3-block jet with plain rows of the same count must be refused");
+    in[0] = X1; in[1] = X3;
+    ierr = PhynnGraphConcat(g, 2, in, &bad);
+    CHECK(ierr != 0, "concat of 2 and 6 rows must be refused");
+    PetscCall(PetscPopErrorHandler());
+    CHECK(PhynnGraphNodeCount(g) == nbefore, "refused concats leave the graph as it was");
+    printf("ok   concat refuses other trailing sizes, other dimensions, a single input, other jet layouts and other row counts\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  PetscFunctionReturn(0);
+}
 
 /* ---- frozen parameters ----------------------------------------------------------------------- */
 typedef struct {
@@ -123,8 +208,9 @@ static PetscErrorCode Run(MPI_Comm comm)
   (void)comm;
   PetscCall(PetscGetArgs(&argc, &argv));
   if (argc > 1) group = argv[1];
-  if (!strcmp(group, "frozen")) PetscCall(CheckFrozen());
-  else CHECK(0, "unknown test group '%s' (frozen)", group);
+  if (!strcmp(group, "concat")) PetscCall(CheckConcat());
+  else if (!strcmp(group, "frozen")) PetscCall(CheckFrozen());
+  else CHECK(0, "unknown test group '%s' (concat, frozen)", group);
   PetscFunctionReturn(0);
 }
 
