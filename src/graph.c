@@ -42,6 +42,7 @@ static const struct {
   [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
   [PHYNN_OP_CONCAT]         = {"concat", PhynnOpConcat},
+  [PHYNN_OP_DROPOUT]        = {"dropout", PhynnOpDropout},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }
@@ -91,7 +92,9 @@ PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g)
 {
   PetscFunctionBegin;
   PetscCall(PetscNew(g));
-  (*g)->comm = comm;
+  (*g)->comm        = comm;
+  (*g)->training    = PETSC_TRUE; /* PyTorch's default: evaluation code says so */
+  (*g)->nsample_ids = -1;
   PetscFunctionReturn(0);
 }
 
@@ -121,6 +124,7 @@ PetscErrorCode PhynnGraphDestroy(PhynnGraph *g)
   PetscCall(PetscFree((*g)->nodes));
   PetscCall(PetscFree((*g)->theta));
   PetscCall(PetscFree((*g)->dtheta));
+  PetscCall(PetscFree((*g)->sample_ids));
   PetscCall(PetscFree(*g));
   PetscFunctionReturn(0);
 }

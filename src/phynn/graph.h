@@ -159,6 +159,13 @@ PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims
  * copy, so a jet passes through when all inputs carry the same layout (K row blocks of N); inputs
  * with different K (PhynnNodeJetBlocks: a jetted conv against plain rows) are refused. */
 PetscErrorCode PhynnGraphConcat(PhynnGraph g, int n, const int *nodes, int *node);
+/* Inverted dropout (src/op_dropout.c), 0 <= p < 1: in training mode each element is kept with
+ * probability 1 - p and scaled by 1 / (1 - p); in evaluation mode (and for p = 0) the identity.
+ * The mask is a counter-based hash of (graph seed, step, global sample id, element), so it is
+ * reproducible and the same for a batch split over any number of ranks (see "Training and
+ * evaluation"). With a jet (x holds its K blocks) every block of a sample gets the sample's mask,
+ * so the derivatives are dropped with the value; jet may be NULL. */
+PetscErrorCode PhynnGraphDropout(PhynnGraph g, int x, double p, const PhynnJet *jet, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */
@@ -186,6 +193,32 @@ PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
  * statistics are frozen this way (its forward updates them); a pretrained layer can be held. */
 PetscErrorCode PhynnGraphSetTrainable(PhynnGraph g, int param, PetscBool trainable);
 PetscBool      PhynnGraphGetTrainable(PhynnGraph g, int param); /* PETSC_FALSE for non-parameters */
+
+/* ---- training and evaluation -------------------------------------------------------------------
+ * Ops that behave differently in training (dropout, batch norm) read the graph's mode; the others
+ * ignore it. A graph starts in training mode; evaluation code (predictions, exported models)
+ * calls PhynnGraphSetTraining(g, PETSC_FALSE).
+ *
+ * Dropout's mask is a pure function of (seed, step, global sample id, element index), never of the
+ * rank or of a row's position, so training is reproducible and independent of the rank count:
+ *   PhynnGraphSetRandomSeed  the seed of the graph's random ops (default 0)
+ *   PhynnGraphSetStep        the optimiser step (default 0): a new mask each step; the trainer
+ *                            sets its iteration before every evaluation, so L-BFGS's line search
+ *                            sees one mask per step (one objective)
+ *   PhynnGraphSetSampleIds   the global index of each of this rank's batch rows, in row order
+ *                            (count = the rows per jet block of each dropout's input; copied).
+ *                            The trainer's minibatches set them (the shuffled indices). Without
+ *                            ids (or after count -1) row i of rank r is sample (rows on ranks
+ *                            below r) + i: the global index when the batch is split into
+ *                            contiguous pieces in rank order, as PhynnSplitRange does.
+ * Batch norm's running statistics are written by its training forward into theta; code that
+ * keeps its own copy of theta (an optimiser's iterate) loads it with PhynnGraphLoadParameters,
+ * which leaves the frozen parameters, the graph's own, alone. */
+PetscErrorCode PhynnGraphSetTraining(PhynnGraph g, PetscBool training);
+PetscBool      PhynnGraphGetTraining(PhynnGraph g);
+PetscErrorCode PhynnGraphSetStep(PhynnGraph g, long step);
+PetscErrorCode PhynnGraphSetRandomSeed(PhynnGraph g, uint64_t seed);
+PetscErrorCode PhynnGraphSetSampleIds(PhynnGraph g, long count, const long *global_ids);
 
 /* Allocates the contiguous parameter and gradient buffers (parameters point into slices, in
  * creation order, a complex element taking two doubles) and lets every op size its own state for

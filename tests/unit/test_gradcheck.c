@@ -14,7 +14,7 @@
  * not differentiated: their backward gradient must be exactly 0.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat, dropout) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -827,6 +827,45 @@ static PetscErrorCode BuildConcat(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Dropout (src/op_dropout.c) of parameter images: the mask is fixed by (seed, step, sample ids),
+ * so the finite differences see the same mask as the backward. arg:
+ *   0 training, p = 0.3, (5, 2, 3, 3), seed 3, step 7, sample ids 40..44
+ *   1 training, p = 0.5, in a jet of 3 blocks between two conv2d layers (a sample's blocks share a mask)
+ *   2 evaluation mode, p = 0.5 (the identity) */
+static PetscErrorCode BuildDropout(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 1) {
+    const long dx[4] = {6, 2, 4, 4}, dw[4] = {2, 2, 3, 3};
+    PhynnJet   jet = JetOf(2, 0, NULL);
+    int        X, W1, W2;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W1", 4, dw, PHYNN_DTYPE_REAL, zeros, &W1));
+    PetscCall(PhynnGraphParamND(g, "W2", 4, dw, PHYNN_DTYPE_REAL, zeros, &W2));
+    PetscCall(PhynnGraphConv2d(g, X, W1, -1, 1, 1, 1, 1, &jet, &z));
+    PetscCall(PhynnGraphDropout(g, z, 0.5, &jet, &z));
+    PetscCall(PhynnGraphConv2d(g, z, W2, -1, 1, 1, 1, 1, &jet, &z));
+    PetscCall(PetscStrncpy(s->what, "dropout p = 0.5 in a 3-block jet between conv2d layers (training)", sizeof(s->what)));
+  } else {
+    const long dx[4] = {5, 2, 3, 3};
+    const long ids[5] = {40, 41, 42, 43, 44};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphDropout(g, X, arg == 0 ? 0.3 : 0.5, NULL, &z));
+    PetscCall(PhynnGraphSetRandomSeed(g, 3));
+    PetscCall(PhynnGraphSetStep(g, 7));
+    PetscCall(PhynnGraphSetSampleIds(g, 5, ids));
+    if (arg == 2) PetscCall(PhynnGraphSetTraining(g, PETSC_FALSE));
+    PetscCall(PetscStrncpy(s->what, arg == 0 ? "dropout p = 0.3 of (5, 2, 3, 3) images (training, fixed seed, step and sample ids)" : "dropout p = 0.5 in evaluation mode (identity)", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 251 + arg));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -899,6 +938,9 @@ static const GradCase cases[] = {
   {"concat", BuildConcat, 0, TOL_DEFAULT},
   {"concat", BuildConcat, 1, TOL_DEFAULT},
   {"concat", BuildConcat, 2, TOL_DEFAULT},
+  {"dropout", BuildDropout, 0, TOL_DEFAULT},
+  {"dropout", BuildDropout, 1, TOL_DEFAULT},
+  {"dropout", BuildDropout, 2, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

@@ -1,9 +1,14 @@
-/* Concatenation and frozen parameters by value (concat's gradients are checked against central
- * differences in test_gradcheck.c, group concat).
+/* Concatenation, dropout and frozen parameters by value (their gradients are checked against
+ * central differences in test_gradcheck.c, groups concat and dropout).
  *
  * Usage: test_train_ops GROUP, GROUP one of
  *   concat     the channels land where they should (bitwise), shapes are known when built, and
  *              mismatched inputs (sizes, dimensions, jet layouts, rows) are refused
+ *   dropout    p = 0 and evaluation are the identity (bitwise); kept elements are exactly x / (1 - p)
+ *              and their share is 1 - p within 5 standard deviations; the mask is a function of
+ *              (seed, step, sample id, element) only: the same rows split over two graphs, or
+ *              shuffled, get identical masks; a new step, seed or layer gets another; a jet's
+ *              blocks share their sample's mask; refusals
  *   frozen     a frozen parameter's gradient is exactly 0 (and it does change the loss); SGD,
  *              momentum, Nesterov, Adam and L-BFGS leave it bitwise unchanged while they train the
  *              rest; PhynnGraphLoadParameters skips it; freezing after SetUp is refused */
@@ -95,6 +100,169 @@ static PetscErrorCode CheckConcat(void)
     printf("ok   concat refuses other trailing sizes, other dimensions, a single input, other jet layouts and other row counts\n");
     PetscCall(PhynnGraphDestroy(&g));
   }
+  PetscFunctionReturn(0);
+}
+
+/* ---- dropout --------------------------------------------------------------------------------- */
+#define DE 60 /* values per row: (3, 4, 5) images */
+
+/* Dropout of `rows` rows of x (images (rows, 3, 4, 5)) into y; ids NULL: the default ids. */
+static PetscErrorCode RunDropout(double p, PetscBool training, uint64_t seed, long step, long rows, const long *ids, const double *x, double *y)
+{
+  const long    d[4] = {0, 3, 4, 5};
+  PhynnGraph    g;
+  int           X, z;
+  const double *v;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(PhynnGraphInputND(g, "x", 4, d, &X));
+  PetscCall(PhynnGraphDropout(g, X, p, NULL, &z));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(PhynnGraphSetTraining(g, training));
+  PetscCall(PhynnGraphSetRandomSeed(g, seed));
+  PetscCall(PhynnGraphSetStep(g, step));
+  if (ids) PetscCall(PhynnGraphSetSampleIds(g, rows, ids));
+  PetscCall(PhynnGraphSetInput(g, X, rows, x));
+  PetscCall(PhynnGraphForward(g, z));
+  PetscCall(PhynnGraphValue(g, z, &v, NULL));
+  PetscCall(PetscArraycpy(y, v, rows * DE));
+  PetscCall(PhynnGraphDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
+static int Same(long n, const double *a, const double *b) { return !memcmp(a, b, (size_t)n * sizeof(double)); }
+
+static PetscErrorCode CheckDropout(void)
+{
+  enum { ROWS = 64 };
+  double        *x, *y, *y2, *y3;
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc4(ROWS * DE, &x, ROWS * DE, &y, ROWS * DE, &y2, ROWS * DE, &y3));
+  PhynnUniformFill(9, 1, 0, ROWS * DE, 0.5, 1.5, x); /* no zeros: a zero output is a dropped element */
+
+  PetscCall(RunDropout(0.0, PETSC_TRUE, 1, 0, ROWS, NULL, x, y));
+  CHECK(Same(ROWS * DE, x, y), "dropout p = 0 in training must be the identity (bitwise)");
+  PetscCall(RunDropout(0.5, PETSC_FALSE, 1, 0, ROWS, NULL, x, y));
+  CHECK(Same(ROWS * DE, x, y), "dropout p = 0.5 in evaluation must be the identity (bitwise)");
+  printf("ok   dropout: p = 0 in training and p = 0.5 in evaluation give y = x bitwise\n");
+
+  for (int t = 0; t < 2; t++) { /* kept elements: exactly x / (1 - p); their share 1 - p within 5 sigma */
+    double p = t ? 0.2 : 0.5, kept = 0, n = ROWS * DE, sigma = sqrt(p * (1 - p) / n);
+    int    exact = 1;
+    PetscCall(RunDropout(p, PETSC_TRUE, 5, 3, ROWS, NULL, x, y));
+    for (long i = 0; i < ROWS * DE; i++) {
+      if (y[i] != 0) kept++;
+      exact &= y[i] == 0 || y[i] == x[i] * (1.0 / (1.0 - p));
+    }
+    CHECK(exact, "dropout p = %g: every output must be 0 or x / (1 - p) exactly", p);
+    CHECK(fabs(kept / n - (1 - p)) <= 5 * sigma, "dropout p = %g keeps %.4f of %g elements, want %.4f within 5 sigma = %.4f", p, kept / n, n, 1 - p, 5 * sigma);
+    printf("ok   dropout p = %g: outputs are 0 or x / (1 - p) exactly; %.4f kept (want %.2f +- %.4f, 5 sigma)\n", p, kept / n, 1 - p, 5 * sigma);
+  }
+
+  { /* the mask follows the sample ids, not the graph or the row position */
+    const long lo[2] = {0, 1}, hi[2] = {2, 3}, perm[4] = {2, 0, 3, 1};
+    double     xp[4 * DE];
+    int        ok = 1;
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, 4, NULL, x, y));                /* rows 0-3, default ids 0..3 */
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, 2, lo, x, y2));                 /* rows 0-1 in one graph ... */
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, 2, hi, x + 2 * DE, y2 + 2 * DE)); /* ... rows 2-3 in another */
+    CHECK(Same(4 * DE, y, y2), "rows 0-3 in one graph and rows 0-1, 2-3 in two graphs (ids 0,1 and 2,3) must get identical masks");
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, 2, NULL, x + 2 * DE, y3));      /* rows 2-3 as samples 0, 1 */
+    CHECK(!Same(2 * DE, y + 2 * DE, y3), "rows 2-3 given the ids of samples 0 and 1 must get those samples' masks, not their own");
+    for (int j = 0; j < 4; j++) PetscCall(PetscArraycpy(xp + j * DE, x + perm[j] * DE, DE));
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, 4, perm, xp, y3)); /* shuffled rows with their ids */
+    for (int j = 0; j < 4; j++) ok &= Same(DE, y3 + j * DE, y + perm[j] * DE);
+    CHECK(ok, "shuffled rows with their sample ids must get their samples' masks");
+    if (ok && Same(4 * DE, y, y2)) printf("ok   dropout masks depend on the global sample ids: rows 0-3 in one graph = rows 0-1 and 2-3 in two graphs (bitwise), and shuffled rows keep their masks\n");
+  }
+
+  { /* another step, seed or layer: another mask; the same settings: the same mask */
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, ROWS, NULL, x, y));
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 4, ROWS, NULL, x, y2));
+    CHECK(Same(ROWS * DE, y, y2), "the same seed and step must reproduce the mask");
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 11, 5, ROWS, NULL, x, y2));
+    CHECK(!Same(ROWS * DE, y, y2), "step 5 must draw another mask than step 4");
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 12, 4, ROWS, NULL, x, y2));
+    CHECK(!Same(ROWS * DE, y, y2), "seed 12 must draw another mask than seed 11");
+    {
+      const long    d[4] = {0, 3, 4, 5};
+      PhynnGraph    g;
+      int           X, z1, z2;
+      const double *v1, *v2;
+      PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+      PetscCall(PhynnGraphInputND(g, "x", 4, d, &X));
+      PetscCall(PhynnGraphDropout(g, X, 0.5, NULL, &z1));
+      PetscCall(PhynnGraphDropout(g, X, 0.5, NULL, &z2));
+      PetscCall(PhynnGraphSetUp(g));
+      PetscCall(PhynnGraphSetInput(g, X, ROWS, x));
+      PetscCall(PhynnGraphForward(g, z1));
+      PetscCall(PhynnGraphForward(g, z2));
+      PetscCall(PhynnGraphValue(g, z1, &v1, NULL));
+      PetscCall(PhynnGraphValue(g, z2, &v2, NULL));
+      CHECK(!Same(ROWS * DE, v1, v2), "two dropout layers on the same rows must draw different masks");
+      PetscCall(PhynnGraphDestroy(&g));
+    }
+    printf("ok   dropout masks are reproducible, and a new step, seed or layer draws a new one\n");
+  }
+
+  { /* a jet [x; x'; x''] through dropout: every block of a sample keeps the sample's elements */
+    const long    d[4] = {0, 3, 4, 5};
+    const int     pair[1][2] = {{0, 0}};
+    PhynnJet      jet;
+    PhynnGraph    g;
+    int           X[3], S, z, ok = 1;
+    const double *v;
+    PetscCall(PhynnJetSeeded(PETSC_COMM_SELF, 1, 1, pair, &jet));
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    for (int k = 0; k < 3; k++) PetscCall(PhynnGraphInputND(g, k == 0 ? "x" : k == 1 ? "xd" : "xdd", 4, d, &X[k]));
+    PetscCall(PhynnGraphJetStack(g, 3, X, &S));
+    PetscCall(PhynnGraphDropout(g, S, 0.5, &jet, &z));
+    PetscCall(PhynnGraphSetUp(g));
+    for (int k = 0; k < 3; k++) PetscCall(PhynnGraphSetInput(g, X[k], 8, x + k * 8 * DE));
+    PetscCall(PhynnGraphForward(g, z));
+    PetscCall(PhynnGraphValue(g, z, &v, NULL));
+    for (int b = 1; b < 3; b++)
+      for (long i = 0; i < 8 * DE; i++) ok &= (v[b * 8 * DE + i] == 0) == (v[i] == 0);
+    PetscCall(RunDropout(0.5, PETSC_TRUE, 0, 0, 8, NULL, x, y));
+    ok &= Same(8 * DE, v, y);
+    CHECK(ok, "dropout in a 3-block jet: every block must keep exactly its sample's elements, the value block those of plain dropout");
+    if (ok) printf("ok   dropout in a 3-block jet drops the same elements of a sample's value, x' and x'' blocks (the plain dropout's mask)\n");
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PhynnGraphDropout(g, S, 0.5, NULL, &z);
+    CHECK(ierr != 0, "dropout of a jet stack without its jet must be refused (the blocks would get different masks)");
+    ierr = PhynnGraphDropout(g, X[0], 1.0, NULL, &z);
+    CHECK(ierr != 0, "dropout with p = 1 must be refused");
+    ierr = PhynnGraphDropout(g, X[0], -0.1, NULL, &z);
+    CHECK(ierr != 0, "dropout with p < 0 must be refused");
+    PetscCall(PetscPopErrorHandler());
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  { /* ids that do not match the rows: an error at Forward */
+    const long ids[3] = {0, 1, 2};
+    {
+      const long d[4] = {0, 3, 4, 5};
+      PhynnGraph g;
+      int        X, z;
+      PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+      PetscCall(PhynnGraphInputND(g, "x", 4, d, &X));
+      PetscCall(PhynnGraphDropout(g, X, 0.5, NULL, &z));
+      PetscCall(PhynnGraphSetUp(g));
+      PetscCall(PhynnGraphSetSampleIds(g, 3, ids));
+      PetscCall(PhynnGraphSetInput(g, X, 4, x));
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      ierr = PhynnGraphForward(g, z);
+      CHECK(ierr != 0, "3 sample ids for 4 rows must be an error at Forward");
+      ierr = PhynnGraphSetSampleIds(g, 1, (const long[]){-1});
+      CHECK(ierr != 0, "a negative sample id must be refused");
+      PetscCall(PetscPopErrorHandler());
+      PetscCall(PhynnGraphSetSampleIds(g, -1, NULL)); /* back to the default ids */
+      PetscCall(PhynnGraphForward(g, z));
+      PetscCall(PhynnGraphDestroy(&g));
+    }
+    printf("ok   dropout refuses p outside [0, 1), a jet stack without its jet, sample ids that do not match the rows, and negative ids\n");
+  }
+  PetscCall(PetscFree4(x, y, y2, y3));
   PetscFunctionReturn(0);
 }
 
@@ -209,8 +377,9 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(PetscGetArgs(&argc, &argv));
   if (argc > 1) group = argv[1];
   if (!strcmp(group, "concat")) PetscCall(CheckConcat());
+  else if (!strcmp(group, "dropout")) PetscCall(CheckDropout());
   else if (!strcmp(group, "frozen")) PetscCall(CheckFrozen());
-  else CHECK(0, "unknown test group '%s' (concat, frozen)", group);
+  else CHECK(0, "unknown test group '%s' (concat, dropout, frozen)", group);
   PetscFunctionReturn(0);
 }
 
