@@ -43,6 +43,7 @@ static const struct {
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
   [PHYNN_OP_CONCAT]         = {"concat", PhynnOpConcat},
   [PHYNN_OP_DROPOUT]        = {"dropout", PhynnOpDropout},
+  [PHYNN_OP_BATCHNORM]      = {"batchnorm", PhynnOpBatchNorm},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }

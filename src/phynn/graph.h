@@ -23,9 +23,13 @@
  * on the value block) and the fused jet activation applies the chain rule to all blocks in one
  * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
  * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
- * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, upsample_nearest, reshape, the
- * (fused) activation, slice and block (max_pool2d refuses jets); elementwise ops after a slice
- * or block act on one derivative block as plain values. */
+ * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, upsample_nearest, reshape, concat
+ * (when every input carries the same K blocks), dropout (given the jet: a sample's blocks share
+ * its mask), the (fused) activation, slice and block (max_pool2d and batchnorm refuse jets);
+ * elementwise ops after a slice or block act on one derivative block as plain values.
+ *
+ * Training and evaluation: a graph starts in training mode (PyTorch's default); dropout and
+ * batch norm read the mode, see "Training and evaluation" below. */
 #ifndef PHYNN_GRAPH_H
 #define PHYNN_GRAPH_H
 
@@ -166,6 +170,22 @@ PetscErrorCode PhynnGraphConcat(PhynnGraph g, int n, const int *nodes, int *node
  * evaluation"). With a jet (x holds its K blocks) every block of a sample gets the sample's mask,
  * so the derivatives are dropped with the value; jet may be NULL. */
 PetscErrorCode PhynnGraphDropout(PhynnGraph g, int x, double p, const PhynnJet *jet, int *node);
+/* Batch normalisation per channel (src/op_batchnorm.c): x (N, C, H, W) over N, H, W, or (N, F)
+ * per feature over N; y = gamma (x - mean) / sqrt(var + eps) + beta. gamma and beta are C-element
+ * parameters or -1 (1 and 0). running_mean and running_var are C-element parameters that the
+ * builder makes frozen (PhynnGraphSetTrainable; their initialisers become 0 and 1): they live in
+ * theta, so they are saved with the model, and no optimiser changes them. In training mode the
+ * statistics are the biased mean and variance of the GLOBAL batch, every row of every rank of the
+ * graph's communicator (MPI_Allreduce in the forward, and of sum dy, sum dy xhat in the backward),
+ * so a batch split over any number of ranks gives the same result up to rounding; the forward
+ * then moves the running statistics, r <- (1 - momentum) r + momentum batch (the unbiased
+ * variance; PyTorch's momentum is 0.1, eps 1e-5). Training needs at least 2 values per channel.
+ * In evaluation mode it uses the running statistics (no communication). Refuses jets: batch
+ * statistics of a jet's K N rows would mix its derivative blocks. In training mode Forward and
+ * Backward are collective over the graph's communicator: every rank runs them, and every rank
+ * should hold at least one row (an op that skips its backward for 0 rows would leave this rank
+ * out of the backward's reduction). */
+PetscErrorCode PhynnGraphBatchNorm2d(PhynnGraph g, int x, int gamma, int beta, int running_mean, int running_var, double eps, double momentum, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */

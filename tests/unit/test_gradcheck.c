@@ -14,7 +14,8 @@
  * not differentiated: their backward gradient must be exactly 0.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat, dropout) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat, dropout,
+ * batchnorm) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -866,6 +867,49 @@ static PetscErrorCode BuildDropout(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Batch norm (src/op_batchnorm.c): dx, dgamma and dbeta against central differences; the running
+ * statistics are frozen (their gradient must be exactly 0). The batch statistics make every
+ * output depend on every input of its channel, so dx checks the coupling terms A / M and
+ * xhat B / M. arg:
+ *   0 training, images (4, 3, 3, 2) as a parameter, gamma and beta
+ *   1 training, rows (6, 4) per feature, gamma and beta
+ *   2 training, after conv2d (dx flows on into W), no gamma or beta, momentum 0.5
+ *   3 evaluation: the running statistics (set to mean ~N(0, 0.7), var in [0.5, 1.5)) normalise */
+static PetscErrorCode BuildBatchNorm(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  const char *what[4] = {"batchnorm of (4, 3, 3, 2) images, training (batch statistics), gamma and beta", "batchnorm of rows (6, 4) per feature, training, gamma and beta",
+                         "batchnorm after conv2d, training, no gamma or beta, momentum 0.5", "batchnorm of (4, 3, 3, 2) images, evaluation (running statistics), gamma and beta"};
+  const long  dx[4] = {4, 3, 3, 2}, dc[2] = {1, 3}, dr[2] = {6, 4}, df[2] = {1, 4}, dw[4] = {3, 2, 3, 3}, dxc[4] = {3, 2, 4, 4};
+  int         X, W, gam = -1, bet = -1, rm, rv, z;
+  PetscFunctionBegin;
+  if (arg == 2) {
+    PetscCall(PhynnGraphParamND(g, "X", 4, dxc, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphConv2d(g, X, W, -1, 1, 1, 1, 1, NULL, &X));
+  } else PetscCall(PhynnGraphParamND(g, "X", arg == 1 ? 2 : 4, arg == 1 ? dr : dx, PHYNN_DTYPE_REAL, zeros, &X));
+  if (arg != 2) {
+    PetscCall(PhynnGraphParamND(g, "gamma", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &gam));
+    PetscCall(PhynnGraphParamND(g, "beta", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &bet));
+  }
+  PetscCall(PhynnGraphParamND(g, "running_mean", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &rm));
+  PetscCall(PhynnGraphParamND(g, "running_var", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &rv));
+  PetscCall(PhynnGraphBatchNorm2d(g, X, gam, bet, rm, rv, 1e-5, arg == 2 ? 0.5 : 0.1, &z));
+  if (arg == 3) PetscCall(PhynnGraphSetTraining(g, PETSC_FALSE));
+  PetscCall(PhynnGraphSin(g, z, &z)); /* the mean square of xhat alone would be the constant M per channel */
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 261 + arg));
+  { /* a positive running variance (random draws may be negative) */
+    double *theta;
+    long    off, sz;
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    PetscCall(PhynnGraphParamSlice(g, rv, &off, &sz));
+    PhynnUniformFill(27, 28, 0, sz, 0.5, 1.5, theta + off);
+  }
+  PetscCall(PetscStrncpy(s->what, what[arg], sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -941,6 +985,10 @@ static const GradCase cases[] = {
   {"dropout", BuildDropout, 0, TOL_DEFAULT},
   {"dropout", BuildDropout, 1, TOL_DEFAULT},
   {"dropout", BuildDropout, 2, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 0, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 1, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 2, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 3, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

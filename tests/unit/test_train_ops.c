@@ -1,5 +1,5 @@
-/* Concatenation, dropout and frozen parameters by value (their gradients are checked against
- * central differences in test_gradcheck.c, groups concat and dropout).
+/* Concatenation, dropout, batch norm and frozen parameters by value (their gradients are checked
+ * against central differences in test_gradcheck.c, groups concat, dropout and batchnorm).
  *
  * Usage: test_train_ops GROUP, GROUP one of
  *   concat     the channels land where they should (bitwise), shapes are known when built, and
@@ -9,6 +9,10 @@
  *              (seed, step, sample id, element) only: the same rows split over two graphs, or
  *              shuffled, get identical masks; a new step, seed or layer gets another; a jet's
  *              blocks share their sample's mask; refusals
+ *   batchnorm  training output against a direct two-pass computation (1e-12), the running
+ *              statistics after one step (1e-12), evaluation with the running statistics
+ *              (1e-12, and they stay bitwise), (N, F) rows, momentum 0, frozen statistics,
+ *              refusals
  *   frozen     a frozen parameter's gradient is exactly 0 (and it does change the loss); SGD,
  *              momentum, Nesterov, Adam and L-BFGS leave it bitwise unchanged while they train the
  *              rest; PhynnGraphLoadParameters skips it; freezing after SetUp is refused */
@@ -266,6 +270,155 @@ static PetscErrorCode CheckDropout(void)
   PetscFunctionReturn(0);
 }
 
+/* ---- batch norm ------------------------------------------------------------------------------ */
+/* The reference: per channel c of x (R, C, inner), the two-pass mean and biased variance. */
+static void Moments(long R, long C, long inner, const double *x, double *mean, double *var)
+{
+  for (long c = 0; c < C; c++) {
+    double s = 0, q = 0, M = (double)(R * inner);
+    for (long r = 0; r < R; r++)
+      for (long j = 0; j < inner; j++) s += x[(r * C + c) * inner + j];
+    mean[c] = s / M;
+    for (long r = 0; r < R; r++)
+      for (long j = 0; j < inner; j++) q += (x[(r * C + c) * inner + j] - mean[c]) * (x[(r * C + c) * inner + j] - mean[c]);
+    var[c] = q / M;
+  }
+}
+
+/* max |y - (gamma (x - mean) / sqrt(var + eps) + beta)| */
+static double NormError(long R, long C, long inner, const double *x, const double *y, const double *mean, const double *var, const double *gamma, const double *beta, double eps)
+{
+  double worst = 0;
+  for (long r = 0; r < R; r++)
+    for (long c = 0; c < C; c++)
+      for (long j = 0; j < inner; j++) {
+        long i = (r * C + c) * inner + j;
+        worst  = fmax(worst, fabs(y[i] - (gamma[c] * (x[i] - mean[c]) / sqrt(var[c] + eps) + beta[c])));
+      }
+  return worst;
+}
+
+static PetscErrorCode CheckBatchNorm(void)
+{
+  const double   eps = 1e-5;
+  PhynnGraph     g;
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  for (int rows = 0; rows < 2; rows++) { /* images (5, 3, 4, 5), then rows (7, 4) */
+    const long     C = rows ? 4 : 3, R = rows ? 7 : 5, inner = rows ? 1 : 20, dimg[4] = {0, 3, 4, 5}, drow[2] = {0, 4}, dc[1] = {C};
+    PhynnParamInfo info;
+    int            X, ga, be, rm, rv, y;
+    double         x[300], mean[4], var[4], gv[4], bv[4], *theta, keep[8], err, rerr = 0, M = (double)(R * inner);
+    const double  *v;
+    long           off[4], sz;
+    PhynnUniformFill(31, rows, 0, R * C * inner, -2.0, 3.0, x);
+    for (long i = 0; i < R * C * inner; i++) x[i] += (double)(i % C); /* channel means 0.5, 1.5, ... */
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphInputND(g, "x", rows ? 2 : 4, rows ? drow : dimg, &X));
+    PetscCall(PhynnGraphParamND(g, "gamma", 1, dc, PHYNN_DTYPE_REAL, zeros, &ga));
+    PetscCall(PhynnGraphParamND(g, "beta", 1, dc, PHYNN_DTYPE_REAL, zeros, &be));
+    PetscCall(PhynnGraphParamND(g, "running_mean", 1, dc, PHYNN_DTYPE_REAL, (PhynnInitSpec){PHYNN_INIT_NORMAL, 0, 1}, &rm));
+    PetscCall(PhynnGraphParamND(g, "running_var", 1, dc, PHYNN_DTYPE_REAL, (PhynnInitSpec){PHYNN_INIT_NORMAL, 0, 1}, &rv));
+    PetscCall(PhynnGraphBatchNorm2d(g, X, ga, be, rm, rv, eps, 0.1, &y));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(PhynnGraphInitParameters(g, 5));
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    PetscCall(PhynnGraphParamSlice(g, ga, &off[0], &sz));
+    PetscCall(PhynnGraphParamSlice(g, be, &off[1], &sz));
+    PetscCall(PhynnGraphParamSlice(g, rm, &off[2], &sz));
+    PetscCall(PhynnGraphParamSlice(g, rv, &off[3], &sz));
+    {
+      int ok = 1;
+      for (long c = 0; c < C; c++) ok &= theta[off[2] + c] == 0 && theta[off[3] + c] == 1;
+      CHECK(ok, "batchnorm: the running statistics start at mean 0 and variance 1 whatever initialiser was given");
+    }
+    PetscCall(PhynnGraphParamInfo(g, 2, &info));
+    CHECK(!info.trainable && !PhynnGraphGetTrainable(g, rm) && !PhynnGraphGetTrainable(g, rv) && PhynnGraphGetTrainable(g, ga), "batchnorm: the running statistics are frozen parameters, gamma is trainable");
+    for (long c = 0; c < C; c++) {
+      theta[off[0] + c] = gv[c] = 0.5 + 0.25 * (double)c;
+      theta[off[1] + c] = bv[c] = -0.3 * (double)c;
+    }
+    PetscCall(PhynnGraphSetInput(g, X, R, x));
+    PetscCall(PhynnGraphForward(g, y));
+    PetscCall(PhynnGraphValue(g, y, &v, NULL));
+    Moments(R, C, inner, x, mean, var);
+    err = NormError(R, C, inner, x, v, mean, var, gv, bv, eps);
+    CHECK(err <= 1e-12, "batchnorm %s, training: the output differs from the two-pass batch normalisation by %.3g > 1e-12", rows ? "rows" : "images", err);
+    for (long c = 0; c < C; c++) {
+      rerr = fmax(rerr, fabs(theta[off[2] + c] - 0.1 * mean[c]));
+      rerr = fmax(rerr, fabs(theta[off[3] + c] - (0.9 + 0.1 * var[c] * M / (M - 1))));
+    }
+    CHECK(rerr <= 1e-12, "batchnorm: after one training forward the running statistics must be 0.1 mean and 0.9 + 0.1 var M/(M - 1), off by %.3g", rerr);
+    printf("ok   batchnorm of %s, training: y = gamma (x - mean)/sqrt(var + eps) + beta over the batch (error %.2g <= 1e-12); running mean 0.1 mean, running var 0.9 + 0.1 unbiased var (error %.2g <= 1e-12)\n",
+           rows ? "rows (7, 4) per feature" : "images (5, 3, 4, 5) per channel", err, rerr);
+
+    /* evaluation: the running statistics normalise, and stay as they are */
+    PetscCall(PetscArraycpy(keep, theta + off[2], C));
+    PetscCall(PetscArraycpy(keep + C, theta + off[3], C));
+    PetscCall(PhynnGraphSetTraining(g, PETSC_FALSE));
+    PetscCall(PhynnGraphForward(g, y));
+    PetscCall(PhynnGraphValue(g, y, &v, NULL));
+    err = NormError(R, C, inner, x, v, theta + off[2], theta + off[3], gv, bv, eps);
+    CHECK(err <= 1e-12, "batchnorm, evaluation: the output differs from normalisation by the running statistics by %.3g", err);
+    CHECK(!memcmp(keep, theta + off[2], C * sizeof(double)) && !memcmp(keep + C, theta + off[3], C * sizeof(double)), "batchnorm: an evaluation forward must leave the running statistics bitwise alone");
+    printf("ok   batchnorm, evaluation: normalised by the running statistics (error %.2g <= 1e-12), which stay bitwise unchanged\n", err);
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+
+  { /* momentum 0 freezes the running statistics; refusals */
+    const long    dimg[4] = {0, 2, 3, 3}, dc[1] = {2}, d3[1] = {3}, dw[4] = {2, 2, 3, 3}, dx6[4] = {6, 2, 3, 3}, drow[2] = {0, 2};
+    PhynnJet      jet = PhynnJetNone(0);
+    int           X, Xr, ga, g3, rm, rv, y, yr, P, W, J, bad, nbefore;
+    double        x[36], *theta;
+    long          off, sz;
+    jet.nfirst = 2;
+    PhynnUniformFill(32, 1, 0, 36, -1, 1, x);
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphInputND(g, "x", 4, dimg, &X));
+    PetscCall(PhynnGraphInputND(g, "xr", 2, drow, &Xr));
+    PetscCall(PhynnGraphParamND(g, "gamma", 1, dc, PHYNN_DTYPE_REAL, zeros, &ga));
+    PetscCall(PhynnGraphParamND(g, "gamma3", 1, d3, PHYNN_DTYPE_REAL, zeros, &g3));
+    PetscCall(PhynnGraphParamND(g, "running_mean", 1, dc, PHYNN_DTYPE_REAL, zeros, &rm));
+    PetscCall(PhynnGraphParamND(g, "running_var", 1, dc, PHYNN_DTYPE_REAL, zeros, &rv));
+    PetscCall(PhynnGraphParamND(g, "P", 4, dx6, PHYNN_DTYPE_REAL, zeros, &P));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphConv2d(g, P, W, -1, 1, 1, 1, 1, &jet, &J));
+    PetscCall(PhynnGraphBatchNorm2d(g, X, -1, -1, rm, rv, 1e-5, 0.0, &y));
+    PetscCall(PhynnGraphBatchNorm2d(g, Xr, -1, -1, rm, rv, 1e-5, 0.1, &yr));
+    nbefore = PhynnGraphNodeCount(g);
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PhynnGraphBatchNorm2d(g, J, -1, -1, rm, rv, 1e-5, 0.1, &bad);
+    CHECK(ierr != 0, "batchnorm of a conv2d output in a 3-block jet must be refused");
+    ierr = PhynnGraphBatchNorm2d(g, X, g3, -1, rm, rv, 1e-5, 0.1, &bad);
+    CHECK(ierr != 0, "batchnorm with a 3-element gamma for 2 channels must be refused");
+    ierr = PhynnGraphBatchNorm2d(g, X, -1, -1, Xr, rv, 1e-5, 0.1, &bad);
+    CHECK(ierr != 0, "batchnorm with an input node as running mean must be refused (it must live in theta)");
+    ierr = PhynnGraphBatchNorm2d(g, X, -1, -1, rm, rv, 0.0, 0.1, &bad);
+    CHECK(ierr != 0, "batchnorm with eps = 0 must be refused");
+    ierr = PhynnGraphBatchNorm2d(g, X, -1, -1, rm, rv, 1e-5, 1.5, &bad);
+    CHECK(ierr != 0, "batchnorm with momentum 1.5 must be refused");
+    PetscCall(PetscPopErrorHandler());
+    CHECK(PhynnGraphNodeCount(g) == nbefore, "refused batch norms leave the graph as it was");
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(PhynnGraphInitParameters(g, 1));
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    PetscCall(PhynnGraphParamSlice(g, rm, &off, &sz));
+    PetscCall(PhynnGraphSetInput(g, X, 2, x));
+    PetscCall(PhynnGraphForward(g, y));
+    CHECK(theta[off] == 0 && theta[off + 1] == 0 && theta[off + 2] == 1 && theta[off + 3] == 1, "batchnorm with momentum 0 must leave the running statistics at 0 and 1");
+    PetscCall(PhynnGraphSetInput(g, Xr, 1, x));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PhynnGraphForward(g, yr);
+    PetscCall(PetscPopErrorHandler());
+    CHECK(ierr != 0, "batchnorm training on one row of (N, F) (one value per feature) must be an error");
+    PetscCall(PhynnGraphSetTraining(g, PETSC_FALSE));
+    PetscCall(PhynnGraphForward(g, yr));
+    printf("ok   batchnorm: momentum 0 keeps the running statistics; jets, wrong sizes, running statistics outside theta, eps <= 0, momentum > 1 and a one-value batch in training are refused\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* ---- frozen parameters ----------------------------------------------------------------------- */
 typedef struct {
   PhynnGraph g;
@@ -378,8 +531,9 @@ static PetscErrorCode Run(MPI_Comm comm)
   if (argc > 1) group = argv[1];
   if (!strcmp(group, "concat")) PetscCall(CheckConcat());
   else if (!strcmp(group, "dropout")) PetscCall(CheckDropout());
+  else if (!strcmp(group, "batchnorm")) PetscCall(CheckBatchNorm());
   else if (!strcmp(group, "frozen")) PetscCall(CheckFrozen());
-  else CHECK(0, "unknown test group '%s' (concat, dropout, frozen)", group);
+  else CHECK(0, "unknown test group '%s' (concat, dropout, batchnorm, frozen)", group);
   PetscFunctionReturn(0);
 }
 
