@@ -2,7 +2,7 @@
  * specs so that a user's -arch FILE is the same language:
  *
  * spatial (default): a spatial autoencoder. The encoder finds where things are: the frame averaged
- *   down to about 40 x 40 pixels, a soft-argmax per channel (the expected position under the
+ *   down to about 80 x 80 pixels, a soft-argmax per channel (the expected position under the
  *   softmax of 20 x the intensity: where the bright object is; Levine and Finn et al. 2016), and
  *   an MLP from those positions to the latent code. The decoder draws the frame by moving one learned
  *   picture: an MLP from the code to an angle, and a rigid rotation of a template at twice the
@@ -29,12 +29,12 @@ PetscErrorCode PhynnAutoencoderArch(MPI_Comm comm, const char *arch, long C, lon
   PetscFunctionBegin;
   PetscCall(PhynnTextAppend(t, "input image dims=%ld,%ld,%ld\n", C, H, W));
   if (!strcmp(arch, "spatial")) {
-    long f = PetscMax(1, PetscMin(H, W) / 40); /* the encoder looks at about 40 x 40 pixels */
+    long f = PetscMax(1, PetscMin(H, W) / 80); /* the encoder looks at about 80 x 80 pixels: coarser ones snap the positions to their pixels */
     PetscCall(PhynnTextAppend(t, "pool small(image) kind=avg k=%ld s=%ld p=0\n", f, f));
     PetscCall(PhynnTextAppend(t, "softargmax keypoints(small) gain=20\n"));
     PetscCall(PhynnTextAppend(t, "mlp code(keypoints) sizes=%ld,64,64,%ld act=tanh out=identity bias=1\n", 2 * C, latent));
     PetscCall(PhynnTextAppend(t, "mlp pose(code) sizes=%ld,64,64,1 act=tanh out=identity bias=1\n", latent));
-    PetscCall(PhynnTextAppend(t, "warp recon(pose) dims=%ld,%ld,%ld factor=2 motion=rotation pivot=%.17g,%.17g train_pivot=1 aspect=%.17g\n", C, H, W, geometry[0], geometry[1], geometry[2]));
+    PetscCall(PhynnTextAppend(t, "warp recon(pose) dims=%ld,%ld,%ld factor=2 motion=rotation pivot=%.17g,%.17g train_pivot=%d aspect=%.17g\n", C, H, W, geometry[0], geometry[1], geometry[3] != 0 ? 0 : 1, geometry[2]));
   } else if (!strcmp(arch, "conv")) {
     PetscCheck(H % 16 == 0 && W % 16 == 0, comm, PHYNN_ERR_INPUT, "-arch conv halves the frames four times, so it needs a height and width divisible by 16 (these are %ld x %ld); give -arch FILE with your own layers", H, W);
     long h = H / 16, w = W / 16;

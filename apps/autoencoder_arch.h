@@ -9,7 +9,8 @@
 /* Appends the spec of built-in architecture `arch` ("spatial", "conv") for C x H x W frames of
  * variable `var`, latent size `latent`; geometry is the spatial decoder's rotation pivot x, y
  * (units of the warp block: min(W, aspect H)/2 pixel widths from the centre, y up) and the pixel
- * aspect (height / width). */
+ * aspect (height / width), and geometry[3] != 0 when the pivot is known (it is then fixed, not
+ * trained). */
 PetscErrorCode PhynnAutoencoderArch(MPI_Comm comm, const char *arch, long C, long H, long W, long latent, const double *geometry, const char *var, PhynnText *t);
 
 #endif

@@ -116,7 +116,9 @@ static PetscErrorCode HeldOutError(MPI_Comm comm, PhynnModel m, AECtx *a, long n
 /* The spatial decoder's geometry: the pixel aspect |dy/dx| from the file's coordinates (1 without
  * them), and the pivot: the origin of the coordinates when it lies in the picture (phynn's
  * pendulum frames have the pivot there), else the centre; -pivot x,y in the file's coordinates
- * overrides. geometry = {pivot x, pivot y, aspect}, the pivot in the warp block's units. */
+ * overrides. geometry = {pivot x, pivot y, aspect, known}, the pivot in the warp block's units;
+ * known (1 or 0) says whether the pivot came from the coordinates or -pivot (then it is fixed) or
+ * is the centre, a guess (then the decoder trains a shift of it). */
 static PetscErrorCode WarpGeometry(const PhynnImageSet *s, PetscBool given, const double *xy, double *geometry)
 {
   double dx = s->has_xy && s->W > 1 ? s->x[1] - s->x[0] : 1, dy = s->has_xy && s->H > 1 ? s->y[1] - s->y[0] : -1;
@@ -124,11 +126,12 @@ static PetscErrorCode WarpGeometry(const PhynnImageSet *s, PetscBool given, cons
   double x0 = given ? xy[0] : 0, y0 = given ? xy[1] : 0;
   double j = (x0 - s->x[0]) / dx, i = (y0 - s->y[0]) / dy; /* fractional pixel indices of the pivot */
   PetscFunctionBegin;
-  geometry[0] = geometry[1] = 0;
+  geometry[0] = geometry[1] = geometry[3] = 0;
   geometry[2] = aspect;
   if (!given && (!s->has_xy || j < -0.5 || j > (double)s->W - 0.5 || i < -0.5 || i > (double)s->H - 0.5)) PetscFunctionReturn(0);
   geometry[0] = (j + 0.5 - 0.5 * (double)s->W) / unit;
   geometry[1] = aspect * (0.5 * (double)s->H - (i + 0.5)) / unit;
+  geometry[3] = 1;
   PetscFunctionReturn(0);
 }
 
@@ -137,7 +140,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   const char   *cmd = "train autoencoder";
   char          data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], noise_text[64];
   long          latent, seed, batch, epochs;
-  double        holdout, pivot_xy[2] = {0, 0}, geometry[3];
+  double        holdout, pivot_xy[2] = {0, 0}, geometry[4];
   int           loss, npivot = 0;
   PetscBool     pivot_set, epochs_set;
   PhynnGraph    g = NULL;
@@ -158,7 +161,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   PetscCall(PhynnOptString("arch", "spatial", "architecture: spatial (keypoint encoder, rotating-template decoder), conv (plain conv autoencoder), or a model-spec FILE", arch, sizeof(arch), NULL));
   PetscCall(PhynnOptChoice("loss", losses, "mse", "reconstruction loss: l1 (mean absolute, the tutorial's) or mse", &loss, NULL));
   PetscCall(PhynnOptInt("batch", 0, "frames per global minibatch (0: all training frames)", &batch, NULL));
-  PetscCall(PhynnOptInt("epochs", 600, "passes over the training frames (sets the default of -max_it to epochs x steps per epoch)", &epochs, &epochs_set));
+  PetscCall(PhynnOptInt("epochs", 1500, "passes over the training frames (sets the default of -max_it to epochs x steps per epoch)", &epochs, &epochs_set));
   PetscCall(PhynnOptString("denoise", "none", "train on corrupted inputs against clean targets: salt:P or gauss:SIGMA", noise_text, sizeof(noise_text), NULL));
   PetscCall(PhynnOptRealList("pivot", "", "spatial decoder: rotation pivot x,y in the file's coordinates (default: the origin if it lies in the picture, else the centre)", pivot_xy, 2, &npivot, &pivot_set));
   PetscCall(PhynnOptString("o", "autoencoder.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
@@ -166,7 +169,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   PetscCall(PhynnGraphCreate(comm, &g));
   PetscCall(PhynnTrainerCreate(comm, g, &t));
   if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) {
-    PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 0, 1e-3, 0));
+    PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 0, 5e-3, 1000));
     PetscCall(PhynnTrainerSetFromOptions(t));
     if (mode == PHYNN_OPTIONS_READ) PetscCall(PhynnOptionsCheckUnused(comm));
     PetscCall(PhynnTrainerDestroy(&t));
@@ -253,7 +256,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
     PetscCall(PhynnTrainerSetMinibatch(t, a.ntrain, batch, (uint64_t)seed, AEBatch, &a));
     PetscCall(PhynnTrainerSetPrepare(t, AEPrepare, &a));
   }
-  PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, epochs * a.steps, 1e-3, 0));
+  PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, epochs * a.steps, 5e-3, 1000));
   PetscCall(PhynnTrainerSetFromOptions(t));
   PetscCall(PhynnTrainerSetUp(t));
   PetscCall(PhynnOptionsCheckUnused(comm));

@@ -59,6 +59,9 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockReshape));
   PetscCall(PhynnBlockRegister(&PhynnBlockSoftArgmax));
   PetscCall(PhynnBlockRegister(&PhynnBlockWarp));
+  PetscCall(PhynnBlockRegister(&PhynnBlockBatchNorm));
+  PetscCall(PhynnBlockRegister(&PhynnBlockDropout));
+  PetscCall(PhynnBlockRegister(&PhynnBlockConcat));
   PetscFunctionReturn(0);
 }
 

@@ -43,6 +43,9 @@ static const struct {
   [PHYNN_OP_SPATIAL_SOFTARGMAX] = {"spatial_softargmax", PhynnOpSpatialSoftArgmax},
   [PHYNN_OP_RIGID_WARP] = {"rigid_warp", PhynnOpRigidWarp},
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
+  [PHYNN_OP_CONCAT]         = {"concat", PhynnOpConcat},
+  [PHYNN_OP_DROPOUT]        = {"dropout", PhynnOpDropout},
+  [PHYNN_OP_BATCHNORM]      = {"batchnorm", PhynnOpBatchNorm},
 };
 
 int         PhynnGraphOpTypeCount(void) { return PHYNN_OP_COUNT; }
@@ -92,7 +95,9 @@ PetscErrorCode PhynnGraphCreate(MPI_Comm comm, PhynnGraph *g)
 {
   PetscFunctionBegin;
   PetscCall(PetscNew(g));
-  (*g)->comm = comm;
+  (*g)->comm        = comm;
+  (*g)->training    = PETSC_TRUE; /* PyTorch's default: evaluation code says so */
+  (*g)->nsample_ids = -1;
   PetscFunctionReturn(0);
 }
 
@@ -122,6 +127,7 @@ PetscErrorCode PhynnGraphDestroy(PhynnGraph *g)
   PetscCall(PetscFree((*g)->nodes));
   PetscCall(PetscFree((*g)->theta));
   PetscCall(PetscFree((*g)->dtheta));
+  PetscCall(PetscFree((*g)->sample_ids));
   PetscCall(PetscFree(*g));
   PetscFunctionReturn(0);
 }
@@ -240,6 +246,16 @@ PetscErrorCode PhynnGraphSetUp(PhynnGraph g)
   long offset = 0;
   PetscFunctionBegin;
   if (g->setup) PetscFunctionReturn(0); /* once: theta keeps its values */
+  /* Which nodes need a gradient, now that every parameter's trainable flag is final (a builder
+   * may freeze a parameter after other nodes consumed it): nodes are in topological order. */
+  for (int i = 0; i < g->nnodes; i++) {
+    PhynnNode *n = &g->nodes[i];
+    if (n->op == PHYNN_OP_PARAM) n->requires_grad = !n->frozen;
+    else if (n->op != PHYNN_OP_INPUT) {
+      n->requires_grad = 0;
+      for (int k = 0; k < n->nin; k++) n->requires_grad |= g->nodes[n->in[k]].requires_grad;
+    }
+  }
   for (int i = 0; i < g->nnodes; i++)
     if (g->nodes[i].op == PHYNN_OP_PARAM) {
       g->nodes[i].param_offset = offset;
@@ -262,6 +278,18 @@ PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad,
   if (theta) *theta = g->theta;
   if (grad) *grad = g->dtheta;
   if (n) *n = g->nparams;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphLoadParameters(PhynnGraph g, const double *theta)
+{
+  PetscFunctionBegin;
+  PetscCheck(g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnGraphSetUp first");
+  if (theta == g->theta) PetscFunctionReturn(0);
+  for (int i = 0; i < g->nnodes; i++) {
+    const PhynnNode *n = &g->nodes[i];
+    if (n->op == PHYNN_OP_PARAM && !n->frozen) PetscCall(PetscArraycpy(g->theta + n->param_offset, theta + n->param_offset, PhynnShapeDoubles(&n->shape)));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -294,6 +322,7 @@ PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info)
     info->offset   = g->setup ? n->param_offset : -1; /* known once PhynnGraphSetUp collated theta */
     info->ndoubles = PhynnShapeDoubles(&n->shape);
     info->shape    = n->shape;
+    info->trainable = n->frozen ? PETSC_FALSE : PETSC_TRUE;
     PetscFunctionReturn(0);
   }
   SETERRQ(g->comm, PETSC_ERR_ARG_OUTOFRANGE, "parameter %d does not exist (the graph has %d)", k, PhynnGraphParamCount(g));
@@ -495,6 +524,12 @@ PetscErrorCode PhynnGraphBackward(PhynnGraph g, int root)
     if (g->profile) g->op_seconds[1][n->op] += PhynnTime() - t0;
     PetscCall(GradRelease(g, n));
   }
+  /* A frozen parameter's gradient is exactly 0 whatever an op wrote (ops skip inputs that do not
+   * require a gradient, but the guarantee should not rest on every op), so every optimiser leaves
+   * it bitwise alone: SGD and momentum add lr 0, Adam's moments stay 0 and its step is 0 / eps,
+   * and L-BFGS's direction has 0 in that entry (its s and y pairs are 0 there). */
+  for (int i = 0; i < g->nnodes; i++)
+    if (g->nodes[i].op == PHYNN_OP_PARAM && g->nodes[i].frozen) PetscCall(PetscArrayzero(g->dtheta + g->nodes[i].param_offset, PhynnShapeDoubles(&g->nodes[i].shape)));
   PetscFunctionReturn(0);
 }
 

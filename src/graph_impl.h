@@ -18,7 +18,8 @@ typedef enum {
   PHYNN_OP_JET_ACTIVATION, PHYNN_OP_SOFTMAX, PHYNN_OP_SLICE, PHYNN_OP_ADD, PHYNN_OP_SUB, PHYNN_OP_MUL,
   PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
   PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_JET_STACK, PHYNN_OP_BLOCK, PHYNN_OP_CONV2D, PHYNN_OP_CONV_TRANSPOSE2D, PHYNN_OP_AVG_POOL2D,
-  PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_SPATIAL_SOFTARGMAX, PHYNN_OP_RIGID_WARP, PHYNN_OP_COUNT
+  PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_CONCAT, PHYNN_OP_DROPOUT, PHYNN_OP_BATCHNORM,
+  PHYNN_OP_SPATIAL_SOFTARGMAX, PHYNN_OP_RIGID_WARP, PHYNN_OP_COUNT
 } PhynnOpType;
 
 /* What the driver asks of an op:
@@ -47,7 +48,8 @@ typedef struct {
   double     *grad;           /* valid during backward while grad_live */
   long        grad_cap;
   int         grad_live;      /* grad holds data for this pass (else the first write overwrites) */
-  int         requires_grad;  /* depends on a parameter */
+  int         requires_grad;  /* depends on a trainable parameter */
+  int         frozen;         /* PARAM: not trainable (PhynnGraphSetTrainable); its gradient stays 0 */
   int         needed;         /* on the path to the current root */
   PhynnShape  alloc_shape;    /* the shape of the last ALLOC */
   int         allocated;      /* ALLOC has run */
@@ -81,6 +83,13 @@ struct _p_PhynnGraph {
   double   **pool;
   long      *pool_cap;
   int        npool, pool_size;
+  /* What the training-time ops (dropout, batch norm) read (src/graph_mode.c): the mode, the
+   * optimiser step, the seed of random ops and the global ids of this rank's samples. */
+  PetscBool  training;        /* PETSC_TRUE (the default) or evaluation */
+  long       step;
+  uint64_t   seed;
+  long      *sample_ids;      /* nsample_ids of them; nsample_ids < 0: not set (the default ids) */
+  long       nsample_ids, sample_cap;
   /* profiling (PhynnGraphSetProfiling): wall seconds per op type, forward and backward */
   PetscBool  profile;
   double     op_seconds[2][PHYNN_OP_COUNT];
@@ -123,6 +132,13 @@ PetscErrorCode PhynnNodeAllocValue(PhynnNode *n);
 /* Gives the gradient buffer of input node `in` for writing: *overwrite is 1 the first time in
  * this backward pass (the buffer is uninitialised: write, do not add), 0 afterwards (add). */
 PetscErrorCode PhynnNodeGradForWrite(PhynnGraph g, PhynnNode *in, double **grad, int *overwrite);
+/* The global sample index of each of the N rows (per jet block) an op sees on this rank, for ops
+ * whose randomness must not depend on how the batch is split over ranks (dropout): *ids the list
+ * PhynnGraphSetSampleIds gave (its count must be N), or, when none was given, *ids = NULL and row
+ * i is sample *first + i, *first being the rows of the lower ranks (MPI_Exscan over the graph's
+ * communicator: the contiguous split of PhynnSplitRange). Collective in both cases, so every rank
+ * calls it whatever its ids. */
+PetscErrorCode PhynnGraphSampleRows(PhynnGraph g, PhynnNode *n, long N, const long **ids, long *first);
 /* Accumulates v (n doubles) into grad with the overwrite convention, scaled by alpha. */
 void PhynnAccumulate(double *grad, int overwrite, long n, double alpha, const double *v);
 
@@ -158,6 +174,9 @@ PetscErrorCode PhynnOpUpsampleNearest(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpReshape(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpRigidWarp(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpConcat(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpDropout(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpBatchNorm(PhynnGraph, PhynnNode *, PhynnAction);
 
 /* The jet convention of linear ops (docs/jets.md, src/op_jet.c), shared by dense and the
  * convolution and pooling ops to come. A node that carries a jet stacks K = PhynnJetBlocks row
@@ -171,6 +190,12 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph, PhynnNode *, PhynnAction);
  * (dense: channels = outputs, inner = 1; a convolution over (N, C, H, W): channels = C, inner = H W).
  * A node without a jet is one block. */
 PetscErrorCode PhynnJetLinearShape(PhynnGraph g, const PhynnNode *n, long rows);
+/* The number of jet blocks K a node's rows carry, as far as the graph can tell: a node built with
+ * a jet (dense, conv, pooling, the jet activation, the jet input, dropout) has its jet's K, a jet
+ * stack its number of inputs, and the row-wise layout ops (reshape, upsample_nearest, concat) the
+ * K of their (first) input; any other node 1 (plain rows, or rows the graph cannot read, such as
+ * an add of two stacks). Concat compares it across its inputs; batch norm refuses K > 1. */
+int            PhynnNodeJetBlocks(PhynnGraph g, const PhynnNode *n);
 void           PhynnJetBiasForward(const PhynnNode *n, long rows, long channels, long inner, const double *b, double *z);
 void           PhynnJetBiasBackward(const PhynnNode *n, long rows, long channels, long inner, const double *dz, int overwrite, double *db);
 

@@ -572,6 +572,7 @@ PetscErrorCode PhynnModelEvaluate(PhynnModel m, long n, const double *const *in,
     for (int k = 0; k < m->nin; k++) PetscCall(PhynnGraphInput(m->eval_g, m->in[k].name, PhynnVarShapeSize(&m->in[k].shape), &m->eval_in[k]));
     PetscCall(PhynnModelApply(m, m->eval_g, m->eval_in, jet, m->eval_out));
     PetscCall(PhynnGraphSetUp(m->eval_g));
+    PetscCall(PhynnGraphSetTraining(m->eval_g, PETSC_FALSE)); /* dropout off, batch norm on its running statistics */
     m->eval_jet = *jet;
   }
   PetscCall(PhynnModelSetWeights(m, m->eval_g));

@@ -18,6 +18,18 @@ PetscErrorCode PhynnJetLinearShape(PhynnGraph g, const PhynnNode *n, long rows)
   PetscFunctionReturn(0);
 }
 
+int PhynnNodeJetBlocks(PhynnGraph g, const PhynnNode *n)
+{
+  if (n->has_jet) return PhynnJetBlocks(&n->jet);
+  switch (n->op) {
+  case PHYNN_OP_JET_STACK: return n->nin;
+  case PHYNN_OP_RESHAPE:
+  case PHYNN_OP_UPSAMPLE_NEAREST:
+  case PHYNN_OP_CONCAT: return PhynnNodeJetBlocks(g, PhynnIn(g, (PhynnNode *)n, 0)); /* row-wise: the input's layout */
+  default: return 1;
+  }
+}
+
 /* z = L a + b: b on the value block's rows only (rows / K of them). */
 void PhynnJetBiasForward(const PhynnNode *n, long rows, long channels, long inner, const double *b, double *z)
 {

@@ -76,3 +76,19 @@ PetscErrorCode PhynnGraphParam(PhynnGraph g, const char *name, long rows, long c
   PetscCall(PhynnGraphParamND(g, name, 2, dims, PHYNN_DTYPE_REAL, init, id));
   PetscFunctionReturn(0);
 }
+
+/* A frozen parameter keeps its slice of theta (saved with the model like any other) but gets no
+ * gradient: SetUp recomputes which nodes need one, and Backward leaves its gradient exactly 0, so
+ * no optimiser moves it (batch norm's running statistics; a pretrained layer held fixed). */
+PetscErrorCode PhynnGraphSetTrainable(PhynnGraph g, int node, PetscBool trainable)
+{
+  PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  PetscCheck(g->nodes[node].op == PHYNN_OP_PARAM, g->comm, PETSC_ERR_ARG_WRONG, "node '%s' is not a parameter", g->nodes[node].name);
+  PetscCheck(!g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "parameter '%s': set whether it is trainable before PhynnGraphSetUp", g->nodes[node].name);
+  g->nodes[node].frozen        = !trainable;
+  g->nodes[node].requires_grad = trainable ? 1 : 0;
+  PetscFunctionReturn(0);
+}
+
+PetscBool PhynnGraphGetTrainable(PhynnGraph g, int node) { return node >= 0 && node < g->nnodes && g->nodes[node].op == PHYNN_OP_PARAM && !g->nodes[node].frozen ? PETSC_TRUE : PETSC_FALSE; }

@@ -583,6 +583,7 @@ static PetscErrorCode PrepareBatch(PhynnTrainer t, long step)
   }
   PhynnSplitRange(count, PhynnRank(t->comm), PhynnSize(t->comm), &s, &c);
   PetscCall(t->mb_fn(t->mb_ctx, c, t->mb_perm + first + s));
+  PetscCall(PhynnGraphSetSampleIds(t->g, c, t->mb_perm + first + s)); /* dropout masks follow the samples */
   PetscCall(SetBatchNorms(t, count));
   t->mb_step = step;
   PetscFunctionReturn(0);
@@ -594,14 +595,16 @@ static PetscErrorCode PrepareBatch(PhynnTrainer t, long step)
 static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, double *grad)
 {
   PhynnTrainer t = (PhynnTrainer)ctx;
-  double      *gtheta, *gbuf;
+  double      *gbuf;
   long         n = t->nparams;
 
   PetscFunctionBegin;
   if (t->mb_fn && !t->mb_hold) PetscCall(PrepareBatch(t, t->eval_iteration));
   if (t->prepare) PetscCall(t->prepare(t->prepare_ctx, t->eval_iteration));
-  PetscCall(PhynnGraphParameters(t->g, &gtheta, &gbuf, NULL));
-  if (gtheta != theta) PetscCall(PetscArraycpy(gtheta, theta, n));
+  PetscCall(PhynnGraphParameters(t->g, NULL, &gbuf, NULL));
+  /* the frozen parameters (batch norm's running statistics) are the graph's: its forward moves them */
+  PetscCall(PhynnGraphLoadParameters(t->g, theta));
+  PetscCall(PhynnGraphSetStep(t->g, t->eval_iteration)); /* one dropout mask per step */
   PetscCall(PhynnGraphForward(t->g, t->root));
   PetscCall(PhynnGraphBackward(t->g, t->root));
   PetscCall(PetscArraycpy(t->send, gbuf, n));
@@ -652,6 +655,7 @@ PetscErrorCode PhynnTrainerEvaluateDataset(PhynnTrainer t, double *loss, double 
     PhynnSplitRange(count, PhynnRank(t->comm), PhynnSize(t->comm), &s, &c);
     for (long r = 0; r < c; r++) idx[r] = first + s + r;
     PetscCall(t->mb_fn(t->mb_ctx, c, idx));
+    PetscCall(PhynnGraphSetSampleIds(t->g, c, idx));
     PetscCall(SetBatchNorms(t, t->mb_S));
     PetscCall(Objective(t, theta, &l, NULL));
     for (int k = 0; k < t->nterms; k++) sum[k] = t->term_per_sample[k] > 0 || first == 0 ? sum[k] + t->last_terms[k] : sum[k];
@@ -855,9 +859,7 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
       }
       if (t->checkpoint_path[0] && t->checkpoint_every > 0 && t->iteration % t->checkpoint_every == 0) {
         /* the graph holds the weights of the last evaluation: copy the iterate in first */
-        double *gtheta;
-        PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
-        PetscCall(PetscArraycpy(gtheta, t->theta, t->nparams));
+        PetscCall(PhynnGraphLoadParameters(t->g, t->theta));
         PetscCall(WriteCheckpoint(t));
       }
       if (stop) break;
@@ -869,12 +871,8 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
   }
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
-  /* Leave the graph at the final weights and record the final loss. */
-  {
-    double *gtheta;
-    PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
-    PetscCall(PetscArraycpy(gtheta, t->theta, t->nparams));
-  }
+  /* Leave the graph at the final weights (its running statistics are its own) and record the final loss. */
+  PetscCall(PhynnGraphLoadParameters(t->g, t->theta));
   if (t->stopped_by_signal) {
     t->seconds = PhynnTrainerElapsed(t);
     if (t->checkpoint_path[0]) PetscCall(WriteCheckpoint(t));

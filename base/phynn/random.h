@@ -17,6 +17,7 @@ enum {
   PHYNN_STREAM_SHUFFLE = 2u << 20, /* minibatch shuffles: index epoch * samples + i (trainer.c) */
   PHYNN_STREAM_POINTS  = 3u << 20, /* collocation points: + point set index */
   PHYNN_STREAM_NOISE   = 4u << 20, /* noise added to data */
+  PHYNN_STREAM_DROPOUT = 5u << 20, /* dropout masks: + the layer's ordinal, under a key of (seed, step) (src/op_dropout.c) */
   PHYNN_STREAM_USER    = 8u << 20,
 };
 

@@ -70,5 +70,6 @@ void PhynnBlockKinds(char *list, size_t len);
 
 extern const PhynnBlockType PhynnBlockMLP, PhynnBlockParam, PhynnBlockPendulum;
 extern const PhynnBlockType PhynnBlockConv, PhynnBlockConvT, PhynnBlockPool, PhynnBlockUpsample, PhynnBlockReshape, PhynnBlockSoftArgmax, PhynnBlockWarp;
+extern const PhynnBlockType PhynnBlockBatchNorm, PhynnBlockDropout, PhynnBlockConcat;
 
 #endif

@@ -23,9 +23,13 @@
  * on the value block) and the fused jet activation applies the chain rule to all blocks in one
  * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
  * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
- * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, upsample_nearest, reshape, the
- * (fused) activation, slice and block (max_pool2d refuses jets); elementwise ops after a slice
- * or block act on one derivative block as plain values. */
+ * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, upsample_nearest, reshape, concat
+ * (when every input carries the same K blocks), dropout (given the jet: a sample's blocks share
+ * its mask), the (fused) activation, slice and block (max_pool2d and batchnorm refuse jets);
+ * elementwise ops after a slice or block act on one derivative block as plain values.
+ *
+ * Training and evaluation: a graph starts in training mode (PyTorch's default); dropout and
+ * batch norm read the mode, see "Training and evaluation" below. */
 #ifndef PHYNN_GRAPH_H
 #define PHYNN_GRAPH_H
 
@@ -162,6 +166,35 @@ PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims
  * bilinearly on an H x W grid: (N, C, H, W). Neither carries jets. */
 PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, PetscBool linear, int *node);
 PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, const double *pivot0, double aspect, long H, long W, long factor, int *node);
+/* Concatenation along dimension 1 (src/op_concat.c), for U-Net skip connections: n >= 2 nodes
+ * (N, C_k, ...) with the same N and trailing dims -> (N, C_0 + ... + C_{n-1}, ...), images
+ * (N, C, H, W) along C, rows (N, F) along F; backward hands every input its slice. Row by row a
+ * copy, so a jet passes through when all inputs carry the same layout (K row blocks of N); inputs
+ * with different K (PhynnNodeJetBlocks: a jetted conv against plain rows) are refused. */
+PetscErrorCode PhynnGraphConcat(PhynnGraph g, int n, const int *nodes, int *node);
+/* Inverted dropout (src/op_dropout.c), 0 <= p < 1: in training mode each element is kept with
+ * probability 1 - p and scaled by 1 / (1 - p); in evaluation mode (and for p = 0) the identity.
+ * The mask is a counter-based hash of (graph seed, step, global sample id, element), so it is
+ * reproducible and the same for a batch split over any number of ranks (see "Training and
+ * evaluation"). With a jet (x holds its K blocks) every block of a sample gets the sample's mask,
+ * so the derivatives are dropped with the value; jet may be NULL. */
+PetscErrorCode PhynnGraphDropout(PhynnGraph g, int x, double p, const PhynnJet *jet, int *node);
+/* Batch normalisation per channel (src/op_batchnorm.c): x (N, C, H, W) over N, H, W, or (N, F)
+ * per feature over N; y = gamma (x - mean) / sqrt(var + eps) + beta. gamma and beta are C-element
+ * parameters or -1 (1 and 0). running_mean and running_var are C-element parameters that the
+ * builder makes frozen (PhynnGraphSetTrainable; their initialisers become 0 and 1): they live in
+ * theta, so they are saved with the model, and no optimiser changes them. In training mode the
+ * statistics are the biased mean and variance of the GLOBAL batch, every row of every rank of the
+ * graph's communicator (MPI_Allreduce in the forward, and of sum dy, sum dy xhat in the backward),
+ * so a batch split over any number of ranks gives the same result up to rounding; the forward
+ * then moves the running statistics, r <- (1 - momentum) r + momentum batch (the unbiased
+ * variance; PyTorch's momentum is 0.1, eps 1e-5). Training needs at least 2 values per channel.
+ * In evaluation mode it uses the running statistics (no communication). Refuses jets: batch
+ * statistics of a jet's K N rows would mix its derivative blocks. In training mode Forward and
+ * Backward are collective over the graph's communicator: every rank runs them, and every rank
+ * should hold at least one row (an op that skips its backward for 0 rows would leave this rank
+ * out of the backward's reduction). */
+PetscErrorCode PhynnGraphBatchNorm2d(PhynnGraph g, int x, int gamma, int beta, int running_mean, int running_var, double eps, double momentum, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */
@@ -185,6 +218,38 @@ PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int n, const int *terms, cons
 PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
 /* The shape of a node (dim[0] is 0 while the batch of an input is open). */
 PetscErrorCode PhynnGraphNodeShape(PhynnGraph g, int node, PhynnShape *shape);
+/* Parameters are trainable unless frozen here (before PhynnGraphSetUp): a frozen parameter keeps
+ * its slice of theta and is saved with the model, but its gradient is exactly 0 after every
+ * Backward, so SGD, momentum, Adam and L-BFGS leave it bitwise unchanged. Batch norm's running
+ * statistics are frozen this way (its forward updates them); a pretrained layer can be held. */
+PetscErrorCode PhynnGraphSetTrainable(PhynnGraph g, int param, PetscBool trainable);
+PetscBool      PhynnGraphGetTrainable(PhynnGraph g, int param); /* PETSC_FALSE for non-parameters */
+
+/* ---- training and evaluation -------------------------------------------------------------------
+ * Ops that behave differently in training (dropout, batch norm) read the graph's mode; the others
+ * ignore it. A graph starts in training mode; evaluation code (predictions, exported models)
+ * calls PhynnGraphSetTraining(g, PETSC_FALSE).
+ *
+ * Dropout's mask is a pure function of (seed, step, global sample id, element index), never of the
+ * rank or of a row's position, so training is reproducible and independent of the rank count:
+ *   PhynnGraphSetRandomSeed  the seed of the graph's random ops (default 0)
+ *   PhynnGraphSetStep        the optimiser step (default 0): a new mask each step; the trainer
+ *                            sets its iteration before every evaluation, so L-BFGS's line search
+ *                            sees one mask per step (one objective)
+ *   PhynnGraphSetSampleIds   the global index of each of this rank's batch rows, in row order
+ *                            (count = the rows per jet block of each dropout's input; copied).
+ *                            The trainer's minibatches set them (the shuffled indices). Without
+ *                            ids (or after count -1) row i of rank r is sample (rows on ranks
+ *                            below r) + i: the global index when the batch is split into
+ *                            contiguous pieces in rank order, as PhynnSplitRange does.
+ * Batch norm's running statistics are written by its training forward into theta; code that
+ * keeps its own copy of theta (an optimiser's iterate) loads it with PhynnGraphLoadParameters,
+ * which leaves the frozen parameters, the graph's own, alone. */
+PetscErrorCode PhynnGraphSetTraining(PhynnGraph g, PetscBool training);
+PetscBool      PhynnGraphGetTraining(PhynnGraph g);
+PetscErrorCode PhynnGraphSetStep(PhynnGraph g, long step);
+PetscErrorCode PhynnGraphSetRandomSeed(PhynnGraph g, uint64_t seed);
+PetscErrorCode PhynnGraphSetSampleIds(PhynnGraph g, long count, const long *global_ids);
 
 /* Allocates the contiguous parameter and gradient buffers (parameters point into slices, in
  * creation order, a complex element taking two doubles) and lets every op size its own state for
@@ -192,6 +257,10 @@ PetscErrorCode PhynnGraphNodeShape(PhynnGraph g, int node, PhynnShape *shape);
 PetscErrorCode PhynnGraphSetUp(PhynnGraph g);
 /* The buffers: theta (n doubles) and grad (n doubles). Writing theta changes the model. */
 PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad, long *n);
+/* Copies theta (n doubles, the layout of the graph's buffer) into the graph's parameters, except
+ * the frozen ones, which keep the graph's values (batch norm's running statistics, updated by the
+ * forward). For callers that hold their own iterate (the trainer). */
+PetscErrorCode PhynnGraphLoadParameters(PhynnGraph g, const double *theta);
 /* Offset and size, in doubles, of one parameter node's slice in theta. */
 PetscErrorCode PhynnGraphParamSlice(PhynnGraph g, int node, long *offset, long *size);
 /* The parameter table, in creation order (= layout order in theta): the one source of every
@@ -202,6 +271,7 @@ typedef struct {
   long        offset;  /* in doubles, into theta (-1 before PhynnGraphSetUp) */
   long        ndoubles;/* storage in doubles (a complex element takes two) */
   PhynnShape  shape;
+  PetscBool   trainable; /* PETSC_FALSE: frozen (PhynnGraphSetTrainable), e.g. batch norm's running statistics */
 } PhynnParamInfo;
 int            PhynnGraphParamCount(PhynnGraph g);
 PetscErrorCode PhynnGraphParamInfo(PhynnGraph g, int k, PhynnParamInfo *info);

@@ -22,6 +22,12 @@
  *     pure function of (seed, epoch, position) over GLOBAL sample indices, each rank takes its
  *     contiguous share, and batch terms divide by the global batch count, so a step is the same
  *     sum on any number of ranks (and after a resume);
+ *   - training-time ops (phynn/graph.h, "Training and evaluation"): before every evaluation the
+ *     graph's step is set to the iteration (one dropout mask per step, the same in an L-BFGS line
+ *     search) and, with minibatches, its sample ids to the batch's global indices; the graph's
+ *     frozen parameters (batch norm's running statistics, moved by its forward) are left to the
+ *     graph when the iterate is loaded (PhynnGraphLoadParameters), so they reach checkpoints and
+ *     the model file;
  *   - every option under an optional prefix (PhynnTrainerSetOptionsPrefix, the PETSc way), so two
  *     trainers (or sub-networks) in one command keep their options apart;
  *   - progress on rank 0 every -progress_s seconds (iteration, each term, s/it, time left), a CSV

@@ -14,7 +14,7 @@ trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
 fail=0
 "$phynn" solve pendulum-images -nx 32 -ny 32 -nt 24 -quiet -o frames.nc || { echo "FAIL: solve pendulum-images"; exit 1; }
-opts=(-data frames.nc -latent 2 -holdout 0.5 -batch 6 -lr 3e-3 -quiet -denoise gauss:0.05)
+opts=(-data frames.nc -latent 2 -holdout 0.5 -batch 6 -lr 3e-3 -lbfgs_it 0 -quiet -denoise gauss:0.05)
 weights() { ncdump -p 17,17 -v theta "$1" | sed -n '/^ theta =/,/;/p'; }
 "$phynn" train autoencoder "${opts[@]}" -max_it 30 -o full.nc > full.out || { echo "FAIL: training"; cat full.out; exit 1; }
 "$phynn" train autoencoder "${opts[@]}" -max_it 15 -checkpoint ck.nc -checkpoint_every 15 -o half.nc > half.out || { echo "FAIL: first half"; exit 1; }
@@ -36,6 +36,6 @@ ok2 = r < 1e-6 and np.allclose(rec['theta'].values, frames['theta'].values, rtol
 print(('ok  ' if ok2 else 'FAIL:') + ' eval MAE over all frames %.7e vs training command %.7e (relative %.2g, tolerance 1e-6); theta copied' % (mae, expect, r))
 sys.exit(not (ok and ok2))
 PY
-"$phynn" train autoencoder -data recon.nc -latent 1 -holdout 0 -max_it 2 -quiet -o again.nc > again.out \
+"$phynn" train autoencoder -data recon.nc -latent 1 -holdout 0 -max_it 2 -lbfgs_it 0 -quiet -o again.nc > again.out \
   && echo "ok   a reconstruction file trains as a data file" || { echo "FAIL: training on the reconstruction file"; cat again.out; fail=1; }
 exit $fail

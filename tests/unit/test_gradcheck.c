@@ -10,10 +10,12 @@
  * tolerance leaves room only for a wrong backward pass. A case may override h and the
  * tolerances (ggml's grad_eps/grad_expect) where its loss is larger or less smooth. Non-smooth
  * points (ReLU at 0, |p - y| at p = y) are avoided by drawing parameters at random: a draw within
- * h of a kink has probability about 1e-6.
+ * h of a kink has probability about 1e-6. Frozen parameters (batch norm's running statistics) are
+ * not differentiated: their backward gradient must be exactly 0.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv) or a check that is not a gradient check
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat, dropout,
+ * batchnorm) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -29,7 +31,8 @@ typedef struct {
 static PetscErrorCode GradCheck(PhynnGraph g, int root, const char *what, Tol tol)
 {
   double *theta, *grad, *analytic;
-  long    n;
+  long    n, nfrozen = 0;
+  char   *frozen;
   double  worst = 0, h0 = tol.h > 0 ? tol.h : 1e-6, atol = tol.atol > 0 ? tol.atol : 1e-6, rtol = tol.rtol > 0 ? tol.rtol : 1e-5;
   PetscFunctionBegin;
   PetscCall(PhynnGraphParameters(g, &theta, &grad, &n));
@@ -37,8 +40,19 @@ static PetscErrorCode GradCheck(PhynnGraph g, int root, const char *what, Tol to
   PetscCall(PhynnGraphBackward(g, root));
   PetscCall(PetscMalloc1(n, &analytic));
   PetscCall(PetscArraycpy(analytic, grad, n));
+  PetscCall(PetscCalloc1(n ? n : 1, &frozen));
+  for (int k = 0; k < PhynnGraphParamCount(g); k++) {
+    PhynnParamInfo info;
+    PetscCall(PhynnGraphParamInfo(g, k, &info));
+    for (long i = 0; !info.trainable && i < info.ndoubles; i++) frozen[info.offset + i] = 1;
+  }
   for (long i = 0; i < n; i++) {
     double keep = theta[i], h = h0 * (fabs(keep) + 1.0), lp, lm;
+    if (frozen[i]) {
+      nfrozen++;
+      CHECK(analytic[i] == 0, "%s: frozen theta[%ld] has the gradient %.12g; it must be exactly 0", what, i, analytic[i]);
+      continue;
+    }
     theta[i] = keep + h;
     PetscCall(PhynnGraphForward(g, root));
     lp       = PhynnGraphScalar(g, root);
@@ -50,8 +64,9 @@ static PetscErrorCode GradCheck(PhynnGraph g, int root, const char *what, Tol to
     if (err / t > worst) worst = err / t;
     CHECK(err <= t, "%s: d loss / d theta[%ld]: backward %.12g, finite difference %.12g", what, i, analytic[i], fd);
   }
-  printf("ok   %s: %ld parameter gradients match central differences (worst error/tolerance %.3g)\n", what, n, worst);
+  printf("ok   %s: %ld parameter gradients match central differences (worst error/tolerance %.3g)%s\n", what, n - nfrozen, worst, nfrozen ? ", the frozen ones are exactly 0" : "");
   PetscCall(PetscFree(analytic));
+  PetscCall(PetscFree(frozen));
   PetscFunctionReturn(0);
 }
 
@@ -766,6 +781,135 @@ static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Concatenation (src/op_concat.c) of parameter images or rows; a layer after it mixes the
+ * channels, so a slice handed to the wrong input would show. arg:
+ *   0 three images (2, 2, 3, 4), (2, 1, 3, 4), (2, 3, 3, 4) -> (2, 6, 3, 4), then conv2d 3 x 3
+ *   1 rows (4, 3) and (4, 5) -> (4, 8), then dense
+ *   2 two conv2d outputs over 3 jet blocks (6 images) -> concat -> conv2d in the same jet */
+static PetscErrorCode BuildConcat(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 0) {
+    const long d[3][4] = {{2, 2, 3, 4}, {2, 1, 3, 4}, {2, 3, 3, 4}}, dw[4] = {2, 6, 3, 3};
+    int        X[3], W;
+    for (int k = 0; k < 3; k++) PetscCall(PhynnGraphParamND(g, k == 0 ? "X0" : k == 1 ? "X1" : "X2", 4, d[k], PHYNN_DTYPE_REAL, zeros, &X[k]));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphConcat(g, 3, X, &z));
+    PetscCall(PhynnGraphConv2d(g, z, W, -1, 1, 1, 1, 1, NULL, &z));
+    PetscCall(PetscStrncpy(s->what, "concat of (2, 2|1|3, 3, 4) images along channels, then conv2d", sizeof(s->what)));
+  } else if (arg == 1) {
+    int A, B, W, in[2];
+    PetscCall(PhynnGraphParam(g, "A", 4, 3, zeros, &A));
+    PetscCall(PhynnGraphParam(g, "B", 4, 5, zeros, &B));
+    PetscCall(PhynnGraphParam(g, "W", 2, 8, zeros, &W));
+    in[0] = B; in[1] = A; /* the second input first: the order is the caller's */
+    PetscCall(PhynnGraphConcat(g, 2, in, &z));
+    PetscCall(PhynnGraphDense(g, z, W, -1, NULL, &z));
+    PetscCall(PetscStrncpy(s->what, "concat of rows (4, 5) and (4, 3) along features, then dense", sizeof(s->what)));
+  } else {
+    const long dx[4] = {6, 2, 4, 4}, dw1[4] = {2, 2, 3, 3}, dw2[4] = {1, 2, 3, 3}, dw3[4] = {2, 3, 3, 3};
+    PhynnJet   jet = JetOf(2, 0, NULL);
+    int        X, W1, W2, W3, in[2];
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W1", 4, dw1, PHYNN_DTYPE_REAL, zeros, &W1));
+    PetscCall(PhynnGraphParamND(g, "W2", 4, dw2, PHYNN_DTYPE_REAL, zeros, &W2));
+    PetscCall(PhynnGraphParamND(g, "W3", 4, dw3, PHYNN_DTYPE_REAL, zeros, &W3));
+    PetscCall(PhynnGraphConv2d(g, X, W1, -1, 1, 1, 1, 1, &jet, &in[0]));
+    PetscCall(PhynnGraphConv2d(g, X, W2, -1, 1, 1, 1, 1, &jet, &in[1]));
+    PetscCall(PhynnGraphConcat(g, 2, in, &z));
+    PetscCall(PhynnGraphConv2d(g, z, W3, -1, 2, 2, 1, 1, &jet, &z));
+    PetscCall(PetscStrncpy(s->what, "concat of two conv2d outputs over 3 jet blocks, then conv2d in the jet", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 241 + arg));
+  PetscFunctionReturn(0);
+}
+
+/* Dropout (src/op_dropout.c) of parameter images: the mask is fixed by (seed, step, sample ids),
+ * so the finite differences see the same mask as the backward. arg:
+ *   0 training, p = 0.3, (5, 2, 3, 3), seed 3, step 7, sample ids 40..44
+ *   1 training, p = 0.5, in a jet of 3 blocks between two conv2d layers (a sample's blocks share a mask)
+ *   2 evaluation mode, p = 0.5 (the identity) */
+static PetscErrorCode BuildDropout(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 1) {
+    const long dx[4] = {6, 2, 4, 4}, dw[4] = {2, 2, 3, 3};
+    PhynnJet   jet = JetOf(2, 0, NULL);
+    int        X, W1, W2;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W1", 4, dw, PHYNN_DTYPE_REAL, zeros, &W1));
+    PetscCall(PhynnGraphParamND(g, "W2", 4, dw, PHYNN_DTYPE_REAL, zeros, &W2));
+    PetscCall(PhynnGraphConv2d(g, X, W1, -1, 1, 1, 1, 1, &jet, &z));
+    PetscCall(PhynnGraphDropout(g, z, 0.5, &jet, &z));
+    PetscCall(PhynnGraphConv2d(g, z, W2, -1, 1, 1, 1, 1, &jet, &z));
+    PetscCall(PetscStrncpy(s->what, "dropout p = 0.5 in a 3-block jet between conv2d layers (training)", sizeof(s->what)));
+  } else {
+    const long dx[4] = {5, 2, 3, 3};
+    const long ids[5] = {40, 41, 42, 43, 44};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphDropout(g, X, arg == 0 ? 0.3 : 0.5, NULL, &z));
+    PetscCall(PhynnGraphSetRandomSeed(g, 3));
+    PetscCall(PhynnGraphSetStep(g, 7));
+    PetscCall(PhynnGraphSetSampleIds(g, 5, ids));
+    if (arg == 2) PetscCall(PhynnGraphSetTraining(g, PETSC_FALSE));
+    PetscCall(PetscStrncpy(s->what, arg == 0 ? "dropout p = 0.3 of (5, 2, 3, 3) images (training, fixed seed, step and sample ids)" : "dropout p = 0.5 in evaluation mode (identity)", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 251 + arg));
+  PetscFunctionReturn(0);
+}
+
+/* Batch norm (src/op_batchnorm.c): dx, dgamma and dbeta against central differences; the running
+ * statistics are frozen (their gradient must be exactly 0). The batch statistics make every
+ * output depend on every input of its channel, so dx checks the coupling terms A / M and
+ * xhat B / M. arg:
+ *   0 training, images (4, 3, 3, 2) as a parameter, gamma and beta
+ *   1 training, rows (6, 4) per feature, gamma and beta
+ *   2 training, after conv2d (dx flows on into W), no gamma or beta, momentum 0.5
+ *   3 evaluation: the running statistics (set to mean ~N(0, 0.7), var in [0.5, 1.5)) normalise */
+static PetscErrorCode BuildBatchNorm(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  const char *what[4] = {"batchnorm of (4, 3, 3, 2) images, training (batch statistics), gamma and beta", "batchnorm of rows (6, 4) per feature, training, gamma and beta",
+                         "batchnorm after conv2d, training, no gamma or beta, momentum 0.5", "batchnorm of (4, 3, 3, 2) images, evaluation (running statistics), gamma and beta"};
+  const long  dx[4] = {4, 3, 3, 2}, dc[2] = {1, 3}, dr[2] = {6, 4}, df[2] = {1, 4}, dw[4] = {3, 2, 3, 3}, dxc[4] = {3, 2, 4, 4};
+  int         X, W, gam = -1, bet = -1, rm, rv, z;
+  PetscFunctionBegin;
+  if (arg == 2) {
+    PetscCall(PhynnGraphParamND(g, "X", 4, dxc, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphConv2d(g, X, W, -1, 1, 1, 1, 1, NULL, &X));
+  } else PetscCall(PhynnGraphParamND(g, "X", arg == 1 ? 2 : 4, arg == 1 ? dr : dx, PHYNN_DTYPE_REAL, zeros, &X));
+  if (arg != 2) {
+    PetscCall(PhynnGraphParamND(g, "gamma", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &gam));
+    PetscCall(PhynnGraphParamND(g, "beta", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &bet));
+  }
+  PetscCall(PhynnGraphParamND(g, "running_mean", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &rm));
+  PetscCall(PhynnGraphParamND(g, "running_var", 2, arg == 1 ? df : dc, PHYNN_DTYPE_REAL, zeros, &rv));
+  PetscCall(PhynnGraphBatchNorm2d(g, X, gam, bet, rm, rv, 1e-5, arg == 2 ? 0.5 : 0.1, &z));
+  if (arg == 3) PetscCall(PhynnGraphSetTraining(g, PETSC_FALSE));
+  PetscCall(PhynnGraphSin(g, z, &z)); /* the mean square of xhat alone would be the constant M per channel */
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 261 + arg));
+  { /* a positive running variance (random draws may be negative) */
+    double *theta;
+    long    off, sz;
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    PetscCall(PhynnGraphParamSlice(g, rv, &off, &sz));
+    PhynnUniformFill(27, 28, 0, sz, 0.5, 1.5, theta + off);
+  }
+  PetscCall(PetscStrncpy(s->what, what[arg], sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 /* Spatial ops (src/op_spatial.c). arg 0: spatial_softargmax of (2, 3, 5, 4) parameter images;
  * arg 1: rigid_warp of a (2, 6, 8) template (factor 2, 3 x 4 output) by rotation poses (3, 1)
  * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3) and pixels 1.3 times taller than wide. Random real-valued poses keep
@@ -880,6 +1024,16 @@ static const GradCase cases[] = {
   {"conv", BuildSpatial, 1, TOL_DEFAULT},
   {"conv", BuildSpatial, 2, TOL_DEFAULT},
   {"conv", BuildSpatial, 3, TOL_DEFAULT},
+  {"concat", BuildConcat, 0, TOL_DEFAULT},
+  {"concat", BuildConcat, 1, TOL_DEFAULT},
+  {"concat", BuildConcat, 2, TOL_DEFAULT},
+  {"dropout", BuildDropout, 0, TOL_DEFAULT},
+  {"dropout", BuildDropout, 1, TOL_DEFAULT},
+  {"dropout", BuildDropout, 2, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 0, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 1, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 2, TOL_DEFAULT},
+  {"batchnorm", BuildBatchNorm, 3, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
