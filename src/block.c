@@ -52,6 +52,8 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockMLP));
   PetscCall(PhynnBlockRegister(&PhynnBlockParam));
   PetscCall(PhynnBlockRegister(&PhynnBlockPendulum));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPCA));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPCADecode));
   PetscFunctionReturn(0);
 }
 

@@ -63,5 +63,6 @@ const PhynnBlockType *PhynnBlockFind(const char *kind);
 void PhynnBlockKinds(char *list, size_t len);
 
 extern const PhynnBlockType PhynnBlockMLP, PhynnBlockParam, PhynnBlockPendulum;
+extern const PhynnBlockType PhynnBlockPCA, PhynnBlockPCADecode; /* src/blocks/block_pca.c */
 
 #endif
