@@ -12,7 +12,9 @@
  *   pca_decode: x' = mu + C^T z = z C + mu          the transposed dense layer, bias mu
  * so x' is the orthogonal projection of x onto the affine span of the components through mu.
  * Both are linear: a jet passes through exactly (z_t = C x_t), and the biases sit on the value
- * block only (the derivative of a constant is 0).
+ * block only (the derivative of a constant is 0). Like an mlp, pca reads its input as the model
+ * hands it to blocks, i.e. mapped to [-1, 1] if the input statement has lb/ub; `phynn pca`
+ * writes none, so the parameters are in the frames' own units.
  *
  * `pca NAME(IN)` owns the parameters, all created zero and filled by the command that fits them:
  *   NAME.mean               (1, C, H, W)  the mean training frame (one frame: mean[0] is the image)
