@@ -10,8 +10,8 @@
  * "pca" (PhynnModelSave): input image, outputs code (z = C (x - mean), K values) and recon
  * (mean + C^T z, the frame's shape), so `eval`, `validate` and the autoencoder's tools treat it as
  * a linear autoencoder. The command ends with `key: value` lines: sizes, the singular values
- * s1..sK, the explained variance, the reconstruction error (MAE per pixel) on the training and
- * the held-out frames, and the seconds taken. */
+ * s1..sK, the explained variance, the reconstruction error (MAE and MSE per pixel, as train
+ * autoencoder prints them) on the training and the held-out frames, and the seconds taken. */
 #include <math.h>
 #include <string.h>
 
@@ -32,13 +32,20 @@ static PetscErrorCode FrameList(long n, const PetscBool *heldout, PetscBool held
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Save(MPI_Comm comm, PhynnModel m, uint64_t seed, const char *out)
+static PetscErrorCode Save(MPI_Comm comm, PhynnModel m, double holdout, long seed, const char *out)
 {
   PhynnRecord    rec;
   PetscErrorCode ierr = 0;
+  char           v[64];
   PetscFunctionBegin;
+  /* The recorded options say which frames were the training set (-holdout and -seed, read back as
+   * train autoencoder's are), so they are recorded even when they were the defaults. */
+  PetscCall(PetscSNPrintf(v, sizeof(v), "%.17g", holdout));
+  PetscCall(PetscOptionsSetValue(NULL, "-holdout", v));
+  PetscCall(PetscSNPrintf(v, sizeof(v), "%ld", seed));
+  PetscCall(PetscOptionsSetValue(NULL, "-seed", v));
   PhynnRecordInit(&rec);
-  rec.seed = seed; /* with the options below (-holdout, -seed): which frames were the training set */
+  rec.seed = (uint64_t)seed;
   PetscCall(PetscStrncpy(rec.optimizer, "svd", sizeof(rec.optimizer)));
   PetscCall(PhynnRecordCaptureOptions(&rec));
   if (PhynnRank(comm) == 0) ierr = PhynnModelSave(m, &rec, out);
@@ -52,7 +59,8 @@ PetscErrorCode PhynnCmdPca(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char
   const char   *cmd = "pca";
   char          var[64], out[PETSC_MAX_PATH_LEN];
   long          K, seed, ntrain, nheld, *train = NULL, *held = NULL;
-  double        holdout, t0, mae_train = 0, max_train = 0, mae_held = 0, max_held = 0, explained = 0;
+  double        holdout, t0, explained = 0;
+  PhynnImageError err_train = {0, 0, 0}, err_held = {0, 0, 0};
   PetscBool     k_set, *heldout = NULL;
   PhynnImageSet set;
   PhynnPCA      pca;
@@ -61,7 +69,7 @@ PetscErrorCode PhynnCmdPca(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char
   PetscFunctionBegin;
   PetscCall(PhynnOptString("var", "image", "the frames' variable in FRAMES.nc, (sample, y, x) or (sample, channel, y, x)", var, sizeof(var), NULL));
   PetscCall(PhynnOptInt("k", 0, "number of principal components K (required): 1 <= K <= the training frames", &K, &k_set));
-  PetscCall(PhynnOptReal("holdout", 0.0, "fraction of the frames held out of the fit (PhynnHoldoutSplit: the same frames as an autoencoder's -holdout/-seed)", &holdout, NULL));
+  PetscCall(PhynnOptReal("holdout", 0.7, "fraction of the frames held out of the fit (PhynnHoldoutSplit: the same frames as train autoencoder's -holdout/-seed); 0.7 fits on 30 of 100 as the tutorial", &holdout, NULL));
   PetscCall(PhynnOptInt("seed", 7, "seed of the held-out frames", &seed, NULL));
   PetscCall(PhynnOptString("o", "pca.nc", "output model file (NetCDF; docs/pca.md)", out, sizeof(out), NULL));
   if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) {
@@ -95,12 +103,12 @@ PetscErrorCode PhynnCmdPca(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char
   /* ---- fit, model, file ---- */
   PetscCall(PhynnPCAFit(&set, var, ntrain, train, K, &pca));
   PetscCall(PhynnPCAModel(comm, &set, var, &pca, &m));
-  PetscCall(Save(comm, m, (uint64_t)seed, out));
+  PetscCall(Save(comm, m, holdout, seed, out));
   double seconds = PhynnTime() - t0;
 
   /* ---- how well the K components reconstruct the frames, through the saved model's graph ---- */
-  PetscCall(PhynnImageModelError(m, &set, var, ntrain, train, &mae_train, &max_train));
-  if (nheld) PetscCall(PhynnImageModelError(m, &set, var, nheld, held, &mae_held, &max_held));
+  PetscCall(PhynnImageModelError(m, &set, var, ntrain, train, &err_train));
+  if (nheld) PetscCall(PhynnImageModelError(m, &set, var, nheld, held, &err_held));
 
   PetscCall(PhynnPrintf(comm, "k: %ld\nframes: %ld\nheldout_frames: %ld\npixels: %ld\n", K, ntrain, nheld, pca.P));
   PetscCall(PhynnPrintf(comm, "ranks: %d\nblacs_grid: %dx1\nblock: %d\n", PhynnSize(comm), pca.nprow, pca.nb));
@@ -111,8 +119,8 @@ PetscErrorCode PhynnCmdPca(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char
     PetscCall(PhynnPrintf(comm, "%s%.6g", k ? "," : "", pca.sigma[k] * pca.sigma[k] / pca.total));
   }
   PetscCall(PhynnPrintf(comm, "\nexplained_variance: %.17g\n", explained));
-  PetscCall(PhynnPrintf(comm, "train_mae: %.6g\ntrain_max_error: %.6g\n", mae_train, max_train));
-  if (nheld) PetscCall(PhynnPrintf(comm, "heldout_mae: %.6g\nheldout_max_error: %.6g\n", mae_held, max_held));
+  PetscCall(PhynnPrintf(comm, "train_mae: %.6e\ntrain_mse: %.6e\ntrain_max_error: %.6e\n", err_train.mae, err_train.mse, err_train.max));
+  if (nheld) PetscCall(PhynnPrintf(comm, "heldout_mae: %.6e\nheldout_mse: %.6e\nheldout_max_error: %.6e\n", err_held.mae, err_held.mse, err_held.max));
   PetscCall(PhynnPrintf(comm, "read_seconds: %.3f\nsvd_seconds: %.3f\nseconds: %.3f\n", pca.read_seconds, pca.svd_seconds, seconds));
   PetscCall(PhynnPrintf(comm, "wrote %s\n", out));
 

@@ -6,14 +6,14 @@
 
 #define ERROR_CHUNK 16 /* frames per evaluation: bounds the graph's memory (16 x 160 x 160 doubles is 3 MB) */
 
-PetscErrorCode PhynnImageModelError(PhynnModel m, const PhynnImageSet *s, const char *var, long n, const long *idx, double *mae, double *max)
+PetscErrorCode PhynnImageModelError(PhynnModel m, const PhynnImageSet *s, const char *var, long n, const long *idx, PhynnImageError *err)
 {
   MPI_Comm             comm = s->comm;
   const long           P    = PhynnImageSetFrameSize(s);
   const PhynnModelVar *in, *out;
   int                  nin, nout, recon = -1;
   long                 start, count;
-  double               local[2] = {0, 0}, global[2], *x, *y[PHYNN_MODEL_MAX_VARS];
+  double               local[3] = {0, 0, 0}, global[3], *x, *y[PHYNN_MODEL_MAX_VARS];
   PetscFunctionBegin;
   PetscCall(PhynnModelGetInputs(m, &nin, &in));
   PetscCall(PhynnModelGetOutputs(m, &nout, &out));
@@ -32,14 +32,16 @@ PetscErrorCode PhynnImageModelError(PhynnModel m, const PhynnImageSet *s, const 
     for (long i = 0; i < nc * P; i++) {
       double e = fabs(y[recon][i] - x[i]);
       local[0] += e;
-      local[1] = PetscMax(local[1], e);
+      local[1] += e * e;
+      local[2] = PetscMax(local[2], e);
     }
     for (int k = 0; k < nout; k++) PetscCall(PetscFree(y[k]));
   }
   PetscCall(PetscFree(x));
-  PetscCallMPI(MPI_Allreduce(&local[0], &global[0], 1, MPI_DOUBLE, MPI_SUM, comm));
-  PetscCallMPI(MPI_Allreduce(&local[1], &global[1], 1, MPI_DOUBLE, MPI_MAX, comm));
-  *mae = n > 0 ? global[0] / ((double)n * (double)P) : 0.0;
-  if (max) *max = global[1];
+  PetscCallMPI(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(&local[2], &global[2], 1, MPI_DOUBLE, MPI_MAX, comm));
+  err->mae = n > 0 ? global[0] / ((double)n * (double)P) : 0.0;
+  err->mse = n > 0 ? global[1] / ((double)n * (double)P) : 0.0;
+  err->max = global[2];
   PetscFunctionReturn(0);
 }

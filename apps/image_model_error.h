@@ -11,6 +11,10 @@
 #include "image_data.h"
 #include "phynn/model.h"
 
-PetscErrorCode PhynnImageModelError(PhynnModel m, const PhynnImageSet *s, const char *var, long n, const long *idx, double *mae, double *max);
+typedef struct {
+  double mae, mse, max;
+} PhynnImageError;
+
+PetscErrorCode PhynnImageModelError(PhynnModel m, const PhynnImageSet *s, const char *var, long n, const long *idx, PhynnImageError *err);
 
 #endif

@@ -35,7 +35,8 @@ expect_error "no -k" out.nc pca f.nc -o out.nc
 expect_error "-k 0" out.nc pca f.nc -k 0 -o out.nc
 expect_error "-k -3" out.nc pca f.nc -k -3 -o out.nc
 expect_error "-k larger than the training frames (15 of 20)" out.nc pca f.nc -k 16 -holdout 0.25 -o out.nc
-expect_error "-k larger than all frames" out.nc pca f.nc -k 21 -o out.nc
+expect_error "-k 7 with the default -holdout 0.7 (6 training frames)" out.nc pca f.nc -k 7 -o out.nc
+expect_error "-k larger than all frames" out.nc pca f.nc -k 21 -holdout 0 -o out.nc
 expect_error "-holdout 1" out.nc pca f.nc -k 2 -holdout 1 -o out.nc
 expect_error "-holdout negative" out.nc pca f.nc -k 2 -holdout -0.1 -o out.nc
 expect_error "-seed negative" out.nc pca f.nc -k 2 -holdout 0.5 -seed -1 -o out.nc
