@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "eval_images.h"
 #include "phynn/csv.h"
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
@@ -321,7 +322,8 @@ static PetscErrorCode WriteNc(PhynnModel m, const Points *p, const Results *res,
 
 PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args)
 {
-  char       in[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], derivs[256];
+  char       in[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], derivs[256], var[64];
+  PetscBool  var_set, derivs_set;
   PhynnModel m;
   const PhynnModelVar *mi, *mo;
   Points     p;
@@ -333,7 +335,8 @@ PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, cha
   PetscFunctionBegin;
   PetscCall(PhynnOptString("in", NULL, "points: CSV with a column per model input, or NetCDF with a 1-D variable per input (a list, or the coordinates of a grid) (required)", in, sizeof(in), NULL));
   PetscCall(PhynnOptString("o", "eval.csv", "output file: .nc for NetCDF, otherwise CSV", out, sizeof(out), NULL));
-  PetscCall(PhynnOptString("derivs", "", "derivatives of every output to add, e.g. t,x,xx,xt (names of the model's inputs)", derivs, sizeof(derivs), NULL));
+  PetscCall(PhynnOptString("derivs", "", "derivatives of every output to add, e.g. t,x,xx,xt (names of the model's inputs)", derivs, sizeof(derivs), &derivs_set));
+  PetscCall(PhynnOptString("var", "image", "image models: the frames' variable in -in (the image-dataset layout)", var, sizeof(var), &var_set));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
   if (PhynnOptionsHelp()) {
     PetscCall(PhynnOptionsCheckUnused(comm));
@@ -347,6 +350,14 @@ PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, cha
 
   PetscCall(PetscMemzero(&p, sizeof(p)));
   PetscCall(PhynnModelLoadFile(PETSC_COMM_SELF, args[0], &m, NULL));
+  if (PhynnModelTakesImages(m)) { /* an autoencoder or PCA: frames in, frames and codes out */
+    PetscCheck(!derivs_set, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -derivs: model %s is an image model; input derivatives are for point models", args[0]);
+    PetscCheck(EndsWith(in, ".nc") && EndsWith(out, ".nc"), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model %s is an image model: give -in FRAMES.nc (the image-dataset layout) and -o OUT.nc", args[0]);
+    PetscCall(PhynnEvalImageModel(m, args[0], in, var, out));
+    PetscCall(PhynnModelDestroy(&m));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(!var_set, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -var is for image models; model %s takes points", args[0]);
   PetscCall(PhynnModelGetPointIO(m, "phynn eval", &mi, &mo));
   PetscCheck(mi->ncomp <= EVAL_MAX_COORDS, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "phynn eval reads at most %d coordinates per point; model %s has %d", EVAL_MAX_COORDS, args[0], mi->ncomp);
   PetscCall(PhynnJetFromNames(PETSC_COMM_SELF, mi->ncomp, (const char(*)[32])mi->comp, derivs, &jet, &nreq, blocks, req));

@@ -8,7 +8,7 @@
 #ifndef PHYNN_APPS_IMAGE_MODEL_ERROR_H
 #define PHYNN_APPS_IMAGE_MODEL_ERROR_H
 
-#include "image_data.h"
+#include "phynn/imageset.h"
 #include "phynn/model.h"
 
 typedef struct {

@@ -14,7 +14,7 @@
 #ifndef PHYNN_APPS_PCA_FIT_H
 #define PHYNN_APPS_PCA_FIT_H
 
-#include "image_data.h"
+#include "phynn/imageset.h"
 #include "phynn/model.h"
 
 typedef struct {

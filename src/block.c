@@ -52,6 +52,13 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockMLP));
   PetscCall(PhynnBlockRegister(&PhynnBlockParam));
   PetscCall(PhynnBlockRegister(&PhynnBlockPendulum));
+  PetscCall(PhynnBlockRegister(&PhynnBlockConv));
+  PetscCall(PhynnBlockRegister(&PhynnBlockConvT));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPool));
+  PetscCall(PhynnBlockRegister(&PhynnBlockUpsample));
+  PetscCall(PhynnBlockRegister(&PhynnBlockReshape));
+  PetscCall(PhynnBlockRegister(&PhynnBlockSoftArgmax));
+  PetscCall(PhynnBlockRegister(&PhynnBlockWarp));
   PetscCall(PhynnBlockRegister(&PhynnBlockPCA));
   PetscCall(PhynnBlockRegister(&PhynnBlockPCADecode));
   PetscFunctionReturn(0);
@@ -71,4 +78,28 @@ void PhynnBlockKinds(char *list, size_t len)
     if (k) strncat(list, ", ", len - strlen(list) - 1);
     strncat(list, phynn_block_kinds[k]->kind, len - strlen(list) - 1);
   }
+}
+
+PetscErrorCode PhynnBlockImages(PhynnBlock b, PhynnGraph g, int arg, int node, int *images)
+{
+  PhynnShape           s;
+  const PhynnVarShape *v = &b->in_shape[arg];
+  PetscFunctionBegin;
+  PetscCheck(v->ndim == 3, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s %s: its input '%s' is not images (C, H, W) but %d-dimensional per sample; reshape it first (reshape NAME(%s) dims=C,H,W)", b->type->kind, b->name,
+             b->args[arg], v->ndim, b->args[arg]);
+  PetscCall(PhynnGraphNodeShape(g, node, &s));
+  *images = node;
+  if (s.ndim != 4) {
+    long dims[4] = {0, v->dim[0], v->dim[1], v->dim[2]};
+    PetscCall(PhynnGraphReshape(g, node, 4, dims, images));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnBlockImageShapeError(PhynnBlock b, const char *what)
+{
+  const PhynnVarShape *v = &b->in_shape[0];
+  PetscFunctionBegin;
+  SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s %s: %s does not fit its input '%s' of %ld x %ld x %ld (C x H x W); change the layer or the image size", b->type->kind, b->name, what, b->args[0], v->dim[0],
+          v->ndim > 1 ? v->dim[1] : 1, v->ndim > 2 ? v->dim[2] : 1);
 }

@@ -40,6 +40,8 @@ static const struct {
   [PHYNN_OP_AVG_POOL2D]     = {"avg_pool2d", PhynnOpPool2d},
   [PHYNN_OP_MAX_POOL2D]     = {"max_pool2d", PhynnOpPool2d},
   [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
+  [PHYNN_OP_SPATIAL_SOFTARGMAX] = {"spatial_softargmax", PhynnOpSpatialSoftArgmax},
+  [PHYNN_OP_RIGID_WARP] = {"rigid_warp", PhynnOpRigidWarp},
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
 };
 
@@ -209,6 +211,14 @@ PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name)
   PetscCall(PetscStrlen(name, &len));
   PetscCheck(len < PHYNN_NAME_MAX, g->comm, PHYNN_ERR_INPUT, "node name '%s' has %zu characters; at most %d (PHYNN_NAME_MAX - 1)", name, len, PHYNN_NAME_MAX - 1);
   PetscCall(PetscStrncpy(g->nodes[node].name, name, sizeof(g->nodes[node].name)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphNodeShape(PhynnGraph g, int node, PhynnShape *shape)
+{
+  PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "graph node %d does not exist", node);
+  *shape = g->nodes[node].shape;
   PetscFunctionReturn(0);
 }
 

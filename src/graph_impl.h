@@ -18,7 +18,7 @@ typedef enum {
   PHYNN_OP_JET_ACTIVATION, PHYNN_OP_SOFTMAX, PHYNN_OP_SLICE, PHYNN_OP_ADD, PHYNN_OP_SUB, PHYNN_OP_MUL,
   PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
   PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_JET_STACK, PHYNN_OP_BLOCK, PHYNN_OP_CONV2D, PHYNN_OP_CONV_TRANSPOSE2D, PHYNN_OP_AVG_POOL2D,
-  PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_COUNT
+  PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_SPATIAL_SOFTARGMAX, PHYNN_OP_RIGID_WARP, PHYNN_OP_COUNT
 } PhynnOpType;
 
 /* What the driver asks of an op:
@@ -156,6 +156,8 @@ PetscErrorCode PhynnOpConvTranspose2d(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpPool2d(PhynnGraph, PhynnNode *, PhynnAction); /* average and max (the ctx says which) */
 PetscErrorCode PhynnOpUpsampleNearest(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpReshape(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpRigidWarp(PhynnGraph, PhynnNode *, PhynnAction);
 
 /* The jet convention of linear ops (docs/jets.md, src/op_jet.c), shared by dense and the
  * convolution and pooling ops to come. A node that carries a jet stacks K = PhynnJetBlocks row

@@ -54,6 +54,12 @@ struct _p_PhynnBlock {
 PetscErrorCode PhynnBlockFreeData(PhynnBlock b);
 PetscErrorCode PhynnBlockFreeState(void **state);
 
+/* Image blocks: argument `arg` (node `node`) as (N, C, H, W) images, reshaped from rows when a
+ * dense block made it (an error unless its per-sample shape is C, H, W). */
+PetscErrorCode PhynnBlockImages(PhynnBlock b, PhynnGraph g, int arg, int node, int *images);
+/* The one-line error of a layer whose sizes do not fit its input ("kernel 5 with stride 2"). */
+PetscErrorCode PhynnBlockImageShapeError(PhynnBlock b, const char *what);
+
 PetscErrorCode PhynnBlockRegister(const PhynnBlockType *type);
 /* Registers the built-in kinds once (idempotent). */
 PetscErrorCode PhynnBlockRegisterAll(void);
@@ -63,6 +69,7 @@ const PhynnBlockType *PhynnBlockFind(const char *kind);
 void PhynnBlockKinds(char *list, size_t len);
 
 extern const PhynnBlockType PhynnBlockMLP, PhynnBlockParam, PhynnBlockPendulum;
+extern const PhynnBlockType PhynnBlockConv, PhynnBlockConvT, PhynnBlockPool, PhynnBlockUpsample, PhynnBlockReshape, PhynnBlockSoftArgmax, PhynnBlockWarp;
 extern const PhynnBlockType PhynnBlockPCA, PhynnBlockPCADecode; /* src/blocks/block_pca.c */
 
 #endif

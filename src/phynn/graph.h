@@ -157,6 +157,15 @@ PetscErrorCode PhynnGraphMaxPool2d(PhynnGraph g, int x, long kh, long kw, long s
  * flatten before it is not needed. Both are linear row by row: a jet passes through. */
 PetscErrorCode PhynnGraphUpsampleNearest(PhynnGraph g, int x, long fh, long fw, int *node);
 PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims, int *node);
+/* Spatial (src/op_spatial.c). spatial_softargmax: images (N, C, H, W) -> (N, 2C), each channel's
+ * expected (x, y) position in [-1, 1]^2 under the softmax of its pixels (linear: under the
+ * weights x / sum x, the intensity centroid). rigid_warp: a template
+ * parameter T (C, factor H, factor W) rotated by pose[:, 0] (and shifted by pose[:, 1:3] when
+ * pose is (N, 3)) about the pivot pivot0 + pivot (2 values each; pivot0 NULL means 0, pivot -1 no shift; units
+ * of min(W, aspect H)/2 pixel widths from the centre, y up; aspect = pixel height / width), sampled
+ * bilinearly on an H x W grid: (N, C, H, W). Neither carries jets. */
+PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, PetscBool linear, int *node);
+PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, const double *pivot0, double aspect, long H, long W, long factor, int *node);
 PetscErrorCode PhynnGraphAdd(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphSub(PhynnGraph g, int a, int b, int *node);
 PetscErrorCode PhynnGraphMul(PhynnGraph g, int a, int b, int *node); /* a (1,1) operand broadcasts */
@@ -178,6 +187,8 @@ PetscErrorCode PhynnGraphMeanSquare(PhynnGraph g, int r, int *node);
 PetscErrorCode PhynnGraphWeightedSum(PhynnGraph g, int n, const int *terms, const double *weights, int *node);
 
 PetscErrorCode PhynnGraphSetName(PhynnGraph g, int node, const char *name);
+/* The shape of a node (dim[0] is 0 while the batch of an input is open). */
+PetscErrorCode PhynnGraphNodeShape(PhynnGraph g, int node, PhynnShape *shape);
 
 /* Allocates the contiguous parameter and gradient buffers (parameters point into slices, in
  * creation order, a complex element taking two doubles) and lets every op size its own state for

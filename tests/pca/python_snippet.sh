@@ -3,7 +3,8 @@
 # netCDF4 + numpy only. Its reconstruction of every frame must give the mean absolute error that
 # phynn pca printed (its own evaluation through the model's graph): over all frames,
 #   MAE = (n_train train_mae + n_held heldout_mae) / n,
-# to the 7 digits printed, for a fit on all frames and one with frames held out.
+# to the 7 digits printed, for a fit on all frames and one with frames held out; and `phynn eval`
+# of the model (an image model: frames in, reconstruction and codes out) agrees with it to 1e-12.
 # usage: python_snippet.sh PHYNN SOURCE_DIR
 set -euo pipefail
 phynn=$1
@@ -35,4 +36,18 @@ PY
 }
 check -k 4 -holdout 0
 check -k 6 -holdout 0.25 -seed 3
+# phynn eval treats the PCA model as the image model it is: its reconstruction file holds
+# decode(encode(x)) and the codes encode(x) of every frame, as the snippet computes them
+"$phynn" eval pca.nc -in frames.nc -o rec.nc > /dev/null
+cat snippet.py > run.py
+cat >> run.py <<'PY'
+import sys
+with netCDF4.Dataset("frames.nc") as d, netCDF4.Dataset("rec.nc") as r:
+    x = np.asarray(d["image"][:], float).reshape((-1,) + mean.shape)
+    ex = np.abs(np.asarray(r["image"][:]).reshape(x.shape) - decode(encode(x))).max()
+    ez = np.abs(np.asarray(r["code"][:]) - encode(x)).max()
+print(f"phynn eval vs the snippet: recon {ex:.2e}, code {ez:.2e}")
+sys.exit(0 if ex <= 1e-12 and ez <= 1e-12 else 1)
+PY
+if "$python" run.py; then echo "ok   phynn eval of the PCA model"; else echo "FAIL: phynn eval of the PCA model disagrees with the snippet"; fails=$((fails + 1)); fi
 exit $fails

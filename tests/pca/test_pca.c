@@ -3,7 +3,7 @@
  *   test_pca FRAMES.nc PCA.nc HOLDOUT SEED
  *
  * The training frames are chosen again here by PhynnHoldoutSplit(n, HOLDOUT, SEED) and read with
- * the shared reader (apps/image_data.c); the centred snapshot matrix goes through LAPACK's dgesvd
+ * the shared reader (io/imageset.c); the centred snapshot matrix goes through LAPACK's dgesvd
  * (the serial reference; ScaLAPACK's pdgesvd made the file). Checks, with their tolerances:
  *   - the mean is the mean of the training frames                          1e-14 absolute
  *   - every stored singular value (code.spectrum, all of them) is LAPACK's 1e-10 relative, or
@@ -20,7 +20,7 @@
  * With another SEED the training frames differ, and the check fails (a CTest case says so). */
 #include <string.h>
 
-#include "image_data.h"
+#include "phynn/imageset.h"
 #include "phynn/modelfile.h"
 #include "phynn_test.h"
 

@@ -792,6 +792,47 @@ static PetscErrorCode BuildResize(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* Spatial ops (src/op_spatial.c). arg 0: spatial_softargmax of (2, 3, 5, 4) parameter images;
+ * arg 1: rigid_warp of a (2, 6, 8) template (factor 2, 3 x 4 output) by rotation poses (3, 1)
+ * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3) and pixels 1.3 times taller than wide. Random real-valued poses keep
+ * the sample points off the template's grid lines, where the bilinear slope jumps. arg 3: the
+ * intensity centroid (linear weights) of sigmoid images. */
+static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  int z;
+  PetscFunctionBegin;
+  if (arg == 0) {
+    const long dx[4] = {2, 3, 5, 4};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphSpatialSoftArgmax(g, X, PETSC_FALSE, &z));
+    PetscCall(PetscStrncpy(s->what, "spatial_softargmax of (2, 3, 5, 4) images", sizeof(s->what)));
+  } else if (arg == 3) { /* the intensity centroid of positive images: sigmoid(X) > 0 */
+    const long dx[4] = {2, 3, 5, 4};
+    int        X;
+    PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
+    PetscCall(PhynnGraphActivation(g, X, PHYNN_ACT_SIGMOID, 0, NULL, &z));
+    PetscCall(PhynnGraphSpatialSoftArgmax(g, z, PETSC_TRUE, &z));
+    PetscCall(PetscStrncpy(s->what, "spatial centroid (linear weights) of (2, 3, 5, 4) positive images", sizeof(s->what)));
+  } else {
+    const long dt[3] = {2, 6, 8};
+    int        T, P, C;
+    PetscCall(PhynnGraphParamND(g, "T", 3, dt, PHYNN_DTYPE_REAL, zeros, &T));
+    PetscCall(PhynnGraphParam(g, "pose", 3, arg == 1 ? 1 : 3, zeros, &P));
+    PetscCall(PhynnGraphParam(g, "pivot", 1, 2, zeros, &C));
+    {
+      const double c0[2] = {0.3, -0.2};
+      PetscCall(PhynnGraphRigidWarp(g, T, P, C, c0, arg == 1 ? 1.0 : 1.3, 3, 4, 2, &z));
+    }
+    PetscCall(PetscStrncpy(s->what, arg == 1 ? "rigid_warp by angles about a pivot" : "rigid_warp by (angle, tx, ty)", sizeof(s->what)));
+  }
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 241 + arg));
+  PetscFunctionReturn(0);
+}
+
 #define TOL_DEFAULT {0, 0, 0}
 static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_IDENTITY, TOL_DEFAULT},
@@ -863,6 +904,10 @@ static const GradCase cases[] = {
   {"conv", BuildPool, 3, TOL_DEFAULT},
   {"conv", BuildResize, 0, TOL_DEFAULT},
   {"conv", BuildResize, 1, TOL_DEFAULT},
+  {"conv", BuildSpatial, 0, TOL_DEFAULT},
+  {"conv", BuildSpatial, 1, TOL_DEFAULT},
+  {"conv", BuildSpatial, 2, TOL_DEFAULT},
+  {"conv", BuildSpatial, 3, TOL_DEFAULT},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

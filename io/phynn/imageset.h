@@ -10,8 +10,8 @@
  *
  * Readers check the frames they read: NaN or Inf is an error naming the file, the variable and
  * the frame. */
-#ifndef PHYNN_IMAGE_DATA_H
-#define PHYNN_IMAGE_DATA_H
+#ifndef PHYNN_IMAGESET_H
+#define PHYNN_IMAGESET_H
 
 #include "phynn/ncfile.h"
 #include "phynn/random.h"

@@ -1,9 +1,10 @@
-/* Reading and writing image data sets in phynn's image layout (docs/image-data.md).
+/* Reading and writing image data sets in phynn's image layout (docs/image-data.md): the io layer
+ * knows the layout of the data, not what a model does with it.
  *
  * Rank 0 checks the file's layout and broadcasts the shape, so a bad file gives one error line;
  * then every rank opens the file (read-only, serial NetCDF) and reads only the frames it needs
  * (nc_get_vara_double converts any numeric type to double). */
-#include "image_data.h"
+#include "phynn/imageset.h"
 
 #include <math.h>
 #include <stdlib.h>

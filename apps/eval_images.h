@@ -1,0 +1,22 @@
+/* phynn eval for image models (apps/eval_images.c). */
+#ifndef PHYNN_EVAL_IMAGES_H
+#define PHYNN_EVAL_IMAGES_H
+
+#include <string.h>
+
+#include "phynn/model.h"
+
+/* Whether m is an image model: one input with a per-sample shape (C, H, W). */
+static inline PetscBool PhynnModelTakesImages(PhynnModel m)
+{
+  int                  n;
+  const PhynnModelVar *v;
+  if (PhynnModelGetInputs(m, &n, &v)) return PETSC_FALSE;
+  return n == 1 && v[0].shape.ndim == 3 ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* Every frame of `in` (variable var) through m, written to `out` in the image layout with the
+ * latent codes (rank-local: the caller's rank does it all). */
+PetscErrorCode PhynnEvalImageModel(PhynnModel m, const char *model_path, const char *in, const char *var, const char *out);
+
+#endif

@@ -1,0 +1,179 @@
+/* Blocks `softargmax` and `warp` (src/op_spatial.c): the encoder end and the decoder end of a
+ * spatial autoencoder, one that describes a frame by where things are and draws it by moving a
+ * learned picture (docs/autoencoder.md).
+ *
+ *   softargmax kp(c2) gain=20 weights=softmax           (N, C, H, W) -> (N, 2C) positions in [-1, 1]^2
+ *   warp recon(pose) dims=1,160,160 factor=2 motion=rotation pivot=0,0.913 train_pivot=1 aspect=1
+ *
+ * warp: a template <name>.template (C, factor H, factor W), zero at the start, rotated by the
+ * angle pose[:, 0] (motion=rotation: pose (N, 1)) or also shifted by pose[:, 1:3] (motion=rigid:
+ * pose (N, 3), units of min(H, W)/2) about the pivot, which is `pivot` (units of min(H, W)/2 from
+ * the image centre, y up) plus the trained shift <name>.pivot (2) when train_pivot=1. aspect is
+ * a pixel's height over its width (1.15 for the tutorial's 160 x 160 frames of a 1 x 1.15
+ * window), so that the rotation is rigid in the picture's coordinates. */
+#include "phynn/block.h"
+
+static const char *const WarpMotions[] = {"rotation", "rigid", NULL};
+
+typedef struct {
+  long   dims[3], factor;
+  int    ndims, motion;
+  double pivot[2], aspect;
+  long   train_pivot;
+} WarpKeys;
+
+typedef struct {
+  int T, pivot;
+} WarpState;
+
+static PetscErrorCode ParseWarp(PhynnBlock b, PhynnSpecStatement *st)
+{
+  WarpKeys *k;
+  int       np = 0;
+  PetscBool found;
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&k));
+  b->data        = k;
+  k->factor      = 2;
+  k->train_pivot = 1;
+  k->aspect      = 1;
+  PetscCall(PhynnSpecGetIntList(st, "dims", PETSC_TRUE, 3, k->dims, &k->ndims, NULL));
+  PetscCall(PhynnSpecGetInt(st, "factor", PETSC_FALSE, &k->factor, NULL));
+  PetscCall(PhynnSpecGetChoice(st, "motion", WarpMotions, PETSC_FALSE, &k->motion, NULL));
+  PetscCall(PhynnSpecGetRealList(st, "pivot", PETSC_FALSE, 2, k->pivot, &np, &found));
+  PetscCall(PhynnSpecGetInt(st, "train_pivot", PETSC_FALSE, &k->train_pivot, NULL));
+  PetscCall(PhynnSpecGetReal(st, "aspect", PETSC_FALSE, &k->aspect, NULL));
+  PhynnSpecCheck(st, k->aspect > 0, "aspect=%g: the pixel height / width must be positive", k->aspect);
+  PhynnSpecCheck(st, k->ndims == 3 && k->dims[0] >= 1 && k->dims[1] >= 1 && k->dims[2] >= 1, "dims must be C,H,W of the output images, e.g. dims=1,160,160");
+  PhynnSpecCheck(st, k->factor >= 1 && k->factor <= 8, "factor=%ld: the template's refinement must be 1 to 8", k->factor);
+  PhynnSpecCheck(st, !found || np == 2, "pivot needs two values x,y (units of half the image, from its centre, y up)");
+  PhynnSpecCheck(st, k->train_pivot == 0 || k->train_pivot == 1, "train_pivot=%ld must be 0 or 1", k->train_pivot);
+  PetscCall(PhynnSpecCheckUsed(st, b->type->keys));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintWarp(PhynnBlock b, PhynnText *t)
+{
+  WarpKeys *k = (WarpKeys *)b->data;
+  PetscFunctionBegin;
+  PetscCall(PhynnTextAppendInts(t, "dims", 3, k->dims));
+  PetscCall(PhynnTextAppend(t, " factor=%ld motion=%s", k->factor, WarpMotions[k->motion]));
+  PetscCall(PhynnTextAppendReals(t, "pivot", 2, k->pivot));
+  PetscCall(PhynnTextAppend(t, " train_pivot=%ld aspect=%.17g", k->train_pivot, k->aspect));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ShapeWarp(PhynnBlock b, const PhynnVarShape *in, PhynnVarShape *out)
+{
+  WarpKeys *k    = (WarpKeys *)b->data;
+  long      want = k->motion ? 3 : 1;
+  PetscFunctionBegin;
+  PetscCheck(PhynnVarShapeSize(&in[0]) == want, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "warp %s: motion=%s needs a pose of %ld value(s) per sample, but its input '%s' has %ld", b->name, WarpMotions[k->motion], want, b->args[0],
+             PhynnVarShapeSize(&in[0]));
+  out->ndim = 3;
+  for (int d = 0; d < 3; d++) out->dim[d] = k->dims[d];
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CreateWarp(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state)
+{
+  WarpKeys  *k = (WarpKeys *)b->data;
+  WarpState *s;
+  long       dt[3] = {k->dims[0], k->factor * k->dims[1], k->factor * k->dims[2]};
+  char       name[PHYNN_SPEC_NAME_MAX + 16];
+  PetscFunctionBegin;
+  (void)init; /* the template starts blank: the first steps learn the mean picture */
+  PetscCall(PetscNew(&s));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.template", b->name));
+  PetscCall(PhynnGraphParamND(g, name, 3, dt, PHYNN_DTYPE_REAL, (PhynnInitSpec){PHYNN_INIT_ZEROS, 0, 0}, &s->T));
+  s->pivot = -1;
+  if (k->train_pivot) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.pivot", b->name));
+    PetscCall(PhynnGraphParam(g, name, 1, 2, (PhynnInitSpec){PHYNN_INIT_ZEROS, 0, 0}, &s->pivot));
+  }
+  *state = s;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ApplyWarp(PhynnBlock b, void *state, PhynnGraph g, const int *in, const PhynnJet *jet, int *out)
+{
+  WarpKeys  *k = (WarpKeys *)b->data;
+  WarpState *s = (WarpState *)state;
+  int        pivot = s->pivot;
+  PetscFunctionBegin;
+  PetscCheck(!jet || PhynnJetBlocks(jet) == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "warp %s: does not carry input derivatives (jets)", b->name);
+  PetscCall(PhynnGraphRigidWarp(g, s->T, in[0], pivot, k->pivot, k->aspect, k->dims[1], k->dims[2], k->factor, out));
+  PetscFunctionReturn(0);
+}
+
+const PhynnBlockType PhynnBlockWarp = {"warp", "dims, factor, motion, pivot, train_pivot, aspect", 1, 1, PETSC_FALSE, ParseWarp, PrintWarp, ShapeWarp, CreateWarp, ApplyWarp, PhynnBlockFreeState, PhynnBlockFreeData};
+
+/* gain multiplies the features before the softmax (an inverse temperature): with features of
+ * order 1 and gain 1 the softmax over thousands of background pixels is nearly uniform and the
+ * positions hardly move; a gain of 10-30 lets the bright object dominate. weights=linear uses
+ * x / sum x instead (the intensity centroid; the input must be non-negative). */
+static const char *const SoftArgmaxWeights[] = {"softmax", "linear", NULL};
+
+typedef struct {
+  double gain;
+  int    weights;
+} SoftArgmaxKeys;
+
+static PetscErrorCode ParseSoftArgmax(PhynnBlock b, PhynnSpecStatement *st)
+{
+  SoftArgmaxKeys *k;
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&k));
+  b->data = k;
+  k->gain = 1;
+  PetscCall(PhynnSpecGetReal(st, "gain", PETSC_FALSE, &k->gain, NULL));
+  PetscCall(PhynnSpecGetChoice(st, "weights", SoftArgmaxWeights, PETSC_FALSE, &k->weights, NULL));
+  PhynnSpecCheck(st, k->gain > 0, "gain=%g must be positive", k->gain);
+  PetscCall(PhynnSpecCheckUsed(st, b->type->keys));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintSoftArgmax(PhynnBlock b, PhynnText *t)
+{
+  PetscFunctionBegin;
+  PetscCall(PhynnTextAppend(t, " gain=%.17g weights=%s", ((SoftArgmaxKeys *)b->data)->gain, SoftArgmaxWeights[((SoftArgmaxKeys *)b->data)->weights]));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ShapeSoftArgmax(PhynnBlock b, const PhynnVarShape *in, PhynnVarShape *out)
+{
+  PetscFunctionBegin;
+  PetscCheck(in[0].ndim == 3, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "softargmax %s: its input '%s' is not images (C, H, W)", b->name, b->args[0]);
+  out->ndim   = 1;
+  out->dim[0] = 2 * in[0].dim[0];
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CreateNothing(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state)
+{
+  PetscFunctionBegin;
+  (void)b, (void)g, (void)init;
+  *state = NULL;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ApplySoftArgmax(PhynnBlock b, void *state, PhynnGraph g, const int *in, const PhynnJet *jet, int *out)
+{
+  int x;
+  PetscFunctionBegin;
+  (void)state;
+  PetscCheck(!jet || PhynnJetBlocks(jet) == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "softargmax %s: does not carry input derivatives (jets)", b->name);
+  PetscCall(PhynnBlockImages(b, g, 0, in[0], &x));
+  if (((SoftArgmaxKeys *)b->data)->gain != 1) PetscCall(PhynnGraphScale(g, x, ((SoftArgmaxKeys *)b->data)->gain, &x));
+  PetscCall(PhynnGraphSpatialSoftArgmax(g, x, ((SoftArgmaxKeys *)b->data)->weights == 1, out));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FreeNothing(void **state)
+{
+  PetscFunctionBegin;
+  *state = NULL;
+  PetscFunctionReturn(0);
+}
+
+const PhynnBlockType PhynnBlockSoftArgmax = {"softargmax", "gain, weights", 1, 1, PETSC_TRUE, ParseSoftArgmax, PrintSoftArgmax, ShapeSoftArgmax, CreateNothing, ApplySoftArgmax, FreeNothing, PhynnBlockFreeData};
