@@ -113,7 +113,7 @@ static PetscErrorCode AETrainer(MPI_Comm comm, PhynnGraph g, AECtx *a, int L, lo
   PetscCall(PhynnTrainerAddBatchTerm(*t, "recon", L, 1.0, a->F));
   PetscCall(PhynnTrainerSetMinibatch(*t, a->ntrain, batch, seed, AEBatch, a));
   PetscCall(PhynnTrainerSetPrepare(*t, AEPrepare, a));
-  PetscCall(PhynnTrainerSetDefaults(*t, PHYNN_OPTIM_ADAM, max_it, 5e-3, lbfgs_it));
+  PetscCall(PhynnTrainerSetDefaults(*t, PHYNN_OPTIM_ADAM, max_it, 2e-3, lbfgs_it));
   PetscCall(PhynnTrainerSetFromOptions(*t));
   PetscFunctionReturn(0);
 }
@@ -209,7 +209,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   PetscCall(PhynnOptInt("epochs", 1500, "passes over the training frames (sets the default of -max_it to epochs x steps per epoch)", &epochs, &epochs_set));
   PetscCall(PhynnOptString("denoise", "none", "train on corrupted inputs against clean targets: salt:P or gauss:SIGMA", noise_text, sizeof(noise_text), NULL));
   PetscCall(PhynnOptRealList("pivot", "", "spatial decoder: rotation pivot x,y in the file's coordinates (default: the origin if it lies in the picture, else the centre)", pivot_xy, 2, &npivot, &pivot_set));
-  PetscCall(PhynnOptInt("restarts", 4, "try R initialisations (seeds seed, seed+1, ...) for -restart_epochs each and train the one with the lowest loss (1: no restarts); skipped with -resume", &restarts, NULL));
+  PetscCall(PhynnOptInt("restarts", 1, "try R initialisations (seeds seed, seed+1, ...) for -restart_epochs each and train the one with the lowest loss (1: no restarts); skipped with -resume", &restarts, NULL));
   PetscCall(PhynnOptInt("restart_epochs", 200, "epochs of each restart (its trainer options take the prefix restart_: -restart_lr, ...)", &restart_epochs, NULL));
   PetscCall(PhynnOptString("o", "autoencoder.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
 
@@ -217,11 +217,11 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) { /* the trainers' options, for -help and the unused-option check */
     PhynnTrainer tr;
     PetscCall(PhynnTrainerCreate(comm, g, &t));
-    PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 0, 5e-3, 1000));
+    PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 0, 2e-3, 1000));
     PetscCall(PhynnTrainerSetFromOptions(t));
     PetscCall(PhynnTrainerCreate(comm, g, &tr));
     PetscCall(PhynnTrainerSetOptionsPrefix(tr, "restart_"));
-    PetscCall(PhynnTrainerSetDefaults(tr, PHYNN_OPTIM_ADAM, 0, 5e-3, 0));
+    PetscCall(PhynnTrainerSetDefaults(tr, PHYNN_OPTIM_ADAM, 0, 2e-3, 0));
     PetscCall(PhynnTrainerSetFromOptions(tr));
     if (mode == PHYNN_OPTIONS_READ) PetscCall(PhynnOptionsCheckUnused(comm));
     PetscCall(PhynnTrainerDestroy(&tr));
@@ -301,7 +301,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
     PhynnSplitRange(batch, PhynnRank(comm), PhynnSize(comm), &s, &c);
     PetscCall(PetscMalloc3(c * a.F + 1, &a.xb, c * a.F + 1, &a.yb, batch, &a.rows));
   }
-  PetscCall(AETrainer(comm, g, &a, L, batch, (uint64_t)seed, NULL, epochs * a.steps, 1000, &t));
+  PetscCall(AETrainer(comm, g, &a, L, batch, (uint64_t)seed, NULL, epochs * a.steps, 1000, &t)); /* Adam at 2e-3 (5e-3 drops latent 2 into a blurred template), then L-BFGS */
   {
     PhynnTrainer tr; /* reads the restarts' options before the unused-option check (not set up: no graph needed) */
     PetscCall(AETrainer(comm, g, &a, L, batch, (uint64_t)seed, "restart_", restart_epochs * a.steps, 0, &tr));
