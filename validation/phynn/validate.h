@@ -103,7 +103,6 @@ void           PhynnFormatShort(double x, int digits, char *buf, size_t len);
 /* plots.c: renders the plots into dir (the report's temporary directory) */
 PetscErrorCode PhynnValidationPlots(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *gnuplot, const char *dir);
 void           PhynnValidationSafeName(const char *name, char *out, size_t len); /* "|h|" -> "abs_h" */
-PetscErrorCode PhynnGnuplotTerminal(const char *gnuplot, const char *want, char *terminal, size_t len, char *ext, size_t elen);
 /* report.c */
 PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *path);
 PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *path);
