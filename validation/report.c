@@ -57,7 +57,7 @@ PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *pa
     fprintf(fp, ", \"max_abs\": ");
     PhynnJsonNumber(fp, cp->max_abs);
     fprintf(fp, ",\n     \"thresholds\": {");
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       fprintf(fp, "%s\"%s\": ", k ? ", " : "", PhynnMetricNames[k]);
       if (cp->limit[k] >= 0) PhynnJsonNumber(fp, cp->limit[k]);
       else fputs("null", fp);
@@ -132,12 +132,12 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
     fprintf(fp, "</b></td><td>");
     PhynnHtml(fp, cp->ref);
     fprintf(fp, "</td>");
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       double got = k == PHYNN_METRIC_REL_L2 ? cp->rel_l2 : cp->max_abs;
       const char *cls = cp->limit[k] < 0 ? "" : (got <= cp->limit[k] ? " pass" : " fail");
       fprintf(fp, "<td class=\"num%s\">%.3e</td>", cls, got);
     }
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       fprintf(fp, "<td class=\"num\">");
       if (cp->limit[k] >= 0) PhynnHtml(fp, cp->limit_text[k]);
       else fputs("&ndash;", fp);

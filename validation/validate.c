@@ -1,4 +1,6 @@
-/* PhynnValidateRun: one validation from files to report, on rank 0 of a communicator.
+/* PhynnValidateRun: one validation from files to report, on rank 0 of a communicator: of a point
+ * model (a PINN) against a reference solution here, of an image model on a data set of frames in
+ * validate_images.c.
  *
  * Order of work: everything that can fail on the user's input (model, reference, variable
  * names, shapes, threshold components, gnuplot, the report's parent directory) is checked
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "phynn/modelfile.h"
+#include "images_impl.h"
 #include "phynn/validate.h"
 #include "report_impl.h"
 
@@ -55,6 +58,54 @@ static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char 
   PetscFunctionReturn(0);
 }
 
+/* The options only an image model takes, refused for a point model. */
+static PetscErrorCode CheckPointOptions(const PhynnValidateOptions *opt)
+{
+  const char *which = !opt ? NULL : opt->noise && opt->noise[0] ? "-noise" : opt->baseline && opt->baseline[0] ? "-baseline" : opt->holdout_set ? "-holdout" : opt->seed_set ? "-seed" : opt->var && opt->var[0] ? "-var" : NULL;
+  PetscFunctionBegin;
+  PetscCheck(!which, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option %s is for image models (autoencoders, PCA); this model takes points, and is validated against a reference solution without it", which);
+  PetscFunctionReturn(0);
+}
+
+/* "<first failure>" or "<first failure> (and N more)". */
+static void Reason(const char *failure, int nfailed, char *why, size_t len)
+{
+  if (nfailed > 1) snprintf(why, len, "%s (and %d more)", failure, nfailed - 1);
+  else snprintf(why, len, "%s", failure);
+}
+
+/* One validation on this rank, of a point model (PINN) or an image model. */
+static PetscErrorCode ValidateHere(PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PetscBool *passed, char *why, size_t len)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  if (PhynnModelTakesImages(m)) {
+    PhynnImageValidation *v;
+    PetscCall(PetscCalloc1(1, &v));
+    ierr = PhynnValidateImages(m, rec, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) {
+      *passed = v->passed;
+      if (!v->passed) Reason(v->failure, v->nfailed, why, len);
+    }
+    PetscCall(PhynnImageValidationDestroy(v));
+    PetscCall(PetscFree(v));
+  } else {
+    PhynnValidation *v;
+    PetscCall(CheckPointOptions(opt));
+    PetscCall(PetscCalloc1(1, &v));
+    ierr = Validate(m, rec, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) {
+      *passed = v->passed;
+      if (!v->passed) Reason(v->failure, v->nfailed, why, len);
+    }
+    PetscCall(PhynnValidationDestroy(v));
+    PetscCall(PetscFree(v));
+  }
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnValidateRun(MPI_Comm comm, PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PetscBool *passed,
                                 char *failure, size_t len)
 {
@@ -64,27 +115,18 @@ PetscErrorCode PhynnValidateRun(MPI_Comm comm, PhynnModel m, const PhynnRecord *
 
   PetscFunctionBegin;
   if (PhynnRank(comm) == 0) {
-    PhynnValidation *v;
-    PhynnModel       loaded = NULL;
-    PhynnRecord      loaded_rec, empty;
+    PhynnModel  loaded = NULL;
+    PhynnRecord loaded_rec, empty;
+    PetscBool   ok = PETSC_TRUE;
     PhynnRecordInit(&loaded_rec);
     PhynnRecordInit(&empty);
-    PetscCall(PetscCalloc1(1, &v));
     if (!m) {
       PetscCheck(model_path, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PhynnValidateRun: give a model or a model path");
       ierr = PhynnModelLoadFile(PETSC_COMM_SELF, model_path, &loaded, &loaded_rec);
     }
-    if (!ierr) ierr = Validate(m ? m : loaded, m ? (rec ? rec : &empty) : &loaded_rec, model_path, ref_path, report_dir, opt, v);
-    if (!ierr) {
-      flags[1] = v->passed ? 1 : 0;
-      if (!v->passed) {
-        if (v->nfailed > 1) snprintf(why, sizeof(why), "%s (and %d more)", v->failure, v->nfailed - 1);
-        else snprintf(why, sizeof(why), "%s", v->failure);
-      }
-    }
+    if (!ierr) ierr = ValidateHere(m ? m : loaded, m ? (rec ? rec : &empty) : &loaded_rec, model_path, ref_path, report_dir, opt, &ok, why, sizeof(why));
     flags[0] = ierr ? 1 : 0;
-    PetscCall(PhynnValidationDestroy(v));
-    PetscCall(PetscFree(v));
+    flags[1] = ok ? 1 : 0;
     PetscCall(PhynnModelDestroy(&loaded));
     PetscCall(PhynnRecordReset(&loaded_rec));
   }
