@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bench_blas.h"
+#include "bench_autoencoder.h"
 #include "commands.h"
 #include "pinn.h"
 #include "phynn/graph.h"
@@ -134,7 +135,10 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   long               sizes[PHYNN_MLP_MAX_LAYERS + 1], points, steps, warmup, seed;
   PetscBool          profile;
   int                nsizes = 0, act_index = 0, nreq = 0, rank = PhynnRank(comm), size = PhynnSize(comm);
-  char               derivs[256], layers_text[512] = "";
+  char               derivs[256], layers_text[512] = "", arch[64];
+  long               frames, size_px;
+  int                model = 0;
+  static const char *const BenchModels[] = {"pinn", "autoencoder", NULL};
   PhynnActivation    act;
   PhynnJet           jet;
   PhynnBenchBlasInfo blas;
@@ -148,7 +152,22 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   PetscCall(PhynnOptInt("bench_warmup", 2, "untimed steps before the timed ones", &warmup, NULL));
   PetscCall(PhynnOptBool("bench_profile", PETSC_FALSE, "after the timed steps, run as many again with per-operation timing and print seconds per op type", &profile, NULL));
   PetscCall(PhynnOptInt("seed", 7, "random seed for the initial weights and the points", &seed, NULL));
+  PetscCall(PhynnOptChoice("bench_model", BenchModels, "pinn", "what to time: pinn (the NLS PINN step) or autoencoder (an image autoencoder step, apps/bench_autoencoder.c)", &model, NULL));
+  PetscCall(PhynnOptString("bench_arch", "conv", "autoencoder: architecture (spatial or conv, as train autoencoder -arch)", arch, sizeof(arch), NULL));
+  PetscCall(PhynnOptInt("bench_frames", 30, "autoencoder: frames in the global batch (each rank takes its share)", &frames, NULL));
+  PetscCall(PhynnOptInt("bench_size", 160, "autoencoder: frame height and width in pixels", &size_px, NULL));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
+  if (model == 1) {
+    PetscCall(PhynnCommandCheckArgs(comm, "bench", "", nargs, 0, 0));
+    PetscCheck(frames >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -bench_frames: %ld frame(s) for %d rank(s); give at least one frame per rank", frames, PhynnSize(comm));
+    PetscCheck(size_px >= 16, comm, PHYNN_ERR_INPUT, "option -bench_size: %ld pixels; give at least 16", size_px);
+    PetscCheck(steps >= 1 && steps <= BENCH_MAX_STEPS && warmup >= 0 && warmup <= BENCH_MAX_STEPS, comm, PHYNN_ERR_INPUT, "options -bench_steps/-bench_warmup: give 1 to %d timed and 0 to %d untimed steps", BENCH_MAX_STEPS, BENCH_MAX_STEPS);
+    PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative; give an integer >= 0", seed);
+    PetscCall(PhynnOptionsCheckUnused(comm));
+    if (PhynnOptionsHelp()) PetscFunctionReturn(0);
+    PetscCall(PhynnBenchAutoencoder(comm, arch, frames, size_px, steps, warmup, (uint64_t)seed));
+    PetscFunctionReturn(0);
+  }
 
   /* ---- validate ---- */
   PetscCall(PhynnCommandCheckArgs(comm, "bench", "", nargs, 0, 0));

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "autoencoder_arch.h"
+#include "image_model_error.h"
 #include "commands.h"
 #include "phynn/imageset.h"
 #include "phynn/noise.h"
@@ -79,37 +80,6 @@ static PetscErrorCode AEPrepare(void *ctx, long iteration)
   }
   PetscCall(PhynnGraphSetInput(a->g, a->x, a->count, a->xb));
   PetscCall(PhynnGraphSetInput(a->g, a->target, a->count, a->yb));
-  PetscFunctionReturn(0);
-}
-
-/* Mean absolute and squared pixel errors of the model on frames idx[0..n) (clean input), every
- * rank its share, summed over ranks. */
-static PetscErrorCode HeldOutError(MPI_Comm comm, PhynnModel m, AECtx *a, long n, const long *idx, double *mae, double *mse)
-{
-  long   s, c;
-  double sum[2] = {0, 0}, tot[2];
-  PetscFunctionBegin;
-  PhynnSplitRange(n, PhynnRank(comm), PhynnSize(comm), &s, &c);
-  for (long k = s; k < s + c; k += 16) {
-    long          nb = PetscMin(16, s + c - k);
-    double       *buf, *out[2];
-    const double *in[1];
-    PetscCall(PetscMalloc1(nb * a->F, &buf));
-    PetscCall(PhynnImageSetReadFrames(a->set, a->set->var, nb, idx + k, buf));
-    in[0] = buf;
-    PetscCall(PhynnModelEvaluate(m, nb, in, NULL, out));
-    for (long i = 0; i < nb * a->F; i++) {
-      double d = out[1][i] - buf[i];
-      sum[0] += fabs(d);
-      sum[1] += d * d;
-    }
-    PetscCall(PetscFree(out[0]));
-    PetscCall(PetscFree(out[1]));
-    PetscCall(PetscFree(buf));
-  }
-  PetscCallMPI(MPI_Allreduce(sum, tot, 2, MPI_DOUBLE, MPI_SUM, comm));
-  *mae = n ? tot[0] / (double)(n * a->F) : NAN;
-  *mse = n ? tot[1] / (double)(n * a->F) : NAN;
   PetscFunctionReturn(0);
 }
 
@@ -273,8 +243,17 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
     PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));
     if (PhynnTrainerStoppedBySignal(t)) goto cleanup;
     PetscCall(PhynnModelGetWeights(m, g));
-    PetscCall(HeldOutError(comm, m, &a, a.ntrain, a.train, &mae_train, &mse_train));
-    if (nheld) PetscCall(HeldOutError(comm, m, &a, nheld, heldidx, &mae_held, &mse_held));
+    {
+      PhynnImageError e;
+      PetscCall(PhynnImageModelError(m, &set, var, a.ntrain, a.train, &e));
+      mae_train = e.mae;
+      mse_train = e.mse;
+      if (nheld) {
+        PetscCall(PhynnImageModelError(m, &set, var, nheld, heldidx, &e));
+        mae_held = e.mae;
+        mse_held = e.mse;
+      }
+    }
     {
       PhynnRecord rec;
       char        v[64];

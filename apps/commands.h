@@ -37,5 +37,6 @@ PetscErrorCode PhynnCmdTrainPinnNls(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainPendulumG(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdBench(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdValidate(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdPca(MPI_Comm, PhynnOptionsMode, int, char **);
 
 #endif

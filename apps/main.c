@@ -2,6 +2,7 @@
  *
  *   phynn solve pendulum|pendulum-images|heat|nls [options]   reference solutions as NetCDF
  *   phynn train fit|perceptron-iris|linreg ...   train a network (mpirun -np N for data parallelism)
+ *   phynn pca FRAMES.nc -k K -o PCA.nc           principal components of image frames (a linear autoencoder)
  *   phynn eval MODEL.nc -in POINTS -o OUT        outputs and input derivatives of a trained model
  *   phynn bench [options]                        time a training step against this machine's DGEMM
  *
@@ -43,6 +44,7 @@ static const PhynnCommand phynn_commands[] = {
   {"train pinn-pendulum", "", "PINN for the pendulum (tutorial Example 2; -linear for small angles)", PhynnCmdTrainPinnPendulum},
   {"train pinn-nls", "", "PINN for the nonlinear Schrodinger equation (Raissi et al. 2019)", PhynnCmdTrainPinnNls},
   {"train pendulum-g", "", "estimate g from pendulum data (tutorial Example 1)", PhynnCmdTrainPendulumG},
+  {"pca", "FRAMES.nc", "principal components of image frames (ScaLAPACK; mpirun for more ranks): a linear autoencoder model", PhynnCmdPca},
   {"eval", "MODEL.nc", "a model's outputs and input derivatives at points (CSV or NetCDF)", PhynnCmdEval},
   {"bench", "", "time a PINN training step against this machine's DGEMM", PhynnCmdBench},
   {"validate", "MODEL.nc REFERENCE.nc", "compare a model with a reference solution: metrics, plots, HTML report; exit 1 on a failed -threshold", PhynnCmdValidate},

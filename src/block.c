@@ -62,6 +62,8 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockBatchNorm));
   PetscCall(PhynnBlockRegister(&PhynnBlockDropout));
   PetscCall(PhynnBlockRegister(&PhynnBlockConcat));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPCA));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPCADecode));
   PetscFunctionReturn(0);
 }
 

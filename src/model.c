@@ -454,6 +454,14 @@ PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnModelGetBlocks(PhynnModel m, int *n, const PhynnBlock **blocks)
+{
+  PetscFunctionBegin;
+  *n      = m->nblocks;
+  *blocks = m->blocks;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnModelGetBlockNode(PhynnModel m, PhynnGraph g, const char *name, int *node)
 {
   Binding *b     = FindBinding(m, g);

@@ -1,12 +1,16 @@
 /* Dense layer z = x W^T + b over batched rows, one BLAS GEMM each way (an N-D input (N, C, H, W)
- * is N rows of C H W values).
+ * is N rows of C H W values, and an N-D weight (out, C, H, W) is out rows of C H W values: PCA's
+ * components are images). Its transposed form z = x W + b (PhynnGraphDenseTransposed, W read as
+ * (in, out)) is the same op with the GEMM's other transpose: a decoder that reuses its encoder's
+ * weights, such as PCA's reconstruction mean + z C from the code z = (x - mean) C^T.
  *
  * With a jet, x stacks K row blocks [value; first-order; second-order]; all blocks share W, so
  * the whole stack is ONE GEMM, and the bias is added to the value block only (derivatives of a
  * constant vanish): the linear-op jet convention of src/op_jet.c (PhynnJetBias*). Backward:
  *   dx = dz W                      (all blocks)
  *   dW = dz^T x                    (sum over all blocks: every block used W)
- *   db = column sums of dz over the value block only. */
+ *   db = column sums of dz over the value block only.
+ * Transposed (z = x W, W (in, out)): dx = dz W^T, dW = x^T dz, db as above. */
 #include <cblas.h>
 #include <limits.h>
 #include <omp.h>
@@ -55,6 +59,7 @@ static void ThinBackwardInput(long R, long in, long out, const double *dz, const
 typedef struct {
   double *partial;
   size_t  cap;
+  int     transposed; /* z = x W + b, W (in, out): PhynnGraphDenseTransposed */
 } DenseCtx;
 
 static PetscErrorCode Workspace(DenseCtx *c, size_t need)
@@ -100,14 +105,19 @@ static PetscErrorCode ThinBackwardWeights(long R, long in, long out, const doubl
 PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
 {
   PhynnNode *x = PhynnIn(g, n, 0), *W = PhynnIn(g, n, 1), *b = n->nin > 2 ? PhynnIn(g, n, 2) : NULL;
-  long       R = x->shape.dim[0], in = PhynnShapeCols(&x->shape), out = W->shape.dim[0];
+  DenseCtx  *c  = (DenseCtx *)n->ctx;
+  const int  tw = c->transposed;
+  /* W viewed as a matrix (rows, cols): (out, in) for z = x W^T, (in, out) for z = x W */
+  long       R = x->shape.dim[0], in = PhynnShapeCols(&x->shape), Wr = W->shape.dim[0], Wc = PhynnShapeCols(&W->shape);
+  long       out = tw ? Wc : Wr, win = tw ? Wr : Wc;
+  int        thin = !tw && (in <= THIN || out <= THIN); /* the transposed form always takes GEMM */
 
   PetscFunctionBegin;
   switch (action) {
   case PHYNN_ACTION_SHAPE:
     PetscCall(PhynnOpRequireReal(g, n));
-    PetscCheck(W->shape.ndim == 2, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': weights '%s' must be a matrix (outputs, inputs), not %d-dimensional", n->name, W->name, W->shape.ndim);
-    PetscCheck(in == W->shape.dim[1], g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input '%s' has %ld columns, weights '%s' expect %ld", n->name, x->name, in, W->name, W->shape.dim[1]);
+    PetscCheck(W->shape.ndim >= 2, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': weights '%s' must have at least 2 dimensions (%s), not %d", n->name, W->name, tw ? "inputs, outputs..." : "outputs, inputs...", W->shape.ndim);
+    PetscCheck(in == win, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': input '%s' has %ld columns, weights '%s' expect %ld", n->name, x->name, in, W->name, win);
     PetscCheck(!b || PhynnShapeElements(&b->shape) == out, g->comm, PETSC_ERR_ARG_SIZ, "dense '%s': bias '%s' has %ld elements for %ld outputs", n->name, b->name, PhynnShapeElements(&b->shape), out);
     PetscCheck(R <= INT_MAX && in <= INT_MAX && out <= INT_MAX, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "dense '%s': %ld x %ld by %ld exceeds BLAS's int sizes", n->name, R, in, out);
     PetscCall(PhynnJetLinearShape(g, n, R));
@@ -115,7 +125,8 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
     break;
   case PHYNN_ACTION_FORWARD:
     if (R == 0) break;
-    if (in <= THIN || out <= THIN) ThinForward(R, in, out, x->value, W->value, n->value);
+    if (thin) ThinForward(R, in, out, x->value, W->value, n->value);
+    else if (tw) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, (int)out, (int)in, 1.0, x->value, (int)in, W->value, (int)out, 0.0, n->value, (int)out);
     else cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, (int)out, (int)in, 1.0, x->value, (int)in, W->value, (int)in, 0.0, n->value, (int)out);
     if (b) PhynnJetBiasForward(n, R, out, 1, b->value, n->value);
     break;
@@ -125,12 +136,14 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
     if (R == 0) break;
     if (x->requires_grad) {
       PetscCall(PhynnNodeGradForWrite(g, x, &gx, &ow));
-      if (in <= THIN || out <= THIN) ThinBackwardInput(R, in, out, n->grad, W->value, gx, ow);
+      if (thin) ThinBackwardInput(R, in, out, n->grad, W->value, gx, ow);
+      else if (tw) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, (int)in, (int)out, 1.0, n->grad, (int)out, W->value, (int)out, ow ? 0.0 : 1.0, gx, (int)in);
       else cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, (int)in, (int)out, 1.0, n->grad, (int)out, W->value, (int)in, ow ? 0.0 : 1.0, gx, (int)in);
     }
     if (W->requires_grad) {
       PetscCall(PhynnNodeGradForWrite(g, W, &gW, &ow));
-      if (in <= THIN || out <= THIN) PetscCall(ThinBackwardWeights(R, in, out, n->grad, x->value, gW, ow, (DenseCtx *)n->ctx));
+      if (thin) PetscCall(ThinBackwardWeights(R, in, out, n->grad, x->value, gW, ow, c));
+      else if (tw) cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out, (int)R, 1.0, x->value, (int)in, n->grad, (int)out, ow ? 0.0 : 1.0, gW, (int)out);
       else cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)out, (int)in, (int)R, 1.0, n->grad, (int)out, x->value, (int)in, ow ? 0.0 : 1.0, gW, (int)in);
     }
     if (b && b->requires_grad) {
@@ -139,20 +152,20 @@ PetscErrorCode PhynnOpDense(PhynnGraph g, PhynnNode *n, PhynnAction action)
     }
   } break;
   case PHYNN_ACTION_ALLOC:
-    if ((in <= THIN || out <= THIN) && W->requires_grad) PetscCall(Workspace((DenseCtx *)n->ctx, (size_t)omp_get_max_threads() * out * in));
+    if (thin && W->requires_grad) PetscCall(Workspace(c, (size_t)omp_get_max_threads() * out * in));
     break;
   case PHYNN_ACTION_DESTROY:
-    if (n->ctx) PetscCall(PetscFree(((DenseCtx *)n->ctx)->partial));
+    if (n->ctx) PetscCall(PetscFree(c->partial));
     break;
   }
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *id)
+static PetscErrorCode DenseBuild(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int transposed, int *id)
 {
   PhynnNode *n;
   int        in[3] = {x, W, b};
-  void      *ctx;
+  DenseCtx  *c;
   PetscFunctionBegin;
   if (jet) PetscCall(PhynnJetCheck(g->comm, jet));
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_DENSE, b >= 0 ? 3 : 2, in, &n, id));
@@ -160,9 +173,17 @@ PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet
     n->jet     = *jet;
     n->has_jet = 1;
   }
-  PetscCall(PhynnNodeCtx(n, sizeof(DenseCtx), &ctx));
+  PetscCall(PhynnNodeCtx(n, sizeof(DenseCtx), (void **)&c));
+  c->transposed = transposed;
   PetscCall(PhynnGraphFinishNode(g, *id));
-  /* W (out, in): each output sums `in` inputs, each input feeds `out` outputs. */
-  PhynnNodeDeclareFans(&g->nodes[W], g->nodes[W].shape.dim[1], g->nodes[W].shape.dim[0]);
+  /* W (out, in): each output sums `in` inputs, each input feeds `out` outputs; transposed (in, out). */
+  {
+    PhynnNode *w = &g->nodes[W];
+    long       rows = w->shape.dim[0], cols = PhynnShapeCols(&w->shape);
+    PhynnNodeDeclareFans(w, transposed ? rows : cols, transposed ? cols : rows);
+  }
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *id) { return DenseBuild(g, x, W, b, jet, 0, id); }
+PetscErrorCode PhynnGraphDenseTransposed(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *id) { return DenseBuild(g, x, W, b, jet, 1, id); }

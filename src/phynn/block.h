@@ -71,5 +71,6 @@ void PhynnBlockKinds(char *list, size_t len);
 extern const PhynnBlockType PhynnBlockMLP, PhynnBlockParam, PhynnBlockPendulum;
 extern const PhynnBlockType PhynnBlockConv, PhynnBlockConvT, PhynnBlockPool, PhynnBlockUpsample, PhynnBlockReshape, PhynnBlockSoftArgmax, PhynnBlockWarp;
 extern const PhynnBlockType PhynnBlockBatchNorm, PhynnBlockDropout, PhynnBlockConcat;
+extern const PhynnBlockType PhynnBlockPCA, PhynnBlockPCADecode; /* src/blocks/block_pca.c */
 
 #endif

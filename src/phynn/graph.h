@@ -130,6 +130,10 @@ PetscErrorCode PhynnGraphJetInput(PhynnGraph g, int x, const PhynnJet *jet, cons
 /* Layers and elementwise operations. `jet` may be NULL (plain rows); with a jet, x holds its
  * K = PhynnJetBlocks(jet) row blocks. */
 PetscErrorCode PhynnGraphDense(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *node);
+/* z = x W + b with W (in, out): the transposed dense layer (tied weights; PCA's decoder). In both
+ * forms an N-D W is read as a matrix of dim[0] rows and the product of the other dims columns, so
+ * W may be (K, C, H, W) images; b has one value per output. */
+PetscErrorCode PhynnGraphDenseTransposed(PhynnGraph g, int x, int W, int b, const PhynnJet *jet, int *node);
 PetscErrorCode PhynnGraphActivation(PhynnGraph g, int x, PhynnActivation act, double alpha, const PhynnJet *jet, int *node);
 /* Column `col` of row block `block` out of `nblocks`: an (N, 1) node (u_t, u_xx, ...). */
 PetscErrorCode PhynnGraphSlice(PhynnGraph g, int x, int nblocks, int block, long col, int *node);

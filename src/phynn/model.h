@@ -73,6 +73,8 @@ PetscErrorCode PhynnModelSetUp(PhynnModel m, PhynnGraph g, const PhynnInitSpec *
  * out[k] receives output k's node, (K N, width) with the jet's K blocks. The jet (may be NULL)
  * is over the components of the model's single input. */
 PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const PhynnJet *jet, int *out);
+/* The blocks in spec order (their kind, name and per-sample shapes: phynn/block.h), valid while m lives. */
+PetscErrorCode PhynnModelGetBlocks(PhynnModel m, int *n, const PhynnBlock **blocks);
 /* The node of block `name` (an intermediate value: a latent code, g'(t)) from the last
  * PhynnModelApply on g. */
 PetscErrorCode PhynnModelGetBlockNode(PhynnModel m, PhynnGraph g, const char *name, int *node);

@@ -46,4 +46,19 @@ assert tr.history.attrs["columns"].startswith("iteration,elapsed_s,loss") and tr
 print("ok   xarray opens the model (net.W1", ds["net.W1"].shape, ") and its /training group (history", tr.history.shape, ")")
 PY
 then :; else echo "FAIL: xarray cannot open the model file as docs/model-file.md says"; fails=$((fails + 1)); fi
+# The autoencoder snippet (```python autoencoder): its encoder on every frame against the codes of
+# phynn eval, to 1e-12.
+sed -n '/^```python autoencoder$/,/^```$/p' "$src/docs/model-file.md" | sed '1d;$d' > ae_snippet.py
+"$phynn" solve pendulum-images -nx 32 -ny 32 -nt 12 -quiet -o frames.nc
+"$phynn" train autoencoder -data frames.nc -latent 2 -holdout 0.5 -max_it 20 -lbfgs_it 0 -quiet -o autoencoder.nc > /dev/null
+"$phynn" eval autoencoder.nc -in frames.nc -o rec.nc > /dev/null
+cat ae_snippet.py - > run_ae.py <<'PY'
+import sys
+with netCDF4.Dataset("frames.nc") as d, netCDF4.Dataset("rec.nc") as r:
+    frames, codes = np.asarray(d["image"][:], dtype=float), np.asarray(r["code"][:])
+err = max(np.abs(encode(frames[i]) - codes[i]).max() for i in range(len(frames)))
+print(f"autoencoder: {len(frames)} frames, max |snippet encoder - phynn eval code| = {err:.2e}")
+sys.exit(0 if err <= 1e-12 and codes.shape == (12, 2) else 1)
+PY
+if [ -s ae_snippet.py ] && "$python" run_ae.py; then echo "ok   the autoencoder snippet's encoder"; else echo "FAIL: the autoencoder snippet disagrees with phynn eval"; fails=$((fails + 1)); fi
 exit $fails

@@ -15,7 +15,7 @@
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
  * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat, dropout,
- * batchnorm) or a check that is not a gradient check
+ * batchnorm, dense) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
 
@@ -289,6 +289,32 @@ static PetscErrorCode BuildDense(PhynnGraph g, int jetted, Scratch *s, int *root
   PetscCall(PhynnGraphSetUp(g));
   PetscCall(RandomParams(g, 61 + jetted));
   PetscCall(PetscStrncpy(s->what, jetted ? "dense over 3 jet blocks (bias on the value block)" : "dense without bias", sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
+/* The PCA linear autoencoder's graph (src/blocks/block_pca.c) on parameters: a code
+ * z = x A^T - A mu through dense with 4-D weights A (K, C, H, W) and a bias computed from
+ * parameters, then the reconstruction x' = z A + mu through the transposed dense. arg 0 plain
+ * rows, arg 1 over 3 jet blocks (both biases on the value block only). */
+static PetscErrorCode BuildDenseTransposed(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  PhynnJet   jet = JetOf(2, 0, NULL);
+  const long da[4] = {3, 2, 2, 3}, dm[4] = {1, 2, 2, 3};
+  int        X, A, mu, c, z, y;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParam(g, "X", arg ? 3 * 4 : 4, 12, zeros, &X));
+  PetscCall(PhynnGraphParamND(g, "A", 4, da, PHYNN_DTYPE_REAL, zeros, &A));
+  PetscCall(PhynnGraphParamND(g, "mu", 4, dm, PHYNN_DTYPE_REAL, zeros, &mu));
+  PetscCall(PhynnGraphDense(g, mu, A, -1, NULL, &c)); /* (1, 3) = mu A^T */
+  PetscCall(PhynnGraphScale(g, c, -1.0, &c));
+  PetscCall(PhynnGraphDense(g, X, A, c, arg ? &jet : NULL, &z));
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphDenseTransposed(g, z, A, mu, arg ? &jet : NULL, &y));
+  PetscCall(PhynnGraphSin(g, y, &y));
+  PetscCall(PhynnGraphMeanSquare(g, y, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 231 + arg));
+  PetscCall(PetscStrncpy(s->what, arg ? "dense and transposed dense with (3, 2, 2, 3) weights over 3 jet blocks" : "dense and transposed dense with (3, 2, 2, 3) weights, bias from parameters", sizeof(s->what)));
   PetscFunctionReturn(0);
 }
 
@@ -972,6 +998,8 @@ static const GradCase cases[] = {
   {"jet_gradients", BuildJetResidual, PHYNN_ACT_SOFTPLUS, TOL_DEFAULT},
   {"every_op", BuildDense, 0, TOL_DEFAULT},
   {"every_op", BuildDense, 1, TOL_DEFAULT},
+  {"dense", BuildDenseTransposed, 0, TOL_DEFAULT},
+  {"dense", BuildDenseTransposed, 1, TOL_DEFAULT},
   {"every_op", BuildJetActivation, 0, TOL_DEFAULT},
   {"every_op", BuildJetActivation, 1, TOL_DEFAULT},
   {"every_op", BuildJetActivation, 2, TOL_DEFAULT},
@@ -1650,6 +1678,61 @@ static PetscErrorCode CheckConv(void)
   PetscFunctionReturn(0);
 }
 
+/* Values of dense with N-D weights and of its transposed form against direct loops:
+ * z[r, j] = sum_i x[r, i] W[j, i] + b[j] and y[r, j] = sum_i x[r, i] W[i, j] + b[j], W (3, 2, 2, 3)
+ * read as a 3 x 12 matrix; over 2 jet blocks the bias is on the first block only. */
+static PetscErrorCode CheckDense(void)
+{
+  const long     dw[4] = {3, 2, 2, 3}, R = 5;
+  const PhynnJet jet   = JetOf(1, 0, NULL);
+  for (int t = 0; t < 4; t++) {
+    const int     tw = t & 1, jetted = t >> 1;
+    const long    in = tw ? 3 : 12, out = tw ? 12 : 3, rows = jetted ? 2 * R : R;
+    PhynnGraph    g;
+    int           X, W, b, z;
+    double       *theta, worst = 0;
+    const double *v;
+    PhynnShape    sh;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParam(g, "X", rows, in, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PhynnGraphParam(g, "b", 1, out, zeros, &b));
+    if (tw) PetscCall(PhynnGraphDenseTransposed(g, X, W, b, jetted ? &jet : NULL, &z));
+    else PetscCall(PhynnGraphDense(g, X, W, b, jetted ? &jet : NULL, &z));
+    PetscCall(PhynnGraphSetUp(g));
+    PetscCall(RandomParams(g, 241 + t));
+    PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+    PetscCall(PhynnGraphForward(g, z));
+    PetscCall(PhynnGraphValue(g, z, &v, &sh));
+    CHECK(sh.ndim == 2 && sh.dim[0] == rows && sh.dim[1] == out, "dense%s output (%ld, %ld), want (%ld, %ld)", tw ? " transposed" : "", sh.dim[0], sh.dim[1], rows, out);
+    const double *x = theta, *w = x + rows * in, *bias = w + 36;
+    for (long r = 0; r < rows; r++)
+      for (long j = 0; j < out; j++) {
+        double want = r < R ? bias[j] : 0.0;
+        for (long i = 0; i < in; i++) want += x[r * in + i] * (tw ? w[i * out + j] : w[j * in + i]);
+        worst = PetscMax(worst, fabs(v[r * out + j] - want));
+      }
+    CHECK(worst <= 1e-14, "dense%s%s differs from the direct sum by %.3g", tw ? " transposed" : "", jetted ? " over 2 jet blocks" : "", worst);
+    if (worst <= 1e-14) printf("ok   dense%s with (3, 2, 2, 3) weights%s equals the direct sum (max error %.2g)\n", tw ? " transposed" : "", jetted ? " over 2 jet blocks, bias on the value block" : "", worst);
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  {
+    PhynnGraph     g;
+    int            X, W, bad;
+    PetscErrorCode ierr;
+    PetscCall(PhynnGraphCreate(PETSC_COMM_SELF, &g));
+    PetscCall(PhynnGraphParam(g, "X", 2, 12, zeros, &X));
+    PetscCall(PhynnGraphParamND(g, "W", 4, dw, PHYNN_DTYPE_REAL, zeros, &W));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PhynnGraphDenseTransposed(g, X, W, -1, NULL, &bad);
+    PetscCall(PetscPopErrorHandler());
+    CHECK(ierr != 0, "transposed dense of 12 columns with (3, ...) weights (3 inputs) must be refused");
+    if (ierr) printf("ok   transposed dense refuses an input whose width is not the weights' first dimension\n");
+    PetscCall(PhynnGraphDestroy(&g));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* ---- the groups ------------------------------------------------------------------------------ */
 static PetscErrorCode Run(MPI_Comm comm)
 {
@@ -1679,6 +1762,8 @@ static PetscErrorCode Run(MPI_Comm comm)
     PetscCall(CheckLimits());
   } else if (!strcmp(group, "conv")) {
     PetscCall(CheckConv());
+  } else if (!strcmp(group, "dense")) {
+    PetscCall(CheckDense());
   } else if (!strcmp(group, "every_op")) {
     PetscCall(CheckCoverage());
   }
