@@ -37,6 +37,9 @@ static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char 
 
   PetscFunctionBegin;
   PetscCall(PhynnThresholdsParse(PETSC_COMM_SELF, opt ? opt->thresholds : NULL, PHYNN_VALIDATE_MAX_THRESHOLDS, v->th, &v->nth));
+  for (int j = 0; j < v->nth; j++)
+    PetscCheck((int)v->th[j].metric < PHYNN_METRIC_PINN_COUNT, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
+               "option -threshold: %s is a metric of image models (mean pixel errors); a point model is judged by rel_l2 and max_abs", PhynnMetricNames[v->th[j].metric]);
   PetscCall(PhynnReportDirCheck(report_dir, dir, sizeof(dir)));
   PetscCall(PhynnGnuplotTerminal(gnuplot, opt ? opt->terminal : NULL, v->terminal, sizeof(v->terminal), v->image_ext, sizeof(v->image_ext)));
 
