@@ -35,6 +35,11 @@ PetscErrorCode PhynnImageParseNoiseList(const char *text, PhynnImageValidation *
     PetscCall(PetscStrncpy(v->noise_text[v->nnoise], item, sizeof(v->noise_text[0])));
     v->noise[v->nnoise++] = nz;
   }
+  {
+    int items = 1; /* strtok skips empty entries: "salt:0.2,,gauss:0.1" and "," are typos, not fewer levels */
+    for (const char *c = text; *c; c++) items += *c == ',';
+    PetscCheck(items == v->nnoise, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -noise: '%s' has an empty entry; list levels separated by single commas, e.g. salt:0.2,gauss:0.05", text);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -163,14 +168,15 @@ PetscErrorCode PhynnImagePlan(PhynnImageValidation *v)
 
 PetscErrorCode PhynnImageEvaluate(PhynnModel m, int code_out, int recon_out, long n, long F, long K, const double *frames, double *recon, double *code)
 {
+  int                  nout;
+  const PhynnModelVar *mo;
+
   PetscFunctionBegin;
+  PetscCall(PhynnModelGetOutputs(m, &nout, &mo));
   for (long k = 0; k < n; k += EVAL_FRAMES) {
-    long          nb     = PetscMin(EVAL_FRAMES, n - k);
-    const double *in[1]  = {frames + k * F};
+    long          nb                      = PetscMin(EVAL_FRAMES, n - k);
+    const double *in[1]                   = {frames + k * F};
     double       *o[PHYNN_MODEL_MAX_VARS] = {NULL};
-    int           nout;
-    const PhynnModelVar *mo;
-    PetscCall(PhynnModelGetOutputs(m, &nout, &mo));
     PetscCall(PhynnModelEvaluate(m, nb, in, NULL, o));
     PetscCall(PetscArraycpy(recon + k * F, o[recon_out], nb * F));
     if (code) PetscCall(PetscArraycpy(code + k * K, o[code_out], nb * K));

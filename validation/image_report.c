@@ -238,7 +238,7 @@ static void BaselineSection(FILE *fp, const PhynnImageValidation *v)
   PhynnHtml(fp, b->path);
   fprintf(fp, "</code>, %ld components, truncated to k = 1..%ld: x&#770;<sub>k</sub> = mean + C<sub>k</sub><sup>T</sup> C<sub>k</sub> (x &minus; mean), on the %s frames (clean input). "
               "Its own split: %s%s. The model (latent %ld) has MAE %.4e; ",
-          b->K, b->K, v->nheld ? "held-out" : "", b->split, b->same_split ? " (the same as the model's)" : " (not the model's: PCA may have been fitted on some of these frames)", b->model_latent, b->model_mae);
+          b->K, b->K, v->nheld ? "held-out" : "(no frame is held out: all)", b->split, b->same_split ? " (the same as the model's)" : " (not the model's: PCA may have been fitted on some of these frames)", b->model_latent, b->model_mae);
   if (b->match) fprintf(fp, "PCA needs <b>k = %ld</b> components to do as well.", b->match);
   else fprintf(fp, "PCA does not do as well with any k up to <b>%ld</b>.", b->K);
   fprintf(fp, " (Check: x&#770;<sub>%ld</sub> differs from the PCA model's own reconstruction by at most %.2e.)</p>\n", b->K, b->check);

@@ -41,6 +41,7 @@ err noise_range "salt:1.5 is not a probability in \[0, 1\]" ae.nc f.nc -noise sa
 err noise_sigma "gauss:-1.* needs a standard deviation >= 0" ae.nc f.nc -noise gauss:-1
 err noise_twice "salt:0.2 is given twice" ae.nc f.nc -noise salt:0.2,salt:0.2
 err noise_none "'none' is the clean input" ae.nc f.nc -noise none
+err noise_empty "'salt:0.2,,gauss:0.1' has an empty entry" ae.nc f.nc -noise salt:0.2,,gauss:0.1
 err component "mae for component 'salt:0.3': there is no such measurement; the measured components are: heldout, all, salt:0.2, salt:0.2@all" ae.nc f.nc -noise salt:0.2 -threshold 'mae[salt:0.3]=1'
 err metric "unknown metric 'l1'" ae.nc f.nc -threshold l1=1
 err holdout_range "holdout 1.5 is not a fraction in \[0, 1\]" ae.nc f.nc -holdout 1.5
