@@ -87,7 +87,7 @@ PetscErrorCode PhynnImageBaselineLoad(const char *path, PhynnImageValidation *v)
   /* the baseline's own split, to say on the page whether it was fitted on the frames judged here */
   v->base.same_split = PETSC_FALSE;
   if (PhynnRecordedOption(brec.options, "holdout", h, sizeof(h)) && PhynnRecordedOption(brec.options, "seed", sd, sizeof(sd))) {
-    snprintf(v->base.split, sizeof(v->base.split), "holdout %s, seed %s", h, sd);
+    snprintf(v->base.split, sizeof(v->base.split), "holdout %.6g, seed %s", atof(h), sd); /* 0.7, not its 17 recorded digits */
     v->base.same_split = v->split_source != PHYNN_SPLIT_NONE && atof(h) == v->holdout && strtoull(sd, NULL, 10) == v->seed ? PETSC_TRUE : PETSC_FALSE;
   } else snprintf(v->base.split, sizeof(v->base.split), "not recorded");
   PetscCall(PhynnRecordReset(&brec));

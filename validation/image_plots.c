@@ -161,10 +161,10 @@ static PetscErrorCode LatentTimePlot(FILE *gp, const PhynnImageValidation *v)
 
   PetscFunctionBegin;
   TimeLabel(v, lt, sizeof(lt));
-  PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 120 + 260 * np, "latent_time");
+  PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 120 + 300 * np, "latent_time");
   PaletteByTime(gp, v, lt);
   fprintf(gp, "set multiplot layout %d,1 title 'latent coordinates against %s%s'\n", np, v->has_t ? "time" : "the frame index", v->K > np ? " (the first 6)" : "");
-  fprintf(gp, "set grid\nset key top right box opaque\nset xlabel '%s'\n", lt);
+  fprintf(gp, "set grid\nset key bmargin center horizontal\nset bmargin 6\nset xlabel '%s'\n", lt);
   for (int k = 0; k < np; k++) {
     char y[16], q[64];
     PhynnGpQuote(v->znames[k], q, sizeof(q));
@@ -173,7 +173,7 @@ static PetscErrorCode LatentTimePlot(FILE *gp, const PhynnImageValidation *v)
     TrainHeldPoints(gp, "1", y, "");
     fprintf(gp, "\n");
   }
-  fprintf(gp, "unset multiplot\nunset grid\nunset cblabel\nset key default\n");
+  fprintf(gp, "unset multiplot\nunset grid\nunset cblabel\nset key default\nunset bmargin\n");
   PetscFunctionReturn(0);
 }
 
@@ -190,14 +190,14 @@ static PetscErrorCode LatentPlanePlot(FILE *gp, const PhynnImageValidation *v)
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1500, 640, "latent_plane");
   PaletteByTime(gp, v, lt);
   fprintf(gp, "set multiplot layout 1,2 title 'the code in the plane (%s, %s)%s, coloured by %s'\n", z1, z2, v->K > 2 ? " (its first two coordinates)" : "", v->has_t ? "time" : "frame index");
-  fprintf(gp, "set grid\nset key top right box opaque\nset xlabel '%s'\nset ylabel '%s'\nset title '%s against %s'\nplot ", z1, z2, z2, z1);
+  fprintf(gp, "set grid\nset key bmargin center horizontal\nset bmargin 6\nset xlabel '%s'\nset ylabel '%s'\nset title '%s against %s'\nplot ", z1, z2, z2, z1);
   if (line) fprintf(gp, "'plotdata/latent.dat' using 3:4 with lines lw 1 lc rgb '#bbbbbb' title 'in time order', ");
   TrainHeldPoints(gp, "3", "$4", "");
   fprintf(gp, "\nset title '(%s, %s, %s) in 3-D'\nset zlabel '%s' rotate parallel\nset view 60,35\nset ticslevel 0\nsplot ", z1, z2, v->has_t ? "t" : "index", lt);
   if (line) fprintf(gp, "'plotdata/latent.dat' using 3:4:1 with lines lw 1 lc rgb '#bbbbbb' title 'in time order', ");
   fprintf(gp, "'plotdata/latent.dat' using 3:($2 == 0 ? $4 : 1/0):1:1 with points pt 6 ps 1.2 lc palette title 'training frames', ");
   fprintf(gp, "'' using 3:($2 == 1 ? $4 : 1/0):1:1 with points pt 7 ps 1.1 lc palette title 'held-out frames'\n");
-  fprintf(gp, "unset multiplot\nunset grid\nunset zlabel\nunset cblabel\nset key default\nset view 60,30\n");
+  fprintf(gp, "unset multiplot\nunset grid\nunset zlabel\nunset cblabel\nset key default\nunset bmargin\nset view 60,30\n");
   PetscFunctionReturn(0);
 }
 
@@ -232,7 +232,7 @@ static PetscErrorCode LatentThetaPlot(FILE *gp, const PhynnImageValidation *v, c
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 650, "latent_theta");
   PaletteByTime(gp, v, tl);
   fprintf(gp, "set title 'theta against %s (correlation %.4f): fitted maps %s -> theta'\n", zq, lt->corr[j], zq);
-  fprintf(gp, "set xlabel '%s'\nset ylabel '%s'\nset grid\nset key top left box opaque\nplot ", zq, th);
+  fprintf(gp, "set xlabel '%s'\nset ylabel '%s'\nset grid\nset key tmargin center horizontal\nplot ", zq, th);
   fprintf(gp, "'plotdata/theta.dat' using 1:($4 == 0 ? $2 : 1/0):3 with points pt 6 ps 1.2 lc palette title 'training frames', ");
   fprintf(gp, "'' using 1:($4 == 1 ? $2 : 1/0):3 with points pt 7 ps 1.1 lc palette title 'held-out frames'");
   if (lt->degree >= 1) fprintf(gp, ", 'plotdata/theta_fit.dat' using 1:2 with lines lw 2 lc rgb '#d62728' title 'polynomial, degree %d (RMS %.3g%s)'", lt->degree, lt->rms, lt->monotone ? ", monotone" : ", NOT monotone");
