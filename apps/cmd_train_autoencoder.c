@@ -41,6 +41,8 @@ typedef struct {
   PhynnNoise     noise;
   uint64_t       seed;
   long           steps;      /* per epoch */
+  PhynnModel     m;
+  PhynnLoss      loss;
 } AECtx;
 
 static PetscErrorCode Frame(AECtx *a, long file_index, const double **v)
@@ -83,6 +85,77 @@ static PetscErrorCode AEPrepare(void *ctx, long iteration)
   PetscFunctionReturn(0);
 }
 
+/* The training graph in g: frames -> model -> loss against the clean frames (*L); a->x and
+ * a->target receive the input nodes. */
+static PetscErrorCode AEGraph(AECtx *a, PhynnGraph g, int *L)
+{
+  const long    dims[4] = {0, a->set->C, a->set->H, a->set->W};
+  PhynnInitSpec init    = {PHYNN_INIT_XAVIER_NORMAL, 0, 0};
+  int           outs[2];
+  PetscFunctionBegin;
+  a->g = g;
+  PetscCall(PhynnModelSetUp(a->m, g, &init));
+  PetscCall(PhynnGraphInputND(g, "frames", 4, dims, &a->x));
+  PetscCall(PhynnModelApply(a->m, g, &a->x, NULL, outs));
+  PetscCall(PhynnGraphInputND(g, "target", 4, dims, &a->target));
+  PetscCall(PhynnGraphLoss(g, a->loss, outs[1], a->target, L));
+  PetscCall(PhynnGraphSetName(g, *L, "recon"));
+  PetscFunctionReturn(0);
+}
+
+/* A trainer of the autoencoder's loss on graph g: the minibatches and the frames' preparation of
+ * ctx a. `prefix` keeps the options of the restarts' trainers (-restart_lr, ...) apart. */
+static PetscErrorCode AETrainer(MPI_Comm comm, PhynnGraph g, AECtx *a, int L, long batch, uint64_t seed, const char *prefix, long max_it, long lbfgs_it, PhynnTrainer *t)
+{
+  PetscFunctionBegin;
+  PetscCall(PhynnTrainerCreate(comm, g, t));
+  if (prefix) PetscCall(PhynnTrainerSetOptionsPrefix(*t, prefix));
+  PetscCall(PhynnTrainerAddBatchTerm(*t, "recon", L, 1.0, a->F));
+  PetscCall(PhynnTrainerSetMinibatch(*t, a->ntrain, batch, seed, AEBatch, a));
+  PetscCall(PhynnTrainerSetPrepare(*t, AEPrepare, a));
+  PetscCall(PhynnTrainerSetDefaults(*t, PHYNN_OPTIM_ADAM, max_it, 2e-3, lbfgs_it));
+  PetscCall(PhynnTrainerSetFromOptions(*t));
+  PetscFunctionReturn(0);
+}
+
+/* Restarts: the rotating-template decoder can settle on a blurred "fan" of frames turned by a
+ * fraction of their angles when its first angles vary too little, a local minimum that longer
+ * training does not leave. The first few hundred steps tell the good starts from the bad ones by
+ * their loss, so -restarts R short runs (-restart_epochs each) from the seeds seed, seed + 1, ...
+ * pick the initialisation the full training starts from: *best_seed. */
+static PetscErrorCode ChooseStart(MPI_Comm comm, AECtx *a, long batch, uint64_t seed, long restarts, long epochs, uint64_t *best_seed)
+{
+  double best = INFINITY;
+  PetscFunctionBegin;
+  *best_seed = seed;
+  if (restarts <= 1) PetscFunctionReturn(0);
+  for (long r = 0; r < restarts; r++) {
+    PhynnTrainer tr;
+    PhynnGraph   gr;
+    AECtx        ar = *a; /* the same frames and buffers, its own graph (a trainer adds its loss node to its graph) */
+    long         it;
+    double       loss, sec;
+    int          Lr;
+    PetscCall(PhynnGraphCreate(comm, &gr));
+    PetscCall(AEGraph(&ar, gr, &Lr));
+    PetscCall(AETrainer(comm, gr, &ar, Lr, batch, seed + (uint64_t)r, "restart_", epochs * a->steps, 0, &tr));
+    PetscCall(PhynnTrainerSetUp(tr));
+    PetscCall(PhynnTrainerInitParameters(tr, seed + (uint64_t)r));
+    PetscCall(PhynnTrainerTrain(tr));
+    PetscCall(PhynnTrainerGetResult(tr, &it, &loss, &sec));
+    PetscCall(PhynnTrainerDestroy(&tr));
+    PetscCall(PhynnModelRelease(a->m, gr));
+    PetscCall(PhynnGraphDestroy(&gr));
+    PetscCall(PhynnPrintf(comm, "restart %ld: seed %llu, loss %.6e after %ld steps (%.1f s)\n", r + 1, (unsigned long long)(seed + (uint64_t)r), loss, it, sec));
+    if (loss < best) {
+      best       = loss;
+      *best_seed = seed + (uint64_t)r;
+    }
+  }
+  PetscCall(PhynnPrintf(comm, "start: seed %llu\n", (unsigned long long)*best_seed));
+  PetscFunctionReturn(0);
+}
+
 /* The spatial decoder's geometry: the pixel aspect |dy/dx| from the file's coordinates (1 without
  * them), and the pivot: the origin of the coordinates when it lies in the picture (phynn's
  * pendulum frames have the pivot there), else the centre; -pivot x,y in the file's coordinates
@@ -109,7 +182,9 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
 {
   const char   *cmd = "train autoencoder";
   char          data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], noise_text[64];
-  long          latent, seed, batch, epochs;
+  long          latent, seed, batch, epochs, restarts, restart_epochs;
+  uint64_t      start_seed;
+  int           L = -1;
   double        holdout, pivot_xy[2] = {0, 0}, geometry[4];
   int           loss, npivot = 0;
   PetscBool     pivot_set, epochs_set;
@@ -134,14 +209,22 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   PetscCall(PhynnOptInt("epochs", 1500, "passes over the training frames (sets the default of -max_it to epochs x steps per epoch)", &epochs, &epochs_set));
   PetscCall(PhynnOptString("denoise", "none", "train on corrupted inputs against clean targets: salt:P or gauss:SIGMA", noise_text, sizeof(noise_text), NULL));
   PetscCall(PhynnOptRealList("pivot", "", "spatial decoder: rotation pivot x,y in the file's coordinates (default: the origin if it lies in the picture, else the centre)", pivot_xy, 2, &npivot, &pivot_set));
+  PetscCall(PhynnOptInt("restarts", 1, "try R initialisations (seeds seed, seed+1, ...) for -restart_epochs each and train the one with the lowest loss (1: no restarts); skipped with -resume", &restarts, NULL));
+  PetscCall(PhynnOptInt("restart_epochs", 200, "epochs of each restart (its trainer options take the prefix restart_: -restart_lr, ...)", &restart_epochs, NULL));
   PetscCall(PhynnOptString("o", "autoencoder.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
 
   PetscCall(PhynnGraphCreate(comm, &g));
-  PetscCall(PhynnTrainerCreate(comm, g, &t));
-  if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) {
-    PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 0, 5e-3, 1000));
+  if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) { /* the trainers' options, for -help and the unused-option check */
+    PhynnTrainer tr;
+    PetscCall(PhynnTrainerCreate(comm, g, &t));
+    PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, 0, 2e-3, 1000));
     PetscCall(PhynnTrainerSetFromOptions(t));
+    PetscCall(PhynnTrainerCreate(comm, g, &tr));
+    PetscCall(PhynnTrainerSetOptionsPrefix(tr, "restart_"));
+    PetscCall(PhynnTrainerSetDefaults(tr, PHYNN_OPTIM_ADAM, 0, 2e-3, 0));
+    PetscCall(PhynnTrainerSetFromOptions(tr));
     if (mode == PHYNN_OPTIONS_READ) PetscCall(PhynnOptionsCheckUnused(comm));
+    PetscCall(PhynnTrainerDestroy(&tr));
     PetscCall(PhynnTrainerDestroy(&t));
     PetscCall(PhynnGraphDestroy(&g));
     PetscFunctionReturn(0);
@@ -156,6 +239,8 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
   PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative; give an integer >= 0", seed);
   PetscCheck(batch >= 0, comm, PHYNN_ERR_INPUT, "option -batch: %ld is negative; give 0 (all training frames) or the frames per minibatch", batch);
   PetscCheck(epochs >= 1, comm, PHYNN_ERR_INPUT, "option -epochs: %ld; give at least 1", epochs);
+  PetscCheck(restarts >= 1 && restarts <= 1000, comm, PHYNN_ERR_INPUT, "option -restarts: %ld; give 1 (no restarts) to 1000", restarts);
+  PetscCheck(restart_epochs >= 1, comm, PHYNN_ERR_INPUT, "option -restart_epochs: %ld; give at least 1", restart_epochs);
   PetscCheck(!pivot_set || npivot == 2, comm, PHYNN_ERR_INPUT, "option -pivot: give two numbers x,y");
   PetscCall(PhynnParseNoise(comm, "option -denoise", noise_text, &a.noise.kind, &a.noise.level));
   PetscCall(PhynnNcCheckWritable(comm, out));
@@ -208,28 +293,31 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
 
   /* ---- the graph: frames -> model -> loss against the clean frames ---- */
   {
-    const long dims[4] = {0, set.C, set.H, set.W};
-    int        outs[2], L;
-    PhynnInitSpec init = {PHYNN_INIT_XAVIER_NORMAL, 0, 0};
-    long       s, c;
-    a.g    = g;
+    long s, c;
     a.seed = (uint64_t)seed;
-    PetscCall(PhynnModelSetUp(m, g, &init));
-    PetscCall(PhynnGraphInputND(g, "frames", 4, dims, &a.x));
-    PetscCall(PhynnModelApply(m, g, &a.x, NULL, outs));
-    PetscCall(PhynnGraphInputND(g, "target", 4, dims, &a.target));
-    PetscCall(PhynnGraphLoss(g, loss == 0 ? PHYNN_LOSS_MAE : PHYNN_LOSS_MSE, outs[1], a.target, &L));
-    PetscCall(PhynnGraphSetName(g, L, "recon"));
+    a.loss = loss == 0 ? PHYNN_LOSS_MAE : PHYNN_LOSS_MSE;
+    a.m    = m;
+    PetscCall(AEGraph(&a, g, &L));
     PhynnSplitRange(batch, PhynnRank(comm), PhynnSize(comm), &s, &c);
     PetscCall(PetscMalloc3(c * a.F + 1, &a.xb, c * a.F + 1, &a.yb, batch, &a.rows));
-    PetscCall(PhynnTrainerAddBatchTerm(t, "recon", L, 1.0, a.F));
-    PetscCall(PhynnTrainerSetMinibatch(t, a.ntrain, batch, (uint64_t)seed, AEBatch, &a));
-    PetscCall(PhynnTrainerSetPrepare(t, AEPrepare, &a));
   }
-  PetscCall(PhynnTrainerSetDefaults(t, PHYNN_OPTIM_ADAM, epochs * a.steps, 5e-3, 1000));
-  PetscCall(PhynnTrainerSetFromOptions(t));
+  PetscCall(AETrainer(comm, g, &a, L, batch, (uint64_t)seed, NULL, epochs * a.steps, 1000, &t)); /* Adam at 2e-3 (5e-3 drops latent 2 into a blurred template), then L-BFGS */
+  {
+    PhynnTrainer tr; /* reads the restarts' options before the unused-option check (not set up: no graph needed) */
+    PetscCall(AETrainer(comm, g, &a, L, batch, (uint64_t)seed, "restart_", restart_epochs * a.steps, 0, &tr));
+    PetscCall(PhynnTrainerDestroy(&tr));
+  }
   PetscCall(PhynnTrainerSetUp(t));
   PetscCall(PhynnOptionsCheckUnused(comm));
+  {
+    PetscBool resume, quiet_set;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-resume", &resume));
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-restart_quiet", &quiet_set));
+    if (!quiet_set) PetscCall(PetscOptionsSetValue(NULL, "-restart_quiet", "true")); /* one line per restart, not its progress */
+    start_seed = (uint64_t)seed;
+    if (!resume) PetscCall(ChooseStart(comm, &a, batch, (uint64_t)seed, restarts, restart_epochs, &start_seed));
+    if (!quiet_set) PetscCall(PetscOptionsClearValue(NULL, "-restart_quiet"));
+  }
 
   /* ---- run ---- */
   {
@@ -237,7 +325,7 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
     double final_loss, seconds, mae_held = NAN, mse_held = NAN, mae_train, mse_train;
     PetscCall(PhynnModelGetParameterCount(m, &nparams));
     PetscCall(PhynnPrintf(comm, "frames: %ld (train %ld, held out %ld), %ld x %ld x %ld\nparameters: %ld\nsteps_per_epoch: %ld\n", set.nsamples, a.ntrain, nheld, set.C, set.H, set.W, nparams, a.steps));
-    PetscCall(PhynnTrainerInitParameters(t, (uint64_t)seed));
+    PetscCall(PhynnTrainerInitParameters(t, start_seed));
     PetscCall(PhynnTrainerSetModel(t, m));
     PetscCall(PhynnTrainerTrain(t));
     PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));

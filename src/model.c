@@ -568,6 +568,13 @@ static PetscErrorCode DropBinding(PhynnModel m, PhynnGraph g)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnModelRelease(PhynnModel m, PhynnGraph g)
+{
+  PetscFunctionBegin;
+  PetscCall(DropBinding(m, g));
+  PetscFunctionReturn(0);
+}
+
 static PetscBool SameJet(const PhynnJet *a, const PhynnJet *b) { return memcmp(a, b, sizeof(*a)) ? PETSC_FALSE : PETSC_TRUE; }
 
 PetscErrorCode PhynnModelEvaluate(PhynnModel m, long n, const double *const *in, const PhynnJet *jet, double **out)

@@ -15,7 +15,9 @@
  *
  * rigid_warp: a template T (C, TH, TW) moved rigidly per sample and sampled on the output grid
  *   (a spatial-transformer decoder; Jaderberg et al. 2015):
- *     inputs T, pose (N, 1) = (phi) or (N, 3) = (phi, tx, ty), optional pivot shift (2 values); the
+ *     inputs T, pose (N, 1) = (phi), (N, 2) = a direction (p0, p1) with phi = atan2(p1, p0) (the
+ *     whole circle without a cut: dphi/dp = (-p1, p0)/|p|^2), or (N, 3) = (phi, tx, ty), optional
+ *     pivot shift (2 values); the
  *     pivot c is a fixed c0 plus the shift;
  *     output pixel p (from the image centre, y up, in units of a pixel's width; a pixel is
  *     `aspect` widths tall, so that the rotation is rigid in the picture's own coordinates when
@@ -146,7 +148,7 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
   case PHYNN_ACTION_SHAPE:
     PetscCall(PhynnOpRequireReal(g, n));
     PetscCheck(T->shape.ndim == 3 && TH == r * H && TW == r * W, g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': template '%s' must be (C, %ld, %ld) for %ld x %ld output at factor %ld", n->name, T->name, r * H, r * W, H, W, r);
-    PetscCheck(pose->shape.ndim == 2 && (np == 1 || np == 3), g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': pose '%s' must be (N, 1) (angle) or (N, 3) (angle, tx, ty)", n->name, pose->name);
+    PetscCheck(pose->shape.ndim == 2 && (np == 1 || np == 2 || np == 3), g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': pose '%s' must be (N, 1) (angle), (N, 2) (direction) or (N, 3) (angle, tx, ty)", n->name, pose->name);
     PetscCheck(!piv || (PhynnShapeElements(&piv->shape) == 2 && !piv->batched), g->comm, PETSC_ERR_ARG_SIZ, "rigid_warp '%s': pivot '%s' must hold 2 values", n->name, piv->name);
     n->shape.ndim   = 4;
     n->shape.dtype  = PHYNN_DTYPE_REAL;
@@ -173,7 +175,8 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
       if (piv && piv->requires_grad) PetscCall(PhynnNodeGradForWrite(g, piv, &gpiv, &owc));
     }
     for (long m = 0; m < N; m++) {
-      double phi = pose->value[m * np], tx = np == 3 ? s * pose->value[m * np + 1] : 0, ty = np == 3 ? s * pose->value[m * np + 2] : 0;
+      const double *pm = pose->value + m * np, r2 = np == 2 ? pm[0] * pm[0] + pm[1] * pm[1] : 1;
+      double        phi = np == 2 ? atan2(pm[1], pm[0]) : pm[0], tx = np == 3 ? s * pose->value[m * np + 1] : 0, ty = np == 3 ? s * pose->value[m * np + 2] : 0;
       double cs = cos(phi), sn = sin(phi), gphi = 0, gt[2] = {0, 0};
       for (long i = 0; i < H; i++)
         for (long j = 0; j < W; j++) {
@@ -201,7 +204,10 @@ PetscErrorCode PhynnOpRigidWarp(PhynnGraph g, PhynnNode *n, PhynnAction action)
             gc[1] += s * (vy - ry);
           }
         }
-      if (gpose) {
+      if (gpose && np == 2) { /* phi = atan2(p1, p0): dphi/dp0 = -p1 / r^2, dphi/dp1 = p0 / r^2 */
+        gpose[m * np] += -gphi * pm[1] / r2;
+        gpose[m * np + 1] += gphi * pm[0] / r2;
+      } else if (gpose) {
         gpose[m * np] += gphi;
         if (np == 3) {
           gpose[m * np + 1] += gt[0];

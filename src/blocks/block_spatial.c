@@ -6,14 +6,15 @@
  *   warp recon(pose) dims=1,160,160 factor=2 motion=rotation pivot=0,0.913 train_pivot=1 aspect=1
  *
  * warp: a template <name>.template (C, factor H, factor W), zero at the start, rotated by the
- * angle pose[:, 0] (motion=rotation: pose (N, 1)) or also shifted by pose[:, 1:3] (motion=rigid:
- * pose (N, 3), units of min(H, W)/2) about the pivot, which is `pivot` (units of min(H, W)/2 from
+ * angle pose[:, 0] (motion=rotation: pose (N, 1)), by the angle of the direction pose[:, 0:2]
+ * (motion=direction: pose (N, 2), phi = atan2(p1, p0), for swings of any amplitude), or also
+ * shifted by pose[:, 1:3] (motion=rigid: pose (N, 3), units of min(H, W)/2) about the pivot, which is `pivot` (units of min(H, W)/2 from
  * the image centre, y up) plus the trained shift <name>.pivot (2) when train_pivot=1. aspect is
  * a pixel's height over its width (1.15 for the tutorial's 160 x 160 frames of a 1 x 1.15
  * window), so that the rotation is rigid in the picture's coordinates. */
 #include "phynn/block.h"
 
-static const char *const WarpMotions[] = {"rotation", "rigid", NULL};
+static const char *const WarpMotions[] = {"rotation", "rigid", "direction", NULL};
 
 typedef struct {
   long   dims[3], factor;
@@ -66,7 +67,7 @@ static PetscErrorCode PrintWarp(PhynnBlock b, PhynnText *t)
 static PetscErrorCode ShapeWarp(PhynnBlock b, const PhynnVarShape *in, PhynnVarShape *out)
 {
   WarpKeys *k    = (WarpKeys *)b->data;
-  long      want = k->motion ? 3 : 1;
+  long      want = k->motion == 0 ? 1 : k->motion == 1 ? 3 : 2;
   PetscFunctionBegin;
   PetscCheck(PhynnVarShapeSize(&in[0]) == want, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "warp %s: motion=%s needs a pose of %ld value(s) per sample, but its input '%s' has %ld", b->name, WarpMotions[k->motion], want, b->args[0],
              PhynnVarShapeSize(&in[0]));

@@ -69,6 +69,8 @@ PetscErrorCode PhynnModelGetPointIO(PhynnModel m, const char *what, const PhynnM
 /* Creates every block's parameters in g (before PhynnGraphSetUp); weight_init is for the
  * blocks that take the command's initialiser (mlp), NULL: Xavier normal. */
 PetscErrorCode PhynnModelSetUp(PhynnModel m, PhynnGraph g, const PhynnInitSpec *weight_init);
+/* Forgets graph g (call before destroying a graph the model was set up in while the model lives on). */
+PetscErrorCode PhynnModelRelease(PhynnModel m, PhynnGraph g);
 /* Applies the model to input nodes of g (one per model input, physical values, rows = samples):
  * out[k] receives output k's node, (K N, width) with the jet's K blocks. The jet (may be NULL)
  * is over the components of the model's single input. */

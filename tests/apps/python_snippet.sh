@@ -50,7 +50,7 @@ then :; else echo "FAIL: xarray cannot open the model file as docs/model-file.md
 # phynn eval, to 1e-12.
 sed -n '/^```python autoencoder$/,/^```$/p' "$src/docs/model-file.md" | sed '1d;$d' > ae_snippet.py
 "$phynn" solve pendulum-images -nx 32 -ny 32 -nt 12 -quiet -o frames.nc
-"$phynn" train autoencoder -data frames.nc -latent 2 -holdout 0.5 -max_it 20 -lbfgs_it 0 -quiet -o autoencoder.nc > /dev/null
+"$phynn" train autoencoder -data frames.nc -latent 2 -holdout 0.5 -max_it 20 -lbfgs_it 0 -restarts 1 -quiet -o autoencoder.nc > /dev/null
 "$phynn" eval autoencoder.nc -in frames.nc -o rec.nc > /dev/null
 cat ae_snippet.py - > run_ae.py <<'PY'
 import sys

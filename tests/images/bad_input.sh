@@ -25,7 +25,7 @@ reshape recon(dec) dims=1,24,24
 output code
 output recon
 SPEC
-"$phynn" train autoencoder -data frames.nc -max_it 1 -lbfgs_it 0 -quiet -o ae.nc > /dev/null || { echo "FAIL: setup model"; exit 1; }
+"$phynn" train autoencoder -data frames.nc -max_it 1 -lbfgs_it 0 -restarts 1 -quiet -o ae.nc > /dev/null || { echo "FAIL: setup model"; exit 1; }
 touch stdout.txt stderr.txt before.lst after.lst
 fail=0
 expect_error() { # description, output file that must not appear, command...
@@ -43,7 +43,7 @@ expect_error() { # description, output file that must not appear, command...
   fi
   rm -f "$out"
 }
-ae=(train autoencoder -max_it 2 -lbfgs_it 0 -quiet)
+ae=(train autoencoder -max_it 2 -lbfgs_it 0 -restarts 1 -quiet)
 expect_error "no -data" out.nc "${ae[@]}" -o out.nc
 expect_error "missing data file" out.nc "${ae[@]}" -data missing.nc -o out.nc
 expect_error "no such variable" out.nc "${ae[@]}" -data frames.nc -var frames -o out.nc

@@ -940,7 +940,7 @@ static PetscErrorCode BuildBatchNorm(PhynnGraph g, int arg, Scratch *s, int *roo
  * arg 1: rigid_warp of a (2, 6, 8) template (factor 2, 3 x 4 output) by rotation poses (3, 1)
  * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3) and pixels 1.3 times taller than wide. Random real-valued poses keep
  * the sample points off the template's grid lines, where the bilinear slope jumps. arg 3: the
- * intensity centroid (linear weights) of sigmoid images. */
+ * intensity centroid (linear weights) of sigmoid images; arg 4: rigid_warp by direction poses (3, 2). */
 static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
 {
   int z;
@@ -962,13 +962,13 @@ static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
     const long dt[3] = {2, 6, 8};
     int        T, P, C;
     PetscCall(PhynnGraphParamND(g, "T", 3, dt, PHYNN_DTYPE_REAL, zeros, &T));
-    PetscCall(PhynnGraphParam(g, "pose", 3, arg == 1 ? 1 : 3, zeros, &P));
+    PetscCall(PhynnGraphParam(g, "pose", 3, arg == 1 ? 1 : arg == 2 ? 3 : 2, zeros, &P));
     PetscCall(PhynnGraphParam(g, "pivot", 1, 2, zeros, &C));
     {
       const double c0[2] = {0.3, -0.2};
       PetscCall(PhynnGraphRigidWarp(g, T, P, C, c0, arg == 1 ? 1.0 : 1.3, 3, 4, 2, &z));
     }
-    PetscCall(PetscStrncpy(s->what, arg == 1 ? "rigid_warp by angles about a pivot" : "rigid_warp by (angle, tx, ty)", sizeof(s->what)));
+    PetscCall(PetscStrncpy(s->what, arg == 1 ? "rigid_warp by angles about a pivot" : arg == 2 ? "rigid_warp by (angle, tx, ty)" : "rigid_warp by directions (angle = atan2)", sizeof(s->what)));
   }
   PetscCall(PhynnGraphSin(g, z, &z));
   PetscCall(PhynnGraphMeanSquare(g, z, root));
@@ -1052,6 +1052,7 @@ static const GradCase cases[] = {
   {"conv", BuildSpatial, 1, TOL_DEFAULT},
   {"conv", BuildSpatial, 2, TOL_DEFAULT},
   {"conv", BuildSpatial, 3, TOL_DEFAULT},
+  {"conv", BuildSpatial, 4, TOL_DEFAULT},
   {"concat", BuildConcat, 0, TOL_DEFAULT},
   {"concat", BuildConcat, 1, TOL_DEFAULT},
   {"concat", BuildConcat, 2, TOL_DEFAULT},
