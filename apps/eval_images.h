@@ -4,16 +4,7 @@
 
 #include <string.h>
 
-#include "phynn/model.h"
-
-/* Whether m is an image model: one input with a per-sample shape (C, H, W). */
-static inline PetscBool PhynnModelTakesImages(PhynnModel m)
-{
-  int                  n;
-  const PhynnModelVar *v;
-  if (PhynnModelGetInputs(m, &n, &v)) return PETSC_FALSE;
-  return n == 1 && v[0].shape.ndim == 3 ? PETSC_TRUE : PETSC_FALSE;
-}
+#include "phynn/model.h" /* PhynnModelTakesImages */
 
 /* Every frame of `in` (variable var) through m, written to `out` in the image layout with the
  * latent codes (rank-local: the caller's rank does it all). */

@@ -353,6 +353,14 @@ PetscErrorCode PhynnModelGetOutputs(PhynnModel m, int *n, const PhynnModelVar **
   return 0;
 }
 
+PetscBool PhynnModelTakesImages(PhynnModel m)
+{
+  int                  n;
+  const PhynnModelVar *v;
+  if (PhynnModelGetInputs(m, &n, &v)) return PETSC_FALSE;
+  return n == 1 && v[0].shape.ndim == 3 ? PETSC_TRUE : PETSC_FALSE;
+}
+
 PetscErrorCode PhynnModelGetPointIO(PhynnModel m, const char *what, const PhynnModelVar **in, const PhynnModelVar **out)
 {
   PetscFunctionBegin;

@@ -11,7 +11,7 @@
 #include "phynn/options.h"
 #include "phynn/validate.h"
 
-const char *const PhynnMetricNames[] = {"rel_l2", "max_abs", NULL};
+const char *const PhynnMetricNames[] = {"rel_l2", "max_abs", "mae", "mse", NULL};
 
 
 /* x in exponent notation with `digits` decimals, zeros trimmed: 3.1e-3, 1e-12, 2.05e+1 -> 2.05e1. */
@@ -45,7 +45,7 @@ void PhynnFormatShort(double x, int digits, char *buf, size_t len)
 PetscErrorCode PhynnThresholdsParse(MPI_Comm comm, const char *text, int max, PhynnThreshold *th, int *n)
 {
   char  buf[1024], *save = NULL, *item;
-  const char *syntax = "write metric=value pairs separated by commas, metric rel_l2 or max_abs, optionally for one component: rel_l2=1e-3,max_abs[u]=1e-2,rel_l2[|h|]=2e-3";
+  const char *syntax = "write metric=value pairs separated by commas, metric rel_l2 or max_abs (image models also mae, mse), optionally for one component: rel_l2=1e-3,max_abs[u]=1e-2,mae[heldout]=1e-2";
 
   PetscFunctionBegin;
   *n = 0;
@@ -83,6 +83,16 @@ PetscErrorCode PhynnThresholdsParse(MPI_Comm comm, const char *text, int max, Ph
     th[(*n)++] = t;
   }
   PetscFunctionReturn(0);
+}
+
+int PhynnThresholdFind(const PhynnThreshold *th, int n, PhynnMetric metric, const char *component)
+{
+  int use = -1;
+  for (int j = 0; j < n; j++) /* a component's own threshold wins over the general one */
+    if (th[j].metric == metric && !strcmp(th[j].component, component)) use = j;
+  for (int j = 0; use < 0 && j < n; j++)
+    if (th[j].metric == metric && !th[j].component[0]) use = j;
+  return use;
 }
 
 /* A text attribute of a variable or the file, "" when it is absent. */
@@ -302,15 +312,11 @@ PetscErrorCode PhynnValidationApplyThresholds(PhynnValidation *v)
   for (int c = 0; c < v->ncomp; c++) {
     PhynnValidateComp *cp = &v->comp[c];
     cp->passed            = PETSC_TRUE;
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       double got = k == PHYNN_METRIC_REL_L2 ? cp->rel_l2 : cp->max_abs;
-      int    use = -1;
+      int    use = PhynnThresholdFind(v->th, v->nth, (PhynnMetric)k, cp->name);
       cp->limit[k] = -1;
       cp->limit_text[k][0] = '\0';
-      for (int j = 0; j < v->nth; j++) /* a component's own threshold wins over the general one */
-        if ((int)v->th[j].metric == k && !strcmp(v->th[j].component, cp->name)) use = j;
-      for (int j = 0; use < 0 && j < v->nth; j++)
-        if ((int)v->th[j].metric == k && !v->th[j].component[0]) use = j;
       if (use < 0) continue;
       cp->limit[k] = v->th[use].value;
       PetscCall(PetscStrncpy(cp->limit_text[k], v->th[use].text, sizeof(cp->limit_text[k])));

@@ -3,128 +3,75 @@
  * atomically (PhynnFileOpenAtomic/PhynnFileCommit). */
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "phynn/textfile.h"
 #include "phynn/validate.h"
-
-/* ---- JSON ------------------------------------------------------------------------------------ */
-static void JsonString(FILE *fp, const char *s)
-{
-  fputc('"', fp);
-  for (; s && *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') fprintf(fp, "\\%c", ch);
-    else if (ch == '\n') fputs("\\n", fp);
-    else if (ch == '\t') fputs("\\t", fp);
-    else if (ch < 0x20) fprintf(fp, "\\u%04x", ch);
-    else fputc(ch, fp);
-  }
-  fputc('"', fp);
-}
-
-/* JSON has no NaN or Infinity: those become null. */
-static void JsonNumber(FILE *fp, double x)
-{
-  if (isfinite(x)) fprintf(fp, "%.17g", x);
-  else fputs("null", fp);
-}
-
-static void JsonArray(FILE *fp, const double *a, long n)
-{
-  fputc('[', fp);
-  for (long i = 0; i < n; i++) {
-    if (i) fputs(", ", fp);
-    JsonNumber(fp, a[i]);
-  }
-  fputc(']', fp);
-}
-
-static void Timestamp(char *buf, size_t len)
-{
-  time_t    now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+#include "report_impl.h"
 
 PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *path)
 {
   FILE *fp;
-  char  tmp[PETSC_MAX_PATH_LEN + 32], when[32];
+  char  tmp[PETSC_MAX_PATH_LEN + 32];
   long  ns = (long)v->len[v->tdim];
 
   PetscFunctionBegin;
-  Timestamp(when, sizeof(when));
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
   fprintf(fp, "{\n  \"phynn_file\": \"validation\",\n  \"model\": ");
-  JsonString(fp, v->model_path);
+  PhynnJsonString(fp, v->model_path);
   fprintf(fp, ",\n  \"reference\": ");
-  JsonString(fp, v->ref_path);
+  PhynnJsonString(fp, v->ref_path);
   fprintf(fp, ",\n  \"problem\": ");
-  JsonString(fp, v->problem);
-  fprintf(fp, ",\n  \"provenance\": {\"model_phynn_version\": ");
-  JsonString(fp, v->model_version);
-  fprintf(fp, ", \"model_git_revision\": ");
-  JsonString(fp, v->model_git);
-  fprintf(fp, ", \"model_command_line\": ");
-  JsonString(fp, v->model_cmd);
-  fprintf(fp, ", \"phynn_version\": ");
-  JsonString(fp, PHYNN_VERSION);
-  fprintf(fp, ", \"git_revision\": ");
-  JsonString(fp, PhynnGitRevision());
-  fprintf(fp, ", \"command_line\": ");
-  JsonString(fp, PhynnCommandLine());
-  fprintf(fp, ", \"date\": ");
-  JsonString(fp, when);
-  fprintf(fp, "},\n  \"grid\": {\"dims\": [");
+  PhynnJsonString(fp, v->problem);
+  fprintf(fp, ",\n  \"provenance\": ");
+  PhynnJsonProvenance(fp, v->model_version, v->model_git, v->model_cmd);
+  fprintf(fp, ",\n  \"grid\": {\"dims\": [");
   for (int d = 0; d < v->ndims; d++) {
     if (d) fputs(", ", fp);
-    JsonString(fp, v->dim[d]);
+    PhynnJsonString(fp, v->dim[d]);
   }
   fprintf(fp, "], \"shape\": [");
   for (int d = 0; d < v->ndims; d++) fprintf(fp, "%s%zu", d ? ", " : "", v->len[d]);
   fprintf(fp, "]},\n  \"passed\": %s,\n  \"failure\": ", v->passed ? "true" : "false");
   if (v->passed) fputs("null", fp);
-  else JsonString(fp, v->failure);
+  else PhynnJsonString(fp, v->failure);
   fprintf(fp, ",\n  \"thresholds\": [");
   for (int j = 0; j < v->nth; j++) {
     fprintf(fp, "%s{\"metric\": \"%s\", \"component\": ", j ? ", " : "", PhynnMetricNames[v->th[j].metric]);
-    if (v->th[j].component[0]) JsonString(fp, v->th[j].component);
+    if (v->th[j].component[0]) PhynnJsonString(fp, v->th[j].component);
     else fputs("\"*\"", fp);
     fprintf(fp, ", \"value\": ");
-    JsonNumber(fp, v->th[j].value);
+    PhynnJsonNumber(fp, v->th[j].value);
     fputc('}', fp);
   }
   fprintf(fp, "],\n  \"components\": [\n");
   for (int c = 0; c < v->ncomp; c++) {
     const PhynnValidateComp *cp = &v->comp[c];
     fprintf(fp, "    {\"name\": ");
-    JsonString(fp, cp->name);
+    PhynnJsonString(fp, cp->name);
     fprintf(fp, ", \"reference\": ");
-    JsonString(fp, cp->ref);
+    PhynnJsonString(fp, cp->ref);
     fprintf(fp, ", \"units\": ");
-    JsonString(fp, cp->units);
+    PhynnJsonString(fp, cp->units);
     fprintf(fp, ",\n     \"rel_l2\": ");
-    JsonNumber(fp, cp->rel_l2);
+    PhynnJsonNumber(fp, cp->rel_l2);
     fprintf(fp, ", \"max_abs\": ");
-    JsonNumber(fp, cp->max_abs);
+    PhynnJsonNumber(fp, cp->max_abs);
     fprintf(fp, ",\n     \"thresholds\": {");
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       fprintf(fp, "%s\"%s\": ", k ? ", " : "", PhynnMetricNames[k]);
-      if (cp->limit[k] >= 0) JsonNumber(fp, cp->limit[k]);
+      if (cp->limit[k] >= 0) PhynnJsonNumber(fp, cp->limit[k]);
       else fputs("null", fp);
     }
     fprintf(fp, "}, \"passed\": %s,\n     \"error_over_time\": {\"%s\": ", cp->passed ? "true" : "false", v->dim[v->tdim]);
-    JsonArray(fp, v->coord[v->tdim], ns);
+    PhynnJsonArray(fp, v->coord[v->tdim], ns);
     if (v->ndims == 1) {
       fprintf(fp, ",\n       \"abs_error\": ");
-      JsonArray(fp, cp->slice_max_abs, ns);
+      PhynnJsonArray(fp, cp->slice_max_abs, ns);
     } else {
       fprintf(fp, ",\n       \"rel_l2\": ");
-      JsonArray(fp, cp->slice_rel_l2, ns);
+      PhynnJsonArray(fp, cp->slice_rel_l2, ns);
       fprintf(fp, ",\n       \"max_abs\": ");
-      JsonArray(fp, cp->slice_max_abs, ns);
+      PhynnJsonArray(fp, cp->slice_max_abs, ns);
     }
     fprintf(fp, "}}%s\n", c + 1 < v->ncomp ? "," : "");
   }
@@ -134,73 +81,46 @@ PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *pa
 }
 
 /* ---- HTML ------------------------------------------------------------------------------------ */
-static void Html(FILE *fp, const char *s)
-{
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", fp); break;
-    case '<': fputs("&lt;", fp); break;
-    case '>': fputs("&gt;", fp); break;
-    case '"': fputs("&quot;", fp); break;
-    default: fputc(*s, fp);
-    }
-  }
-}
-
-static const char *css = "body{font-family:sans-serif;max-width:1700px;margin:1em auto;padding:0 1em;color:#222}"
-                         "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #bbb;padding:4px 10px;text-align:left;vertical-align:top}"
-                         "th{background:#eee}td.num{text-align:right;font-family:monospace}.pass{background:#c8f0c8}.fail{background:#f6c4c4}"
-                         ".none{background:#eee}.verdict{font-size:1.3em;font-weight:bold;padding:0.4em 0.8em;display:inline-block;border-radius:4px}"
-                         "pre{background:#f6f6f6;padding:0.5em;white-space:pre-wrap;word-break:break-all}img{max-width:100%;border:1px solid #ddd}"
-                         "figure{margin:1em 0}figcaption{color:#555}";
-
-static void Row(FILE *fp, const char *key, const char *value)
-{
-  fprintf(fp, "<tr><th>%s</th><td>", key);
-  Html(fp, value && value[0] ? value : "(not recorded)");
-  fprintf(fp, "</td></tr>\n");
-}
-
 PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *path)
 {
   FILE *fp;
   char  tmp[PETSC_MAX_PATH_LEN + 32], when[32], grid[160] = "", buf[64];
 
   PetscFunctionBegin;
-  Timestamp(when, sizeof(when));
+  PhynnTimestamp(when, sizeof(when));
   for (int d = 0; d < v->ndims; d++) {
     size_t l = strlen(grid);
     snprintf(grid + l, sizeof(grid) - l, "%s%s = %zu points on [%.6g, %.6g]", d ? ", " : "", v->dim[d], v->len[d], v->coord[d][0], v->coord[d][v->len[d] - 1]);
   }
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
   fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-  Html(fp, v->title);
-  fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
-  Html(fp, v->title);
+  PhynnHtml(fp, v->title);
+  fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", PhynnReportCss);
+  PhynnHtml(fp, v->title);
   fprintf(fp, "</h1>\n<p class=\"verdict %s\">%s", v->passed ? "pass" : "fail", v->passed ? (v->nth ? "PASSED: every threshold holds" : "PASSED (no thresholds given)") : "FAILED: ");
   if (!v->passed) {
-    Html(fp, v->failure);
+    PhynnHtml(fp, v->failure);
     if (v->nfailed > 1) fprintf(fp, " (and %d more)", v->nfailed - 1);
   }
   fprintf(fp, "</p>\n<h2>Model and reference</h2>\n<table>\n");
-  Row(fp, "Model file", v->model_path);
-  Row(fp, "Problem", v->problem);
-  Row(fp, "Reference file", v->ref_path);
-  Row(fp, "Reference", v->ref_title);
-  Row(fp, "Equation", v->ref_equation);
-  Row(fp, "Grid", grid);
+  PhynnHtmlRow(fp, "Model file", v->model_path);
+  PhynnHtmlRow(fp, "Problem", v->problem);
+  PhynnHtmlRow(fp, "Reference file", v->ref_path);
+  PhynnHtmlRow(fp, "Reference", v->ref_title);
+  PhynnHtmlRow(fp, "Equation", v->ref_equation);
+  PhynnHtmlRow(fp, "Grid", grid);
   snprintf(buf, sizeof(buf), "%ld (optimizer %s)", rec->iteration, rec->optimizer[0] ? rec->optimizer : "none");
-  Row(fp, "Training iterations", buf);
-  Row(fp, "Model written by phynn", v->model_version);
-  Row(fp, "Model git revision", v->model_git);
-  Row(fp, "Model command line", v->model_cmd);
+  PhynnHtmlRow(fp, "Training iterations", buf);
+  PhynnHtmlRow(fp, "Model written by phynn", v->model_version);
+  PhynnHtmlRow(fp, "Model git revision", v->model_git);
+  PhynnHtmlRow(fp, "Model command line", v->model_cmd);
   fprintf(fp, "<tr><th>Model options</th><td><pre>");
-  Html(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
+  PhynnHtml(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
   fprintf(fp, "</pre></td></tr>\n");
   snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
-  Row(fp, "Validated by phynn", buf);
-  Row(fp, "Validation command", PhynnCommandLine());
-  Row(fp, "Date (UTC)", when);
+  PhynnHtmlRow(fp, "Validated by phynn", buf);
+  PhynnHtmlRow(fp, "Validation command", PhynnCommandLine());
+  PhynnHtmlRow(fp, "Date (UTC)", when);
   fprintf(fp, "</table>\n<h2>Metrics</h2>\n<p>rel_l2 = ||prediction &minus; reference||<sub>2</sub> / ||reference||<sub>2</sub> over the whole grid; "
               "max_abs = max |prediction &minus; reference|. Machine-readable: <a href=\"metrics.json\">metrics.json</a>.</p>\n");
   fprintf(fp, "<table>\n<tr><th>component</th><th>compared with</th><th>rel_l2</th><th>max_abs</th><th>threshold rel_l2</th><th>threshold max_abs</th><th>result</th></tr>\n");
@@ -208,18 +128,18 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
     const PhynnValidateComp *cp = &v->comp[c];
     PetscBool                any = cp->limit[0] >= 0 || cp->limit[1] >= 0;
     fprintf(fp, "<tr><td><b>");
-    Html(fp, cp->name);
+    PhynnHtml(fp, cp->name);
     fprintf(fp, "</b></td><td>");
-    Html(fp, cp->ref);
+    PhynnHtml(fp, cp->ref);
     fprintf(fp, "</td>");
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       double got = k == PHYNN_METRIC_REL_L2 ? cp->rel_l2 : cp->max_abs;
       const char *cls = cp->limit[k] < 0 ? "" : (got <= cp->limit[k] ? " pass" : " fail");
       fprintf(fp, "<td class=\"num%s\">%.3e</td>", cls, got);
     }
-    for (int k = 0; k < PHYNN_METRIC_COUNT; k++) {
+    for (int k = 0; k < PHYNN_METRIC_PINN_COUNT; k++) {
       fprintf(fp, "<td class=\"num\">");
-      if (cp->limit[k] >= 0) Html(fp, cp->limit_text[k]);
+      if (cp->limit[k] >= 0) PhynnHtml(fp, cp->limit_text[k]);
       else fputs("&ndash;", fp);
       fprintf(fp, "</td>");
     }
@@ -233,11 +153,11 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
       fprintf(fp, "<li><code>%s", PhynnMetricNames[v->th[j].metric]);
       if (v->th[j].component[0]) {
         fputc('[', fp);
-        Html(fp, v->th[j].component);
+        PhynnHtml(fp, v->th[j].component);
         fputc(']', fp);
       }
       fputc('=', fp);
-      Html(fp, v->th[j].text);
+      PhynnHtml(fp, v->th[j].text);
       fprintf(fp, "</code>%s</li>\n", v->th[j].component[0] ? "" : " (every component without its own)");
     }
     fprintf(fp, "</ul>\n");
@@ -247,9 +167,9 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
     char safe[64];
     PhynnValidationSafeName(v->comp[c].name, safe, sizeof(safe));
     fprintf(fp, "<figure><img src=\"field_%s.%s\" alt=\"", safe, v->image_ext);
-    Html(fp, v->comp[c].name);
+    PhynnHtml(fp, v->comp[c].name);
     fprintf(fp, ": reference, prediction, error\"><figcaption>");
-    Html(fp, v->comp[c].name);
+    PhynnHtml(fp, v->comp[c].name);
     fprintf(fp, v->ndims == 2 ? ": reference, prediction and |prediction &minus; reference| over the grid.</figcaption></figure>\n"
                               : ": reference and prediction (top), pointwise error (bottom).</figcaption></figure>\n");
   }
@@ -270,20 +190,20 @@ PetscErrorCode PhynnReportIndex(const char *path, int n, const char *const *titl
   int   npass = 0;
 
   PetscFunctionBegin;
-  Timestamp(when, sizeof(when));
+  PhynnTimestamp(when, sizeof(when));
   for (int i = 0; passed && i < n; i++) npass += passed[i] ? 1 : 0;
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>phynn validation reports</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>phynn validation reports</title>\n<style>%s</style>\n</head>\n<body>\n", PhynnReportCss);
   fprintf(fp, "<h1>phynn validation reports</h1>\n");
   if (passed) fprintf(fp, "<p class=\"verdict %s\">%d of %d passed</p>\n", npass == n ? "pass" : "fail", npass, n);
   fprintf(fp, "<table>\n<tr><th>report</th><th>directory</th>%s</tr>\n", passed ? "<th>result</th>" : "");
   for (int i = 0; i < n; i++) {
     fprintf(fp, "<tr><td><a href=\"");
-    Html(fp, dirs[i]);
+    PhynnHtml(fp, dirs[i]);
     fprintf(fp, "/index.html\">");
-    Html(fp, titles && titles[i] ? titles[i] : dirs[i]);
+    PhynnHtml(fp, titles && titles[i] ? titles[i] : dirs[i]);
     fprintf(fp, "</a></td><td><code>");
-    Html(fp, dirs[i]);
+    PhynnHtml(fp, dirs[i]);
     fprintf(fp, "</code></td>");
     if (passed) fprintf(fp, "<td class=\"%s\">%s</td>", passed[i] ? "pass" : "fail", passed[i] ? "pass" : "FAIL");
     fprintf(fp, "</tr>\n");

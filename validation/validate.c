@@ -1,69 +1,19 @@
-/* PhynnValidateRun: one validation from files to report, on rank 0 of a communicator.
+/* PhynnValidateRun: one validation from files to report, on rank 0 of a communicator: of a point
+ * model (a PINN) against a reference solution here, of an image model on a data set of frames in
+ * validate_images.c.
  *
  * Order of work: everything that can fail on the user's input (model, reference, variable
  * names, shapes, threshold components, gnuplot, the report's parent directory) is checked
  * before the report directory is touched; the report is then built in "<DIR>.tmp.<pid>" beside
  * DIR and renamed onto DIR (an old DIR is moved aside first and removed after), so DIR is
  * either the old report or the complete new one. */
-#include <dirent.h>
-#include <errno.h>
-#include <libgen.h>
-#include <netcdf.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "phynn/modelfile.h"
+#include "images_impl.h"
 #include "phynn/validate.h"
-
-/* Removes a directory tree that this process created (best effort: used on error paths). */
-static void RemoveTree(const char *path)
-{
-  DIR           *d = opendir(path);
-  struct dirent *e;
-  if (!d) {
-    unlink(path);
-    return;
-  }
-  while ((e = readdir(d))) {
-    char        sub[PETSC_MAX_PATH_LEN + 300];
-    struct stat st;
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-    if (!lstat(sub, &st) && S_ISDIR(st.st_mode)) RemoveTree(sub);
-    else unlink(sub);
-  }
-  closedir(d);
-  rmdir(path);
-}
-
-/* The report directory can be (re)created: its parent exists and is writable, and DIR itself is
- * a directory if it exists. */
-static PetscErrorCode CheckReportDir(const char *dir)
-{
-  char        parent[PETSC_MAX_PATH_LEN];
-  struct stat st;
-
-  PetscFunctionBegin;
-  PetscCheck(dir && dir[0], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "no report directory given; pass -report DIR");
-  PetscCheck(strlen(dir) + 40 < PETSC_MAX_PATH_LEN, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "report directory path is too long; choose a shorter -report path");
-  PetscCall(PetscStrncpy(parent, dir, sizeof(parent)));
-  const char *p = dirname(parent);
-  PetscCheck(!stat(p, &st) && S_ISDIR(st.st_mode), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write report %s: directory '%s' does not exist; create it or choose another -report path", dir, p);
-  PetscCheck(!access(p, W_OK | X_OK), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write report %s: directory '%s' is not writable; choose another -report path", dir, p);
-  PetscCheck(stat(dir, &st) || S_ISDIR(st.st_mode), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write report %s: it exists and is not a directory; remove it or choose another -report path", dir);
-  PetscFunctionReturn(0);
-}
-
-static void GetAttr(int ncid, const char *name, char *value, size_t len)
-{
-  size_t n = 0;
-  value[0] = '\0';
-  if (nc_inq_attlen(ncid, NC_GLOBAL, name, &n) != NC_NOERR || n >= len) return;
-  if (nc_get_att_text(ncid, NC_GLOBAL, name, value) != NC_NOERR) n = 0;
-  value[n] = '\0';
-}
+#include "report_impl.h"
 
 /* Plots, JSON and HTML into the temporary directory. */
 static PetscErrorCode WriteReport(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *gnuplot, const char *tmpdir)
@@ -72,10 +22,6 @@ static PetscErrorCode WriteReport(PhynnModel m, const PhynnRecord *rec, const Ph
 
   PetscFunctionBegin;
   PetscCall(PhynnValidationPlots(m, rec, v, gnuplot, tmpdir));
-  snprintf(path, sizeof(path), "%s/plotdata", tmpdir);
-  RemoveTree(path);
-  snprintf(path, sizeof(path), "%s/plots.gp", tmpdir);
-  unlink(path);
   snprintf(path, sizeof(path), "%s/metrics.json", tmpdir);
   PetscCall(PhynnValidationWriteJSON(v, path));
   snprintf(path, sizeof(path), "%s/index.html", tmpdir);
@@ -83,39 +29,18 @@ static PetscErrorCode WriteReport(PhynnModel m, const PhynnRecord *rec, const Ph
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Commit(const char *tmpdir, const char *dir)
-{
-  char        old[PETSC_MAX_PATH_LEN + 32];
-  struct stat st;
-
-  PetscFunctionBegin;
-  if (!stat(dir, &st)) {
-    snprintf(old, sizeof(old), "%s.old.%d", dir, (int)getpid());
-    PetscCheck(!rename(dir, old), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot replace report %s (moving the old one aside: %s); remove it or choose another -report path", dir, strerror(errno));
-    if (rename(tmpdir, dir)) {
-      int err = errno;
-      (void)rename(old, dir);
-      SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot move the new report into %s: %s; check the directory's permissions", dir, strerror(err));
-    }
-    RemoveTree(old);
-  } else {
-    PetscCheck(!rename(tmpdir, dir), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot move the new report into %s: %s; check the directory's permissions", dir, strerror(errno));
-  }
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PhynnValidation *v)
 {
   const char    *gnuplot = opt && opt->gnuplot && opt->gnuplot[0] ? opt->gnuplot : "gnuplot";
   char           dir[PETSC_MAX_PATH_LEN], tmpdir[PETSC_MAX_PATH_LEN + 32];
-  size_t         l;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PhynnThresholdsParse(PETSC_COMM_SELF, opt ? opt->thresholds : NULL, PHYNN_VALIDATE_MAX_THRESHOLDS, v->th, &v->nth));
-  PetscCall(CheckReportDir(report_dir));
-  PetscCall(PetscStrncpy(dir, report_dir, sizeof(dir)));
-  for (l = strlen(dir); l > 1 && dir[l - 1] == '/'; l--) dir[l - 1] = '\0';
+  for (int j = 0; j < v->nth; j++)
+    PetscCheck((int)v->th[j].metric < PHYNN_METRIC_PINN_COUNT, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
+               "option -threshold: %s is a metric of image models (mean pixel errors); a point model is judged by rel_l2 and max_abs", PhynnMetricNames[v->th[j].metric]);
+  PetscCall(PhynnReportDirCheck(report_dir, dir, sizeof(dir)));
   PetscCall(PhynnGnuplotTerminal(gnuplot, opt ? opt->terminal : NULL, v->terminal, sizeof(v->terminal), v->image_ext, sizeof(v->image_ext)));
 
   /* header: what is compared with what, and where the model came from */
@@ -124,28 +49,62 @@ static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char 
   PetscCall(PetscStrncpy(v->problem, PhynnModelGetProblem(m), sizeof(v->problem)));
   if (opt && opt->title && opt->title[0]) PetscCall(PetscStrncpy(v->title, opt->title, sizeof(v->title)));
   else snprintf(v->title, sizeof(v->title), "Validation of %s against %s", model_path ? model_path : PhynnModelGetProblem(m), ref_path);
-  {
-    int ncid;
-    if (model_path && nc_open(model_path, NC_NOWRITE, &ncid) == NC_NOERR) {
-      GetAttr(ncid, "phynn_version", v->model_version, sizeof(v->model_version));
-      GetAttr(ncid, "phynn_git_revision", v->model_git, sizeof(v->model_git));
-      GetAttr(ncid, "command_line", v->model_cmd, sizeof(v->model_cmd));
-      nc_close(ncid);
-    } else {
-      PetscCall(PetscStrncpy(v->model_version, PHYNN_VERSION, sizeof(v->model_version)));
-      PetscCall(PetscStrncpy(v->model_git, PhynnGitRevision(), sizeof(v->model_git)));
-      PetscCall(PetscStrncpy(v->model_cmd, PhynnCommandLine(), sizeof(v->model_cmd)));
-    }
-  }
+  PhynnModelFileProvenance(model_path, v->model_version, sizeof(v->model_version), v->model_git, sizeof(v->model_git), v->model_cmd, sizeof(v->model_cmd));
   PetscCall(PhynnValidationCompute(m, ref_path, v));
   PetscCall(PhynnValidationApplyThresholds(v));
 
-  snprintf(tmpdir, sizeof(tmpdir), "%s.tmp.%d", dir, (int)getpid());
-  RemoveTree(tmpdir); /* a leftover of a killed run with the same pid */
-  PetscCheck(!mkdir(tmpdir, 0777), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot create %s (the report's temporary directory): %s; check the directory's permissions", tmpdir, strerror(errno));
+  PetscCall(PhynnReportDirBegin(dir, tmpdir, sizeof(tmpdir)));
   ierr = WriteReport(m, rec, v, gnuplot, tmpdir);
-  if (!ierr) ierr = Commit(tmpdir, dir);
-  if (ierr) RemoveTree(tmpdir);
+  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
+  if (ierr) PhynnRemoveTree(tmpdir);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* The options only an image model takes, refused for a point model. */
+static PetscErrorCode CheckPointOptions(const PhynnValidateOptions *opt)
+{
+  const char *which = !opt ? NULL : opt->noise && opt->noise[0] ? "-noise" : opt->baseline && opt->baseline[0] ? "-baseline" : opt->holdout_set ? "-holdout" : opt->seed_set ? "-seed" : opt->var && opt->var[0] ? "-var" : NULL;
+  PetscFunctionBegin;
+  PetscCheck(!which, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option %s is for image models (autoencoders, PCA); this model takes points, and is validated against a reference solution without it", which);
+  PetscFunctionReturn(0);
+}
+
+/* "<first failure>" or "<first failure> (and N more)". */
+static void Reason(const char *failure, int nfailed, char *why, size_t len)
+{
+  if (nfailed > 1) snprintf(why, len, "%s (and %d more)", failure, nfailed - 1);
+  else snprintf(why, len, "%s", failure);
+}
+
+/* One validation on this rank, of a point model (PINN) or an image model. */
+static PetscErrorCode ValidateHere(PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PetscBool *passed, char *why, size_t len)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  if (PhynnModelTakesImages(m)) {
+    PhynnImageValidation *v;
+    PetscCall(PetscCalloc1(1, &v));
+    ierr = PhynnValidateImages(m, rec, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) {
+      *passed = v->passed;
+      if (!v->passed) Reason(v->failure, v->nfailed, why, len);
+    }
+    PetscCall(PhynnImageValidationDestroy(v));
+    PetscCall(PetscFree(v));
+  } else {
+    PhynnValidation *v;
+    PetscCall(CheckPointOptions(opt));
+    PetscCall(PetscCalloc1(1, &v));
+    ierr = Validate(m, rec, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) {
+      *passed = v->passed;
+      if (!v->passed) Reason(v->failure, v->nfailed, why, len);
+    }
+    PetscCall(PhynnValidationDestroy(v));
+    PetscCall(PetscFree(v));
+  }
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
@@ -159,27 +118,18 @@ PetscErrorCode PhynnValidateRun(MPI_Comm comm, PhynnModel m, const PhynnRecord *
 
   PetscFunctionBegin;
   if (PhynnRank(comm) == 0) {
-    PhynnValidation *v;
-    PhynnModel       loaded = NULL;
-    PhynnRecord      loaded_rec, empty;
+    PhynnModel  loaded = NULL;
+    PhynnRecord loaded_rec, empty;
+    PetscBool   ok = PETSC_TRUE;
     PhynnRecordInit(&loaded_rec);
     PhynnRecordInit(&empty);
-    PetscCall(PetscCalloc1(1, &v));
     if (!m) {
       PetscCheck(model_path, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PhynnValidateRun: give a model or a model path");
       ierr = PhynnModelLoadFile(PETSC_COMM_SELF, model_path, &loaded, &loaded_rec);
     }
-    if (!ierr) ierr = Validate(m ? m : loaded, m ? (rec ? rec : &empty) : &loaded_rec, model_path, ref_path, report_dir, opt, v);
-    if (!ierr) {
-      flags[1] = v->passed ? 1 : 0;
-      if (!v->passed) {
-        if (v->nfailed > 1) snprintf(why, sizeof(why), "%s (and %d more)", v->failure, v->nfailed - 1);
-        else snprintf(why, sizeof(why), "%s", v->failure);
-      }
-    }
+    if (!ierr) ierr = ValidateHere(m ? m : loaded, m ? (rec ? rec : &empty) : &loaded_rec, model_path, ref_path, report_dir, opt, &ok, why, sizeof(why));
     flags[0] = ierr ? 1 : 0;
-    PetscCall(PhynnValidationDestroy(v));
-    PetscCall(PetscFree(v));
+    flags[1] = ok ? 1 : 0;
     PetscCall(PhynnModelDestroy(&loaded));
     PetscCall(PhynnRecordReset(&loaded_rec));
   }

@@ -60,6 +60,9 @@ const char    *PhynnModelGetSpec(PhynnModel m);
 /* Named inputs and outputs. */
 PetscErrorCode PhynnModelGetInputs(PhynnModel m, int *n, const PhynnModelVar **vars);
 PetscErrorCode PhynnModelGetOutputs(PhynnModel m, int *n, const PhynnModelVar **vars);
+/* Whether m is an image model: one input with a per-sample shape (C, H, W) (an autoencoder,
+ * PCA). phynn eval and phynn validate take their image paths for it. */
+PetscBool      PhynnModelTakesImages(PhynnModel m);
 /* The one input and the one output of a point model (an error naming `what` otherwise). */
 PetscErrorCode PhynnModelGetPointIO(PhynnModel m, const char *what, const PhynnModelVar **in, const PhynnModelVar **out);
 

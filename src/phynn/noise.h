@@ -8,7 +8,7 @@
 #include "phynn/sys.h"
 
 #define PHYNN_STREAM_DENOISE (PHYNN_STREAM_USER + 2) /* training noise: counter (epoch nframes + frame) npixels + pixel */
-#define PHYNN_STREAM_NOISE_CHECK (PHYNN_STREAM_USER + 3) /* validate -noise: counter frame npixels + pixel, + level index */
+#define PHYNN_STREAM_NOISE_CHECK (PHYNN_STREAM_USER + 3) /* validate -noise: counter frame npixels + pixel, the same draws for every level (validation/image_metrics.c) */
 
 typedef enum { PHYNN_NOISE_NONE, PHYNN_NOISE_SALT, PHYNN_NOISE_GAUSS } PhynnNoiseKind;
 

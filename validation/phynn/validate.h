@@ -19,8 +19,11 @@
 #define PHYNN_VALIDATE_MAX_COMP 24 /* compared components: outputs, plus |h| for each re/im pair */
 #define PHYNN_VALIDATE_MAX_THRESHOLDS 16
 
-typedef enum { PHYNN_METRIC_REL_L2, PHYNN_METRIC_MAX_ABS, PHYNN_METRIC_COUNT } PhynnMetric;
-extern const char *const PhynnMetricNames[]; /* "rel_l2", "max_abs", NULL */
+/* A PINN is judged by the first two; an image model by all four (mean absolute and mean squared
+ * pixel error besides). */
+typedef enum { PHYNN_METRIC_REL_L2, PHYNN_METRIC_MAX_ABS, PHYNN_METRIC_MAE, PHYNN_METRIC_MSE, PHYNN_METRIC_COUNT } PhynnMetric;
+#define PHYNN_METRIC_PINN_COUNT 2
+extern const char *const PhynnMetricNames[]; /* "rel_l2", "max_abs", "mae", "mse", NULL */
 
 /* One threshold: metric <= value for one component ("" = every component without its own). */
 typedef struct {
@@ -33,16 +36,31 @@ typedef struct {
 /* Parses "rel_l2=1e-3,max_abs=1e-2,rel_l2[|h|]=2e-3" (NULL or "" gives none). Errors are one
  * line naming the bad entry and the syntax. */
 PetscErrorCode PhynnThresholdsParse(MPI_Comm comm, const char *text, int max, PhynnThreshold *th, int *n);
+/* The threshold in force for (metric, component): the component's own, else the general one;
+ * -1 when there is none. */
+int PhynnThresholdFind(const PhynnThreshold *th, int n, PhynnMetric metric, const char *component);
 
-/* Settings of one validation run (zero-initialise; NULL fields take their defaults). */
+/* Settings of one validation run (zero-initialise; NULL fields take their defaults). The second
+ * group is for image models only (docs/validation.md, "Image models"); a point model refuses it. */
 typedef struct {
   const char *thresholds; /* threshold text as above; NULL: none (always passes) */
   const char *gnuplot;    /* gnuplot executable; NULL: "gnuplot" from PATH */
   const char *terminal;   /* "auto" (NULL): pngcairo if gnuplot has it, else png, else svg */
   const char *title;      /* heading of the page; NULL: "Validation of <model file>" */
+  /* image models */
+  const char *var;        /* the frames' variable in the data file; NULL: "image" */
+  const char *noise;      /* input noise levels, "salt:0.2,gauss:0.05"; NULL: clean input only */
+  uint64_t    noise_seed; /* seed of the input noise (the same draws for every model) */
+  const char *baseline;   /* a PCA model to compare with; NULL: none */
+  PetscBool   holdout_set, seed_set; /* override the split the model's training record holds */
+  double      holdout;
+  uint64_t    seed;
 } PhynnValidateOptions;
 
 /* Validates a model against the reference file ref_path and writes the report into report_dir.
+ * An image model (PhynnModelTakesImages) is validated on the frames of ref_path instead
+ * (validation/validate_images.c: reconstruction errors on the held-out frames, under noise, the
+ * latent code against time and theta, a PCA baseline).
  * Collective on comm: rank 0 does the work, every rank gets the same error or pass flag.
  * m may be NULL (then model_path is loaded, with its training record); model_path may be NULL
  * when m is given (the provenance then comes from this process); rec (may be NULL) is the
@@ -103,7 +121,6 @@ void           PhynnFormatShort(double x, int digits, char *buf, size_t len);
 /* plots.c: renders the plots into dir (the report's temporary directory) */
 PetscErrorCode PhynnValidationPlots(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *gnuplot, const char *dir);
 void           PhynnValidationSafeName(const char *name, char *out, size_t len); /* "|h|" -> "abs_h" */
-PetscErrorCode PhynnGnuplotTerminal(const char *gnuplot, const char *want, char *terminal, size_t len, char *ext, size_t elen);
 /* report.c */
 PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *path);
 PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *path);
