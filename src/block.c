@@ -29,6 +29,21 @@ PetscErrorCode PhynnBlockFreeState(void **state)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnBlockCreateNothing(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state)
+{
+  PetscFunctionBegin;
+  (void)b, (void)g, (void)init;
+  *state = NULL;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnBlockFreeNothing(void **state)
+{
+  PetscFunctionBegin;
+  *state = NULL;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnBlockRegister(const PhynnBlockType *type)
 {
   PetscFunctionBegin;

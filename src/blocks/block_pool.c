@@ -82,14 +82,6 @@ static PetscErrorCode Shape(PhynnBlock b, const PhynnVarShape *in, PhynnVarShape
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Create(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state)
-{
-  PetscFunctionBegin;
-  (void)b, (void)g, (void)init;
-  *state = NULL;
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *in, const PhynnJet *jet, int *out)
 {
   PoolKeys *k = (PoolKeys *)b->data;
@@ -104,12 +96,5 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FreeNothing(void **state)
-{
-  PetscFunctionBegin;
-  *state = NULL;
-  PetscFunctionReturn(0);
-}
-
-const PhynnBlockType PhynnBlockPool     = {"pool", "kind, k, s, p", 1, 1, PETSC_TRUE, Parse, Print, Shape, Create, Apply, FreeNothing, PhynnBlockFreeData};
-const PhynnBlockType PhynnBlockUpsample = {"upsample", "f", 1, 1, PETSC_TRUE, Parse, Print, Shape, Create, Apply, FreeNothing, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockPool     = {"pool", "kind, k, s, p", 1, 1, PETSC_TRUE, Parse, Print, Shape, PhynnBlockCreateNothing, Apply, PhynnBlockFreeNothing, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockUpsample = {"upsample", "f", 1, 1, PETSC_TRUE, Parse, Print, Shape, PhynnBlockCreateNothing, Apply, PhynnBlockFreeNothing, PhynnBlockFreeData};

@@ -42,14 +42,6 @@ static PetscErrorCode Shape(PhynnBlock b, const PhynnVarShape *in, PhynnVarShape
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Create(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state)
-{
-  PetscFunctionBegin;
-  (void)b, (void)g, (void)init;
-  *state = NULL;
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *in, const PhynnJet *jet, int *out)
 {
   ReshapeKeys *k       = (ReshapeKeys *)b->data;
@@ -61,11 +53,4 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FreeNothing(void **state)
-{
-  PetscFunctionBegin;
-  *state = NULL;
-  PetscFunctionReturn(0);
-}
-
-const PhynnBlockType PhynnBlockReshape = {"reshape", "dims", 1, 1, PETSC_TRUE, Parse, Print, Shape, Create, Apply, FreeNothing, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockReshape = {"reshape", "dims", 1, 1, PETSC_TRUE, Parse, Print, Shape, PhynnBlockCreateNothing, Apply, PhynnBlockFreeNothing, PhynnBlockFreeData};

@@ -150,14 +150,6 @@ static PetscErrorCode ShapeSoftArgmax(PhynnBlock b, const PhynnVarShape *in, Phy
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CreateNothing(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state)
-{
-  PetscFunctionBegin;
-  (void)b, (void)g, (void)init;
-  *state = NULL;
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode ApplySoftArgmax(PhynnBlock b, void *state, PhynnGraph g, const int *in, const PhynnJet *jet, int *out)
 {
   int x;
@@ -170,11 +162,4 @@ static PetscErrorCode ApplySoftArgmax(PhynnBlock b, void *state, PhynnGraph g, c
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FreeNothing(void **state)
-{
-  PetscFunctionBegin;
-  *state = NULL;
-  PetscFunctionReturn(0);
-}
-
-const PhynnBlockType PhynnBlockSoftArgmax = {"softargmax", "gain, weights", 1, 1, PETSC_TRUE, ParseSoftArgmax, PrintSoftArgmax, ShapeSoftArgmax, CreateNothing, ApplySoftArgmax, FreeNothing, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockSoftArgmax = {"softargmax", "gain, weights", 1, 1, PETSC_TRUE, ParseSoftArgmax, PrintSoftArgmax, ShapeSoftArgmax, PhynnBlockCreateNothing, ApplySoftArgmax, PhynnBlockFreeNothing, PhynnBlockFreeData};

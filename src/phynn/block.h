@@ -53,6 +53,9 @@ struct _p_PhynnBlock {
 /* The usual destroy and free_state of a block whose data and state are one PetscMalloc each. */
 PetscErrorCode PhynnBlockFreeData(PhynnBlock b);
 PetscErrorCode PhynnBlockFreeState(void **state);
+/* create and free_state of a block without parameters (pool, reshape, softargmax). */
+PetscErrorCode PhynnBlockCreateNothing(PhynnBlock b, PhynnGraph g, const PhynnInitSpec *init, void **state);
+PetscErrorCode PhynnBlockFreeNothing(void **state);
 
 /* Image blocks: argument `arg` (node `node`) as (N, C, H, W) images, reshaped from rows when a
  * dense block made it (an error unless its per-sample shape is C, H, W). */

@@ -14,23 +14,8 @@ printf 'x,y,u\n1,2,3\nnan,5,6\n' > nan.csv
 printf 'this is not NetCDF\n' > text.nc
 printf 'x,t\n1,2\n' > points.csv
 "$phynn" train fit -data good.csv -layers 2,4,1 -max_it 2 -quiet -o model.nc > /dev/null || { echo "FAIL: setup model"; exit 1; }
-touch stdout.txt stderr.txt before.lst after.lst
 fail=0
-expect_error() { # description, output file that must not appear, command...
-  local what=$1 out=$2; shift 2
-  ls -A > before.lst
-  "$phynn" "$@" > stdout.txt 2> stderr.txt
-  local rc=$? lines
-  lines=$(wc -l < stderr.txt)
-  ls -A > after.lst
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q '^phynn: error: ' stderr.txt && [ ! -e "$out" ] && cmp -s before.lst after.lst; then
-    echo "ok   $what: $(cat stderr.txt)"
-  else
-    echo "FAIL: $what: rc=$rc, $lines stderr line(s), output $( [ -e "$out" ] && echo present || echo absent ):"; cat stderr.txt
-    diff before.lst after.lst; fail=1
-  fi
-  rm -f "$out"
-}
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/expect_error.sh"
 expect_error "missing -data file" out.nc train fit -data missing.csv -o out.nc
 expect_error "no -data" out.nc train fit -o out.nc
 expect_error "malformed CSV" out.nc train fit -data malformed.csv -o out.nc

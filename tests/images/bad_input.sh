@@ -26,23 +26,8 @@ output code
 output recon
 SPEC
 "$phynn" train autoencoder -data frames.nc -max_it 1 -lbfgs_it 0 -restarts 1 -quiet -o ae.nc > /dev/null || { echo "FAIL: setup model"; exit 1; }
-touch stdout.txt stderr.txt before.lst after.lst
 fail=0
-expect_error() { # description, output file that must not appear, command...
-  local what=$1 out=$2; shift 2
-  ls -A > before.lst
-  "$phynn" "$@" > stdout.txt 2> stderr.txt
-  local rc=$? lines
-  lines=$(wc -l < stderr.txt)
-  ls -A > after.lst
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q '^phynn: error: ' stderr.txt && [ ! -e "$out" ] && cmp -s before.lst after.lst; then
-    echo "ok   $what: $(cat stderr.txt)"
-  else
-    echo "FAIL: $what: rc=$rc, $lines stderr line(s), output $( [ -e "$out" ] && echo present || echo absent ):"; cat stderr.txt
-    diff before.lst after.lst; fail=1
-  fi
-  rm -f "$out"
-}
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/expect_error.sh"
 ae=(train autoencoder -max_it 2 -lbfgs_it 0 -restarts 1 -quiet)
 expect_error "no -data" out.nc "${ae[@]}" -o out.nc
 expect_error "missing data file" out.nc "${ae[@]}" -data missing.nc -o out.nc

@@ -9,23 +9,8 @@ trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
 "$phynn" solve pendulum-images -nt 20 -nx 32 -ny 32 -o f.nc -quiet > /dev/null || { echo "FAIL: setup frames"; exit 1; }
 printf 'this is not NetCDF\n' > text.nc
-touch stdout.txt stderr.txt before.lst after.lst
 fail=0
-expect_error() { # description, output file that must not appear, command...
-  local what=$1 out=$2; shift 2
-  ls -A > before.lst
-  "$phynn" "$@" > stdout.txt 2> stderr.txt
-  local rc=$? lines
-  lines=$(wc -l < stderr.txt)
-  ls -A > after.lst
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q '^phynn: error: ' stderr.txt && [ ! -e "$out" ] && cmp -s before.lst after.lst; then
-    echo "ok   $what: $(cat stderr.txt)"
-  else
-    echo "FAIL: $what: rc=$rc, $lines stderr line(s), output $( [ -e "$out" ] && echo present || echo absent ):"; cat stderr.txt
-    diff before.lst after.lst; fail=1
-  fi
-  rm -f "$out"
-}
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/expect_error.sh"
 expect_error "missing file" out.nc pca missing.nc -k 2 -o out.nc
 expect_error "not NetCDF" out.nc pca text.nc -k 2 -o out.nc
 expect_error "no file argument" out.nc pca -k 2 -o out.nc
