@@ -49,7 +49,7 @@ run train pinn-nls -options_file jobs/nls_short.opts -reference runs/nls_ref.nc 
 say "3. pendulum frames, autoencoders with latent 1 and 2, the PCA baseline (tutorial Example 3)"
 $phynn solve pendulum-images -quiet -o runs/frames.nc
 # A shorter schedule than the default (1500 Adam epochs + 1000 L-BFGS), to fit the job's budget.
-ae_opts=(-data runs/frames.nc -epochs 600 -lbfgs_it 300 -progress_s 20)
+ae_opts=(-data runs/frames.nc -epochs 800 -lbfgs_it 400 -progress_s 20)
 run train autoencoder "${ae_opts[@]}" -latent 1 -log runs/ae1_loss.csv -o runs/ae1.nc
 run train autoencoder "${ae_opts[@]}" -latent 2 -log runs/ae2_loss.csv -o runs/ae2.nc
 run pca runs/frames.nc -k 16 -o runs/pca.nc
