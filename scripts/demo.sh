@@ -6,7 +6,7 @@
 #   3. render the pendulum's frames and train autoencoders (latent 1 and 2) and PCA on them,
 #   4. validate each against its reference or frames (thresholds that fit runs this short), and
 #   5. write report/index.html linking the reports.
-# About 40 s on 2 cores once built (a first run also installs packages and builds).
+# About 140 s on 2 cores once built (a first run also installs packages and builds).
 # Everything it writes goes to runs/ and report/.
 #
 #   scripts/demo.sh                 PHYNN_NP=4 scripts/demo.sh (more ranks; oversubscribes)
