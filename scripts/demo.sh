@@ -76,7 +76,7 @@ validate_frames ae2 "Autoencoder, latent 2 (tutorial Example 3), PCA baseline, 2
 say "5. report/index.html"
 {
   echo '<!DOCTYPE html><html><head><meta charset="utf-8"><title>phynn main job</title>'
-  echo '<style>body{font-family:sans-serif;max-width:60em;margin:2em auto} td,th{padding:.3em 1em;border-bottom:1px solid #ccc} .pass{color:#070} .FAIL{color:#b00;font-weight:bold}</style></head><body>'
+  echo '<style>body{font-family:sans-serif;max-width:60em;margin:2em auto} td,th{padding:.3em 1em;border-bottom:1px solid #ccc} .pass{color:#070} .FAIL{color:#b00;font-weight:bold} code{white-space:nowrap}</style></head><body>'
   echo "<h1>phynn main job</h1><p>$(build/phynn version) &middot; $np MPI ranks &middot; $(date -u +%Y-%m-%dT%H:%M:%SZ) &middot; $(( $(date +%s) - start )) s</p>"
   echo '<table><tr><th>problem</th><th>result</th><th>threshold</th><th>report</th></tr>'
   for s in "${status[@]}"; do
