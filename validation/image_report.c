@@ -304,22 +304,7 @@ PetscErrorCode PhynnImageWriteHTML(const PhynnRecord *rec, const PhynnImageValid
   fprintf(fp, "</p>\n");
   MetricsTable(fp, v);
   fprintf(fp, "<h2>Thresholds</h2>\n");
-  if (!v->nth) fprintf(fp, "<p>None given: the validation passes whatever the errors (give <code>-threshold mae[heldout]=1e-2</code> to gate on them).</p>\n");
-  else {
-    fprintf(fp, "<ul>\n");
-    for (int j = 0; j < v->nth; j++) {
-      fprintf(fp, "<li><code>%s", PhynnMetricNames[v->th[j].metric]);
-      if (v->th[j].component[0]) {
-        fputc('[', fp);
-        PhynnHtml(fp, v->th[j].component);
-        fputc(']', fp);
-      }
-      fputc('=', fp);
-      PhynnHtml(fp, v->th[j].text);
-      fprintf(fp, "</code>%s</li>\n", v->th[j].component[0] ? "" : " (every component without its own)");
-    }
-    fprintf(fp, "</ul>\n");
-  }
+  PhynnHtmlThresholds(fp, v->nth, v->th, "mae[heldout]=1e-2");
   fprintf(fp, "<h2>Frames</h2>\n");
   snprintf(buf, sizeof(buf), "%s frames spread in time: the input%s, the reconstruction%s, and |reconstruction &minus; input| (inferno colour scale).", v->nheld ? "Held-out" : "Frames",
            v->nnoise ? ", the input with the first noise level" : "", v->nnoise ? "s of both" : "");

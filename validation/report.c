@@ -146,22 +146,7 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
     fprintf(fp, "<td class=\"%s\">%s</td></tr>\n", !any ? "none" : cp->passed ? "pass" : "fail", !any ? "no threshold" : cp->passed ? "pass" : "FAIL");
   }
   fprintf(fp, "</table>\n<h2>Thresholds</h2>\n");
-  if (!v->nth) fprintf(fp, "<p>None given: the validation passes whatever the errors (give <code>-threshold rel_l2=1e-3</code> to gate on them).</p>\n");
-  else {
-    fprintf(fp, "<ul>\n");
-    for (int j = 0; j < v->nth; j++) {
-      fprintf(fp, "<li><code>%s", PhynnMetricNames[v->th[j].metric]);
-      if (v->th[j].component[0]) {
-        fputc('[', fp);
-        PhynnHtml(fp, v->th[j].component);
-        fputc(']', fp);
-      }
-      fputc('=', fp);
-      PhynnHtml(fp, v->th[j].text);
-      fprintf(fp, "</code>%s</li>\n", v->th[j].component[0] ? "" : " (every component without its own)");
-    }
-    fprintf(fp, "</ul>\n");
-  }
+  PhynnHtmlThresholds(fp, v->nth, v->th, "rel_l2=1e-3");
   fprintf(fp, "<h2>Fields</h2>\n");
   for (int c = 0; c < v->ncomp; c++) {
     char safe[64];

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "phynn/record.h"
+#include "phynn/validate.h"
 #include "phynn/sys.h"
 
 /* ---- report_dir.c --------------------------------------------------------------------------- */
@@ -50,6 +51,8 @@ void        PhynnJsonNumber(FILE *fp, double x); /* 17 digits; NaN and Inf are n
 void        PhynnJsonArray(FILE *fp, const double *a, long n);
 void        PhynnHtml(FILE *fp, const char *s);  /* text with & < > " escaped */
 void        PhynnHtmlRow(FILE *fp, const char *key, const char *value); /* a <tr> of a key table */
+/* The report's list of thresholds ("None given ..." with `example` when there are none). */
+void        PhynnHtmlThresholds(FILE *fp, int nth, const PhynnThreshold *th, const char *example);
 extern const char *const PhynnReportCss;
 void        PhynnTimestamp(char *buf, size_t len); /* UTC, ISO 8601 */
 /* The provenance attributes of a model file (version, git revision, command line); those of this

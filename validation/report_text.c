@@ -74,6 +74,27 @@ void PhynnHtmlRow(FILE *fp, const char *key, const char *value)
   fprintf(fp, "</td></tr>\n");
 }
 
+void PhynnHtmlThresholds(FILE *fp, int nth, const PhynnThreshold *th, const char *example)
+{
+  if (!nth) {
+    fprintf(fp, "<p>None given: the validation passes whatever the errors (give <code>-threshold %s</code> to gate on them).</p>\n", example);
+    return;
+  }
+  fprintf(fp, "<ul>\n");
+  for (int j = 0; j < nth; j++) {
+    fprintf(fp, "<li><code>%s", PhynnMetricNames[th[j].metric]);
+    if (th[j].component[0]) {
+      fputc('[', fp);
+      PhynnHtml(fp, th[j].component);
+      fputc(']', fp);
+    }
+    fputc('=', fp);
+    PhynnHtml(fp, th[j].text);
+    fprintf(fp, "</code>%s</li>\n", th[j].component[0] ? "" : " (every component without its own)");
+  }
+  fprintf(fp, "</ul>\n");
+}
+
 static void GetAttr(int ncid, const char *name, char *value, size_t len)
 {
   size_t n = 0;
