@@ -79,6 +79,7 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockConcat));
   PetscCall(PhynnBlockRegister(&PhynnBlockPCA));
   PetscCall(PhynnBlockRegister(&PhynnBlockPCADecode));
+  PetscCall(PhynnBlockRegister(&PhynnBlockSindy));
   PetscFunctionReturn(0);
 }
 

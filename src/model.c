@@ -454,6 +454,20 @@ PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnModelApplyBlock(PhynnModel m, PhynnGraph g, const char *name, const int *in, const PhynnJet *jet, int *out)
+{
+  Binding *b = FindBinding(m, g);
+  PetscFunctionBegin;
+  PetscCheck(b, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PhynnModelApplyBlock: call PhynnModelSetUp on this graph first");
+  for (int j = 0; j < m->nblocks; j++) {
+    if (strcmp(m->blocks[j]->name, name)) continue;
+    PetscCall(m->blocks[j]->type->apply(m->blocks[j], b->state[j], g, in, jet, out));
+    b->value[j] = *out;
+    PetscFunctionReturn(0);
+  }
+  SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_INPUT, "the model has no block named '%s'", name);
+}
+
 PetscErrorCode PhynnModelGetBlocks(PhynnModel m, int *n, const PhynnBlock **blocks)
 {
   PetscFunctionBegin;

@@ -13,6 +13,7 @@
 #define PHYNN_BLOCK_H
 
 #include "phynn/graph.h"
+#include "phynn/sindy.h"
 #include "phynn/spec.h"
 
 #define PHYNN_VAR_MAX_DIMS 3 /* per-sample dimensions of a model variable: (C, H, W) */
@@ -75,5 +76,8 @@ extern const PhynnBlockType PhynnBlockMLP, PhynnBlockParam, PhynnBlockPendulum;
 extern const PhynnBlockType PhynnBlockConv, PhynnBlockConvT, PhynnBlockPool, PhynnBlockUpsample, PhynnBlockReshape, PhynnBlockSoftArgmax, PhynnBlockWarp;
 extern const PhynnBlockType PhynnBlockBatchNorm, PhynnBlockDropout, PhynnBlockConcat;
 extern const PhynnBlockType PhynnBlockPCA, PhynnBlockPCADecode; /* src/blocks/block_pca.c */
+extern const PhynnBlockType PhynnBlockSindy;                    /* src/blocks/block_sindy.c */
+/* The library of a sindy block (after the model's spec is set: its latent size is known). */
+PetscErrorCode PhynnBlockSindyGetLibrary(PhynnBlock b, const PhynnSindyLibrary **lib);
 
 #endif

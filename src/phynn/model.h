@@ -75,6 +75,11 @@ PetscErrorCode PhynnModelRelease(PhynnModel m, PhynnGraph g);
  * out[k] receives output k's node, (K N, width) with the jet's K blocks. The jet (may be NULL)
  * is over the components of the model's single input. */
 PetscErrorCode PhynnModelApply(PhynnModel m, PhynnGraph g, const int *in, const PhynnJet *jet, int *out);
+/* Applies the one block `name` to nodes of g (one per argument of its statement, as the block
+ * expects them: the rows of a jet's K blocks when jet is given), after PhynnModelSetUp on g: for
+ * a command that wires blocks its own way (the SINDy autoencoder seeds its encoder with data
+ * and its decoder with graph nodes). Inputs are not scaled here. */
+PetscErrorCode PhynnModelApplyBlock(PhynnModel m, PhynnGraph g, const char *name, const int *in, const PhynnJet *jet, int *out);
 /* The blocks in spec order (their kind, name and per-sample shapes: phynn/block.h), valid while m lives. */
 PetscErrorCode PhynnModelGetBlocks(PhynnModel m, int *n, const PhynnBlock **blocks);
 /* The node of block `name` (an intermediate value: a latent code, g'(t)) from the last

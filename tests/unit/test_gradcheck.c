@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "phynn/mlp.h"
+#include "phynn/sindy_ae.h"
 #include "phynn/random.h"
 #include "phynn_test.h"
 
@@ -101,8 +102,9 @@ static const PhynnInitSpec zeros = {PHYNN_INIT_ZEROS, 0, 0};
  * the scalar root. */
 typedef struct {
   double *buf[8];
-  int     nbuf;
-  char    what[128];
+  int        nbuf;
+  char       what[128];
+  PhynnModel model; /* a case built from a model spec: destroyed after its graph */
 } Scratch;
 
 static PetscErrorCode ScratchData(Scratch *s, long n, double **p)
@@ -641,6 +643,57 @@ static PetscErrorCode BuildSeeded(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* The SINDy autoencoder's loss terms (src/sindy_ae.c), from a model spec: encoder seeded by data
+ * [x; x'; x''], the sindy block's masked Xi, Theta(z, z') from slices, products, sin, cos and a
+ * concatenation, the decoder seeded by [z; z'; Theta Xi]. One coefficient is masked out (its
+ * gradient must be exactly 0: the mask is frozen, and Xi's entry gets none through the product).
+ *   arg 0..3: order 2, latent 1, sigmoid; the term recon, sindy_x, sindy_z or l1 alone.
+ *   arg 4:    order 1, latent 2, tanh, every term weighted.
+ *   arg 5:    order 2, latent 2, softplus, with cosines, every term weighted. */
+static PetscErrorCode BuildSindyAE(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  const long   F = 6, N = 4;
+  const int    L = arg < 4 ? 1 : 2, order = arg == 4 ? 1 : 2;
+  const char  *act = arg < 4 ? "sigmoid" : (arg == 4 ? "tanh" : "softplus");
+  char         spec[512];
+  PhynnSindyAE ae;
+  double      *x, *xt, *xtt, *one, *zero, *theta;
+  long         off, size;
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(spec, sizeof(spec),
+                          "input frames dims=%ld\nmlp code(frames) sizes=%ld,5,%d act=%s out=identity\nmlp recon(code) sizes=%d,5,%ld act=%s out=identity\n"
+                          "sindy law(code) order=%d poly=2 sine=1 cosine=%d constant=1\noutput code\noutput recon\n",
+                          F, F, L, act, L, F, act, order, arg == 5));
+  PetscCall(PhynnModelCreate(PETSC_COMM_SELF, &s->model));
+  PetscCall(PhynnModelSetSpec(s->model, spec, "BuildSindyAE"));
+  PetscCall(PhynnSindyAEFromModel(PETSC_COMM_SELF, s->model, "BuildSindyAE", &ae));
+  PetscCall(PhynnModelSetUp(s->model, g, NULL));
+  PetscCall(PhynnSindyAEGraph(s->model, g, &ae));
+  if (arg < 4) *root = ae.term[arg];
+  else PetscCall(PhynnGraphWeightedSum(g, PHYNN_SINDY_AE_TERMS, ae.term, (const double[]){1.0, 0.5, 0.3, 0.2}, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 211 + arg));
+  PetscCall(PhynnGraphParameters(g, &theta, NULL, NULL));
+  PetscCall(PhynnGraphParamSlice(g, ae.mask, &off, &size));
+  for (long i = 0; i < size; i++) theta[off + i] = i == 1 ? 0.0 : 1.0;
+  PetscCall(ScratchData(s, N * F, &x));
+  PetscCall(ScratchData(s, N * F, &xt));
+  PetscCall(ScratchData(s, N * F, &xtt));
+  PetscCall(ScratchData(s, N, &one));
+  PetscCall(ScratchData(s, size, &zero));
+  PhynnUniformFill(31, 1, 0, N * F, 0.0, 1.0, x);
+  PhynnUniformFill(31, 2, 0, N * F, -1.0, 1.0, xt);
+  PhynnUniformFill(31, 3, 0, N * F, -1.0, 1.0, xtt);
+  for (long i = 0; i < N; i++) one[i] = 1;
+  PetscCall(PhynnGraphSetInput(g, ae.x, N, x));
+  PetscCall(PhynnGraphSetInput(g, ae.x_t, N, xt));
+  if (ae.x_tt >= 0) PetscCall(PhynnGraphSetInput(g, ae.x_tt, N, xtt));
+  PetscCall(PhynnGraphSetInput(g, ae.one, N, one));
+  PetscCall(PhynnGraphSetInput(g, ae.zero, L, zero));
+  PetscCall(PetscSNPrintf(s->what, sizeof(s->what), "SINDy autoencoder, order %d, latent %d, %s: %s", order, L, act, arg < 4 ? PhynnSindyAETermNames[arg] : "all four terms weighted"));
+  PetscFunctionReturn(0);
+}
+
 /* No hidden limits: a 51 x 51 frame (2601 columns) through the jet input layer (directions along
  * the first and the last pixel) and a dense layer, and a weighted sum of 20 terms. */
 #define FRAME 2601
@@ -1033,6 +1086,12 @@ static const GradCase cases[] = {
   {"seeded_jets", BuildSeeded, 1, TOL_DEFAULT},
   {"seeded_jets", BuildSeeded, 2, TOL_DEFAULT},
   {"seeded_jets", BuildSeeded, 3, TOL_DEFAULT},
+  {"sindy", BuildSindyAE, 0, TOL_DEFAULT},
+  {"sindy", BuildSindyAE, 1, TOL_DEFAULT},
+  {"sindy", BuildSindyAE, 2, TOL_DEFAULT},
+  {"sindy", BuildSindyAE, 3, TOL_DEFAULT},
+  {"sindy", BuildSindyAE, 4, TOL_DEFAULT},
+  {"sindy", BuildSindyAE, 5, TOL_DEFAULT},
   {"limits", BuildWideFrame, 0, TOL_DEFAULT},
   {"limits", BuildManyTerms, 0, TOL_DEFAULT},
   {"conv", BuildConv, 0, TOL_DEFAULT},
@@ -1085,7 +1144,9 @@ static PetscErrorCode RunCase(const GradCase *c, PetscBool check, int *covered)
     PetscCall(PhynnGraphForward(g, root));
     PetscCall(PhynnGraphBackward(g, root));
   }
+  if (s.model) PetscCall(PhynnModelRelease(s.model, g));
   PetscCall(PhynnGraphDestroy(&g));
+  PetscCall(PhynnModelDestroy(&s.model));
   for (int k = 0; k < s.nbuf; k++) PetscCall(PetscFree(s.buf[k]));
   PetscFunctionReturn(0);
 }
