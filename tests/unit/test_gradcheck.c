@@ -14,7 +14,7 @@
  * not differentiated: their backward gradient must be exactly 0.
  *
  * Usage: test_gradcheck GROUP, where GROUP is one of the groups of cases (activations, losses,
- * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, limits, conv, concat, dropout,
+ * arithmetic, jet_gradients, every_op, shapes, nd_complex, seeded_jets, sindy, limits, conv, concat, dropout,
  * batchnorm, dense) or a check that is not a gradient check
  * (jet_values, refusals). */
 #include <string.h>
