@@ -18,6 +18,7 @@
 
 #include "bench_blas.h"
 #include "bench_autoencoder.h"
+#include "bench_sindy.h"
 #include "commands.h"
 #include "pinn.h"
 #include "phynn/graph.h"
@@ -138,7 +139,9 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   char               derivs[256], layers_text[512] = "", arch[64];
   long               frames, size_px;
   int                model = 0;
-  static const char *const BenchModels[] = {"pinn", "autoencoder", NULL};
+  static const char *const BenchModels[] = {"pinn", "autoencoder", "sindy-ae", NULL};
+  long               bench_widths[8];
+  int                nbench_widths = 0;
   PhynnActivation    act;
   PhynnJet           jet;
   PhynnBenchBlasInfo blas;
@@ -152,11 +155,24 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   PetscCall(PhynnOptInt("bench_warmup", 2, "untimed steps before the timed ones", &warmup, NULL));
   PetscCall(PhynnOptBool("bench_profile", PETSC_FALSE, "after the timed steps, run as many again with per-operation timing and print seconds per op type", &profile, NULL));
   PetscCall(PhynnOptInt("seed", 7, "random seed for the initial weights and the points", &seed, NULL));
-  PetscCall(PhynnOptChoice("bench_model", BenchModels, "pinn", "what to time: pinn (the NLS PINN step) or autoencoder (an image autoencoder step, apps/bench_autoencoder.c)", &model, NULL));
+  PetscCall(PhynnOptChoice("bench_model", BenchModels, "pinn", "what to time: pinn (the NLS PINN step), autoencoder (an image autoencoder step, apps/bench_autoencoder.c) or sindy-ae (a SINDy-autoencoder step against a plain one, apps/bench_sindy.c)", &model, NULL));
   PetscCall(PhynnOptString("bench_arch", "conv", "autoencoder: architecture (spatial or conv, as train autoencoder -arch)", arch, sizeof(arch), NULL));
-  PetscCall(PhynnOptInt("bench_frames", 30, "autoencoder: frames in the global batch (each rank takes its share)", &frames, NULL));
+  PetscCall(PhynnOptInt("bench_frames", 30, "autoencoder, sindy-ae: frames in the global batch (each rank takes its share; sindy-ae: give e.g. 1024, Champion's batch)", &frames, NULL));
+  PetscCall(PhynnOptIntList("bench_widths", "128,64,32", "sindy-ae: hidden widths of the encoder (the decoder mirrors them)", bench_widths, 8, &nbench_widths, NULL));
   PetscCall(PhynnOptInt("bench_size", 160, "autoencoder: frame height and width in pixels", &size_px, NULL));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
+  if (model == 2) {
+    PetscCall(PhynnCommandCheckArgs(comm, "bench", "", nargs, 0, 0));
+    PetscCheck(frames >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -bench_frames: %ld frame(s) for %d rank(s); give at least one frame per rank", frames, PhynnSize(comm));
+    PetscCheck(nbench_widths >= 1, comm, PHYNN_ERR_INPUT, "option -bench_widths: give at least one hidden width");
+    for (int k = 0; k < nbench_widths; k++) PetscCheck(bench_widths[k] >= 1, comm, PHYNN_ERR_INPUT, "option -bench_widths: width %ld is not positive", bench_widths[k]);
+    PetscCheck(steps >= 1 && steps <= BENCH_MAX_STEPS && warmup >= 0 && warmup <= BENCH_MAX_STEPS, comm, PHYNN_ERR_INPUT, "options -bench_steps/-bench_warmup: give 1 to %d timed and 0 to %d untimed steps", BENCH_MAX_STEPS, BENCH_MAX_STEPS);
+    PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative; give an integer >= 0", seed);
+    PetscCall(PhynnOptionsCheckUnused(comm));
+    if (PhynnOptionsHelp()) PetscFunctionReturn(0);
+    PetscCall(PhynnBenchSindy(comm, frames, bench_widths, nbench_widths, steps, warmup, (uint64_t)seed));
+    PetscFunctionReturn(0);
+  }
   if (model == 1) {
     PetscCall(PhynnCommandCheckArgs(comm, "bench", "", nargs, 0, 0));
     PetscCheck(frames >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -bench_frames: %ld frame(s) for %d rank(s); give at least one frame per rank", frames, PhynnSize(comm));

@@ -462,7 +462,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   PetscCall(PhynnOptInt("groups", 0, "-runs: rank groups that train runs side by side (0: min(runs, ranks))", &groups, NULL));
   PetscCall(PhynnOptString("expect", "sin(z0)", "the terms a successful run keeps, comma-separated (the pendulum: sin(z0)); empty: not judged", o.expect, sizeof(o.expect), &expect_set));
   PetscCall(PhynnOptString("o", "sindy.nc", "output model file (NetCDF); with -runs, one per run: NAME_seedS.nc", out, sizeof(out), NULL));
-  PetscCall(PhynnOptString("summary", "", "-runs: summary CSV (default: NAME_runs.csv beside -o)", summary, sizeof(summary), &summary_set));
+  PetscCall(PhynnOptString("summary", "", "summary CSV of the runs (written with -runs > 1 or when given; default NAME_runs.csv beside -o)", summary, sizeof(summary), &summary_set));
   o.nwidths = nw;
   PetscCall(PetscStrncpy(o.act, PhynnActivationNames[act], sizeof(o.act)));
 
@@ -505,7 +505,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   PetscCheck(groups <= runs, comm, PHYNN_ERR_INPUT, "option -groups: %ld groups for %ld runs leaves a group without a run; give at most %ld groups (or more -runs)", groups, runs, runs);
   PetscCall(PetscOptionsHasName(NULL, NULL, "-resume", &has_resume));
   PetscCheck(!has_resume || runs == 1, comm, PHYNN_ERR_INPUT, "option -resume continues one run; resume a run of a sweep with -runs 1 -seed S -resume FILE");
-  PetscCheck(!summary_set || runs > 1 || summary[0], comm, PHYNN_ERR_INPUT, "option -summary: give a file name");
+  PetscCheck(!summary_set || summary[0], comm, PHYNN_ERR_INPUT, "option -summary: give a file name");
   if (!summary[0]) {
     const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
     int         stem = (int)(dot && (!slash || dot > slash) ? dot - out : (long)strlen(out));
@@ -573,9 +573,10 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "recovered: %s\n", r->recovered < 0 ? "n/a (no -expect)" : (r->recovered ? "yes" : "no")));
       for (int k = 0; k < PHYNN_SINDY_AE_TERMS; k++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "final_%s: %.6e\n", PhynnSindyAETermNames[k], r->terms[k]));
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "iterations: %.0f\nseconds: %.3f\nseconds_per_step: %.5f\nwrote %s\n", r->iterations, r->seconds, r->iterations > 0 ? r->seconds / r->iterations : 0.0, r->path));
-    } else if (runs > 1) {
+    }
+    if (runs > 1 && judged) PetscCall(PetscPrintf(PETSC_COMM_SELF, "recovered: %ld of %ld runs (expected terms: %s)\n", recovered, judged, o.expect));
+    if ((runs > 1 || summary_set) && !stopped) { /* a one-run summary: what a job array's tasks write and jobs/sindy_gather.sh joins */
       PetscCall(WriteSummary(summary, runs, results));
-      if (judged) PetscCall(PetscPrintf(PETSC_COMM_SELF, "recovered: %ld of %ld runs (expected terms: %s)\n", recovered, judged, o.expect));
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "wrote %s\n", summary));
     }
   }
