@@ -13,7 +13,10 @@
  * recon + lambda_x sindy_x + lambda_z sindy_z + lambda_1 l1, each term a global mean over the
  * minibatch of every rank.
  *
- * Schedule: phase `train`, -epochs of Adam (-lr), with sequential thresholding every
+ * Schedule: optionally phase `pretrain`, -pretrain_epochs without the x-derivative term (the
+ * autoencoder learns its coordinate first, the z term keeping z's scale; 0, the default, is
+ * Champion's schedule); phase
+ * `train`, -epochs of Adam (-lr), with sequential thresholding every
  * -threshold_every epochs and once at its end (coefficients with |xi| < -threshold leave the
  * model for good: their mask entry becomes 0); then phase `refine`, -refine_epochs without the L1
  * term (Champion's refinement). The phases' options take their names as prefixes (-train_lr,
@@ -82,7 +85,7 @@ typedef struct {
   PhynnGraph               g;
   const PhynnSindyLibrary *lib;
   long                     xi_off, mask_off, ncoef;
-  long                     steps, every, train_end; /* steps per epoch; thresholding every `every` steps up to train_end */
+  long                     steps, every, train_start, train_end; /* steps per epoch; thresholding every `every` steps of the train phase [train_start, train_end) and at its end */
   double                   threshold;
   PetscBool                talk;
   long                     nhist, cap;
@@ -115,7 +118,7 @@ static PetscErrorCode PostStep(void *ctx, long iteration, double *theta, long n)
   PetscFunctionBegin;
   PetscCall(PhynnGraphParameters(c->g, &gtheta, NULL, NULL));
   mask = gtheta + c->mask_off; /* frozen: the graph's copy is the one that counts */
-  if (iteration <= c->train_end && (iteration == c->train_end || (c->every > 0 && iteration % c->every == 0))) {
+  if (iteration > c->train_start && iteration <= c->train_end && (iteration == c->train_end || (c->every > 0 && (iteration - c->train_start) % c->every == 0))) {
     char text[1024];
     int  nactive;
     for (long i = 0; i < c->ncoef; i++)
@@ -154,7 +157,7 @@ typedef struct {
 
 typedef struct {
   char      data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], act[32], expect[1024];
-  long      latent, order, poly, sine, cosine, constant, batch, epochs, refine_epochs, threshold_every, nwidths;
+  long      latent, order, poly, sine, cosine, constant, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, nwidths;
   long      widths[8];
   double    xi_init, lambda[PHYNN_SINDY_AE_TERMS], threshold, lr;
 } Settings;
@@ -176,7 +179,7 @@ static PetscErrorCode DefaultSpec(const Settings *o, const PhynnImageSet *set, P
 /* The trainer: phase train (every term) and phase refine (no L1), over minibatches of frames. */
 static PetscErrorCode MakeTrainer(MPI_Comm comm, PhynnGraph g, const Settings *o, const PhynnSindyAE *ae, long nframes, long steps, uint64_t seed, FrameCtx *fc, PhynnTrainer *t)
 {
-  double refine[PHYNN_SINDY_AE_TERMS];
+  double refine[PHYNN_SINDY_AE_TERMS], pretrain[PHYNN_SINDY_AE_TERMS];
   PetscFunctionBegin;
   PetscCall(PhynnTrainerCreate(comm, g, t));
   if (ae) {
@@ -185,7 +188,11 @@ static PetscErrorCode MakeTrainer(MPI_Comm comm, PhynnGraph g, const Settings *o
     PetscCall(PhynnTrainerAddTerm(*t, PhynnSindyAETermNames[3], ae->term[3], o->lambda[3], ae->per_sample[3]));
     PetscCall(PhynnTrainerSetMinibatch(*t, nframes, o->batch, seed, Batch, fc));
   }
-  for (int k = 0; k < PHYNN_SINDY_AE_TERMS; k++) refine[k] = k == 3 ? 0.0 : o->lambda[k];
+  for (int k = 0; k < PHYNN_SINDY_AE_TERMS; k++) {
+    refine[k]   = k == 3 ? 0.0 : o->lambda[k];
+    pretrain[k] = k == 1 ? 0.0 : o->lambda[k]; /* no x-derivative term: the decoder learns the frames first, z's own law keeps its scale */
+  }
+  if (o->pretrain_epochs > 0) PetscCall(PhynnTrainerAddPhase(*t, "pretrain", PHYNN_OPTIM_ADAM, o->pretrain_epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? pretrain : NULL));
   PetscCall(PhynnTrainerAddPhase(*t, "train", PHYNN_OPTIM_ADAM, o->epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? o->lambda : NULL));
   if (o->refine_epochs > 0) PetscCall(PhynnTrainerAddPhase(*t, "refine", PHYNN_OPTIM_ADAM, o->refine_epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? refine : NULL));
   PetscCall(PhynnTrainerSetDefaults(*t, PHYNN_OPTIM_ADAM, 0, o->lr, 0));
@@ -341,9 +348,17 @@ static PetscErrorCode TrainRun(MPI_Comm comm, const Settings *o, PhynnImageSet *
     PetscCall(PhynnGraphParamSlice(g, ae.xi, &th.xi_off, &size));
     PetscCall(PhynnGraphParamSlice(g, ae.mask, &th.mask_off, &size));
     th.steps     = steps;
-    th.every     = o->threshold_every * steps;
-    th.train_end = o->epochs * steps;
-    PetscCall(PhynnTrainerGetSchedule(t, &th.train_end, NULL)); /* -train_it may change it */
+    long first, rest;
+    th.every       = o->threshold_every * steps;
+    th.train_start = th.train_end = -1;
+    PetscCall(PhynnTrainerGetSchedule(t, &first, &rest)); /* the phases after -pretrain_it, -train_it, -refine_it */
+    for (long it = 0; it < first + rest; it++) {
+      const char *name;
+      PetscCall(PhynnTrainerGetPhase(t, it, NULL, &name, NULL));
+      if (strcmp(name, "train")) continue;
+      if (th.train_start < 0) th.train_start = it;
+      th.train_end = it + 1;
+    }
     th.threshold = o->threshold;
     th.talk      = PhynnRank(comm) == 0;
   }
@@ -453,6 +468,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   o.lambda[0] = 1;
   PetscCall(PhynnOptReal("threshold", 0.1, "coefficients with |xi| below this are removed at each thresholding", &o.threshold, NULL));
   PetscCall(PhynnOptInt("threshold_every", 500, "epochs between thresholdings in the train phase (also at its end; 0: only at its end)", &o.threshold_every, NULL));
+  PetscCall(PhynnOptInt("pretrain_epochs", 0, "epochs of a pretrain phase before train, without the x-derivative term (0: none, Champion's schedule)", &o.pretrain_epochs, NULL));
   PetscCall(PhynnOptInt("epochs", 5001, "epochs of the train phase (Champion: 5001)", &o.epochs, NULL));
   PetscCall(PhynnOptInt("refine_epochs", 1001, "epochs of the refine phase, without L1 (Champion: 1001; 0: none)", &o.refine_epochs, NULL));
   PetscCall(PhynnOptInt("batch", 1024, "frames per global minibatch (0: all)", &o.batch, NULL));
@@ -495,6 +511,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   PetscCheck(o.threshold_every >= 0, comm, PHYNN_ERR_INPUT, "option -threshold_every: %ld is negative; give the epochs between thresholdings (0: only at the end of the train phase)", o.threshold_every);
   PetscCheck(o.epochs >= 1, comm, PHYNN_ERR_INPUT, "option -epochs: %ld; give at least 1", o.epochs);
   PetscCheck(o.refine_epochs >= 0, comm, PHYNN_ERR_INPUT, "option -refine_epochs: %ld is negative", o.refine_epochs);
+  PetscCheck(o.pretrain_epochs >= 0, comm, PHYNN_ERR_INPUT, "option -pretrain_epochs: %ld is negative", o.pretrain_epochs);
   PetscCheck(o.batch >= 0, comm, PHYNN_ERR_INPUT, "option -batch: %ld is negative; give 0 (all frames) or the frames per minibatch", o.batch);
   PetscCheck(o.lr > 0, comm, PHYNN_ERR_INPUT, "option -lr: %g; give a positive learning rate", o.lr);
   for (int k = 1; k < PHYNN_SINDY_AE_TERMS; k++) PetscCheck(o.lambda[k] >= 0, comm, PHYNN_ERR_INPUT, "option -%s: %g is negative", k == 1 ? "lambda_x" : (k == 2 ? "lambda_z" : "lambda_1"), o.lambda[k]);

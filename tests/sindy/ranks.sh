@@ -44,4 +44,10 @@ grep -Eq "^threshold at epoch 5: [0-7] of 8 terms" "$dir/np1.out" \
   && echo "ok   thresholding at epoch 5: $(grep '^threshold at epoch 5' "$dir/np1.out")" || { echo "FAIL: no thresholding that removes terms:"; cat "$dir/np1.out"; fail=1; }
 # the refine phase leaves the L1 term out: its column reads 0 from step 11 on
 awk -F, 'NR > 1 && $1 > 10 && $NF != 0 { bad = 1 } END { printf "%s   the refine phase (steps 11-20) has no L1 term\n", bad ? "FAIL:" : "ok"; exit bad }' "$dir/np1.loss" || fail=1
+# a pretrain phase (2 epochs = 4 steps) leaves the x-derivative term out; thresholding counts the
+# train phase's epochs from its start, so it falls at epoch 2 + 5 = 7
+run 1 pre -pretrain_epochs 2 -refine_epochs 2
+awk -F, 'NR > 1 && $1 <= 4 && $4 != 0 { bad = 1 } NR > 1 && $1 > 4 && $1 <= 14 && $4 == 0 { bad = 1 }
+  END { printf "%s   -pretrain_epochs 2: no sindy_x term in steps 1-4, present in the train phase\n", bad ? "FAIL:" : "ok"; exit bad }' "$dir/pre.loss" || fail=1
+grep -Eq "^threshold at epoch 7: " "$dir/pre.out" && echo "ok   with the pretrain phase the thresholding falls at epoch 7" || { echo "FAIL: no thresholding at epoch 7:"; cat "$dir/pre.out"; fail=1; }
 exit $fail
