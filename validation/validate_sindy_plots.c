@@ -69,7 +69,7 @@ static PetscErrorCode WriteMatrix(const PhynnSindyValidation *v, const double *f
 static PetscErrorCode FramesPlot(FILE *gp, const PhynnSindyValidation *v, const char *dir)
 {
   const int    ncol = 5, panel = 170;
-  const char  *d    = v->order == 2 ? "''" : "'";
+  const char  *d    = v->order == 2 ? "''" : "'"; /* in double-quoted gnuplot strings */
   double       lo = INFINITY, hi = -INFINITY, dmax = 0;
   const long   P = v->H * v->W;
   const PhynnSindyTraj *tr = &v->traj[v->highlighted[0]];
@@ -99,16 +99,16 @@ static PetscErrorCode FramesPlot(FILE *gp, const PhynnSindyValidation *v, const 
   if (!(dmax > 0)) dmax = 1;
   TrajLabel(v, tr, label, sizeof(label));
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 60 + (panel + 40) * ncol, 70 + (panel + 45) * v->nshow, "frames");
-  fprintf(gp, "set multiplot layout %d,%d title 'trajectory %s: frames on gray [%.3g, %.3g], x%s and x~%s on blue-white-red [-%.3g, %.3g]'\n", v->nshow, ncol, label, lo, hi, d, d, dmax, dmax);
+  fprintf(gp, "set multiplot layout %d,%d title \"trajectory %s: frames on gray [%.3g, %.3g], x%s and x~%s on blue-white-red [-%.3g, %.3g]\"\n", v->nshow, ncol, label, lo, hi, d, d, dmax, dmax);
   fprintf(gp, "unset xtics\nunset ytics\nunset key\nunset colorbox\nset size ratio -1\nset xrange [-0.5:%ld.5]\nset yrange [%ld.5:-0.5]\n", v->W - 1, v->H - 1);
   for (int j = 0; j < v->nshow; j++)
     for (int c = 0; c < ncol; c++) {
       switch (c) {
       case 0: fprintf(gp, "set title 'x: frame %ld, t = %.4g%s'\n", v->show[j], v->t[v->show[j]], !strcmp(v->t_units, "s") ? " s" : ""); break;
       case 1: fprintf(gp, "set title 'x~ (reconstruction)'\n"); break;
-      case 2: fprintf(gp, "set title 'decoded simulation'\n"); break;
-      case 3: fprintf(gp, "set title 'x%s (data)'\n", d); break;
-      default: fprintf(gp, "set title 'x~%s (decoder, SINDy-seeded)'\n", d); break;
+      case 2: fprintf(gp, "set title 'decoded simulation%s'\n", isfinite(v->zsim[v->show[j] * v->nvars]) ? "" : ": none (the law diverged)"); break;
+      case 3: fprintf(gp, "set title \"x%s (data)\"\n", d); break;
+      default: fprintf(gp, "set title \"x~%s (decoder, SINDy-seeded)\"\n", d); break;
       }
       if (c < 3) fprintf(gp, "%sset cbrange [%.10g:%.10g]\n", PhynnGpGray, lo, hi);
       else fprintf(gp, "%sset cbrange [%.10g:%.10g]\n", diverging, -dmax, dmax);
@@ -138,12 +138,13 @@ static PetscErrorCode CoefficientPlot(FILE *gp, const PhynnSindyValidation *v, c
   fprintf(gp, "set xlabel 'training iteration'\nset ylabel 'coefficient'\nset grid\nset key outside right top\n");
   for (long e = 0; e < v->nevents; e++) fprintf(gp, "set arrow %ld from %.10g, graph 0 to %.10g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n", e + 1, v->events[e], v->events[e]);
   fprintf(gp, "plot ");
+  for (int pass = 0; pass < 2; pass++) /* the removed ones first, the kept ones drawn over them */
   for (int i = 0; i < LT; i++) {
     int       j = i / v->nterms, k = i % v->nterms;
     PetscBool active = v->xi[i] != 0, any = PETSC_FALSE;
     char      q[PHYNN_SINDY_NAME_MAX + 16];
     for (long r = 0; r < v->nhist; r++) any = any || v->hist[r * LT + i] != 0;
-    if (!any) continue; /* never in the model during this session */
+    if (!any || (pass == 0) == active) continue; /* never in the model during this session, or not this pass */
     PhynnGpQuote(v->term_names[k], q, sizeof(q));
     if (ncolored + nremoved) fprintf(gp, ", ");
     if (active) {
@@ -239,6 +240,7 @@ static PetscErrorCode SimErrorPlot(FILE *gp, const PhynnSindyValidation *v, cons
   FILE     *fp;
   int       nplotted = 0;
   PetscBool any      = PETSC_FALSE;
+  double    span     = 0;
 
   PetscFunctionBegin;
   PetscCall(OpenData(dir, "sim_error.dat", &fp)); /* one block per trajectory: t - t0, mse_sim, mse_recon */
@@ -254,9 +256,10 @@ static PetscErrorCode SimErrorPlot(FILE *gp, const PhynnSindyValidation *v, cons
     any = any || AnyPositive(tr, v->mse_sim);
   }
   PetscCall(CloseData(fp, dir, "sim_error.dat"));
+  for (long a = 0; a < v->ntraj; a++) span = PetscMax(span, v->traj[a].t1 - v->traj[a].t0);
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1100, 120 + 360 * (1 + v->nhighlighted), "sim_error");
   fprintf(gp, "set multiplot layout %d,1 title 'mean squared pixel error of the decoded simulation against the frames'\n", 1 + v->nhighlighted);
-  fprintf(gp, "set grid\nset logscale y\nset format y '%%.0e'\nset key outside right top\nset xlabel 'time from the first frame [%s]'\nset ylabel 'mean (x - x_sim)^2'\n", v->t_units[0] ? v->t_units : "1");
+  fprintf(gp, "set grid\nset logscale y\nset format y '%%.0e'\nset key below center horizontal\nset xrange [0:%.10g]\nset xlabel 'time from the first frame [%s]'\nset ylabel 'mean (x - x_sim)^2'\n", span, v->t_units[0] ? v->t_units : "1");
   fprintf(gp, "set title 'every validation trajectory (%ld)'\n", v->ntraj);
   if (any) {
     fprintf(gp, "plot ");
@@ -275,9 +278,12 @@ static PetscErrorCode SimErrorPlot(FILE *gp, const PhynnSindyValidation *v, cons
     char                  label[160];
     TrajLabel(v, tr, label, sizeof(label));
     fprintf(gp, "set title '%s'\n", label);
+    if (tr->sim.status != PHYNN_SINDY_RUN_OK && isfinite(tr->sim.t_stop))
+      fprintf(gp, "set arrow 1 from %.10g, graph 0 to %.10g, graph 1 nohead dt 2 lw 1.5 lc rgb '#d62728'\nset label 1 'the law %s at t = %.4g' at %.10g, graph 0.08 left offset 0.5,0 tc rgb '#d62728'\n", tr->sim.t_stop - tr->t0,
+              tr->sim.t_stop - tr->t0, tr->sim.status == PHYNN_SINDY_RUN_DIVERGED ? "diverges" : "integration fails", tr->sim.t_stop - tr->t0, tr->sim.t_stop - tr->t0);
     fprintf(gp, "plot ");
     if (AnyPositive(tr, v->mse_sim)) fprintf(gp, "'plotdata/sim_error.dat' index %d using 1:2 with lines lw 2 lc rgb '#d62728' title 'decoded simulation', ", a);
-    fprintf(gp, "'plotdata/sim_error.dat' index %d using 1:3 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title 'reconstruction (encoder, decoder)'\n", a);
+    fprintf(gp, "'plotdata/sim_error.dat' index %d using 1:3 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title 'reconstruction (encoder, decoder)'\nunset arrow 1\nunset label 1\n", a);
   }
   fprintf(gp, "unset multiplot\nunset grid\nunset logscale y\nset format y\nset key default\nset autoscale\nunset title\n");
   PetscFunctionReturn(0);

@@ -119,7 +119,7 @@ PetscErrorCode PhynnSindyApplyThresholds(PhynnSindyValidation *v)
     cp->passed = PETSC_FALSE;
     if (!v->nfailed) {
       if (cp->metric == PHYNN_METRIC_PERIOD_ERR && v->traj[cp->traj].per.status != PHYNN_SINDY_OSC_YES)
-        snprintf(v->failure, sizeof(v->failure), "period_err of %s: the discovered law %s from its encoded initial state (no period to compare with %s)", cp->name, PhynnSindyOscillationText(v->traj[cp->traj].per.status), cp->limit_text);
+        snprintf(v->failure, sizeof(v->failure), "period_err of %s: the discovered law %s from its encoded initial state, so it has no period (threshold %s)", cp->name, PhynnSindyOscillationText(v->traj[cp->traj].per.status), cp->limit_text);
       else {
         char g[32];
         PhynnFormatShort(cp->value, 2, g, sizeof(g));
