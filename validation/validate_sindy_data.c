@@ -303,7 +303,8 @@ PetscErrorCode PhynnSindyPlanTrajectories(PhynnSindyValidation *v)
   v->nhighlighted = 0;
   for (int h = 0; h < PHYNN_SINDY_HIGHLIGHT; h++) v->highlighted[h] = -1;
   if (n) {
-    int pick[3] = {n - 1, (n - 1) / 2, 0}, role[3] = {2, 1, 0}; /* largest, middle, smallest */
+    int pick[3] = {n - 1, (n - 1) / 2, 0}, role[3] = {2, 1, 0}; /* largest, middle, smallest; without a truth: last, middle, first (5, 4, 3) */
+    if (!v->has_truth) role[0] = 5, role[1] = 4, role[2] = 3;
     for (int k = 0; k < 3; k++) {
       int       idx = order[pick[k]].index;
       PetscBool dup = PETSC_FALSE;

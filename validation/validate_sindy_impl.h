@@ -98,7 +98,7 @@ typedef struct {
   PhynnSindyPeriod per;              /* the long integration */
   double    period_rel, period_err;  /* (T - T_true) / T_true and its absolute value (NaN: not measured) */
   double    rel_sq_sim, mse_sim_mean, mse_sim_last, mse_recon_mean;
-  int       highlight;               /* -1, or 0/1/2: smallest, middle, largest amplitude */
+  int       highlight;               /* -1, or 0/1/2: smallest, middle, largest amplitude; 3/4/5 (no truth): first, middle, last */
 } PhynnSindyTraj;
 
 /* One measured component: rel_sq of x, x_tt, z_tt, sim, or period_err of a trajectory. */

@@ -12,7 +12,12 @@
 static const double champion[3] = {3.3e-4, 3.8e-4, 2.1e-2};
 
 static const char *RunText(PhynnSindyRunStatus s) { return s == PHYNN_SINDY_RUN_OK ? "ok" : s == PHYNN_SINDY_RUN_DIVERGED ? "diverged" : "failed"; }
-static const char *Role(int h) { return h == 0 ? "smallest" : h == 1 ? "middle" : h == 2 ? "largest" : NULL; }
+/* The highlighted trajectories: by amplitude, or (data without the truth) by position in the file. */
+static const char *Role(int h)
+{
+  static const char *const name[] = {"smallest", "middle", "largest", "first", "middle", "last"};
+  return h >= 0 && h < 6 ? name[h] : NULL;
+}
 
 static void JsonNumberOrNull(FILE *fp, PetscBool have, double x)
 {
