@@ -80,7 +80,7 @@ static PetscErrorCode FramesPlot(FILE *gp, const PhynnSindyValidation *v, const 
   for (int j = 0; j < v->nshow; j++) {
     const double *cols[5] = {v->show_x + j * v->F, v->show_recon + j * v->F, v->show_sim + j * v->F, v->show_xd + j * v->F, v->show_recond + j * v->F};
     for (long p = 0; p < P; p++) {
-      for (int c = 0; c < 3; c++)
+      for (int c = 0; c < 2; c++) /* the gray scale of x and x~: a wild simulation is clipped, not the frames washed out */
         if (isfinite(cols[c][p])) {
           lo = PetscMin(lo, cols[c][p]);
           hi = PetscMax(hi, cols[c][p]);
@@ -106,7 +106,7 @@ static PetscErrorCode FramesPlot(FILE *gp, const PhynnSindyValidation *v, const 
       switch (c) {
       case 0: fprintf(gp, "set title 'x: frame %ld, t = %.4g%s'\n", v->show[j], v->t[v->show[j]], !strcmp(v->t_units, "s") ? " s" : ""); break;
       case 1: fprintf(gp, "set title 'x~ (reconstruction)'\n"); break;
-      case 2: fprintf(gp, "set title 'decoded simulation%s'\n", isfinite(v->zsim[v->show[j] * v->nvars]) ? "" : ": none (the law diverged)"); break;
+      case 2: fprintf(gp, "set title 'decoded simulation%s'\n", isfinite(v->zsim[v->show[j] * v->nvars]) ? "" : ": none"); break;
       case 3: fprintf(gp, "set title \"x%s (data)\"\n", d); break;
       default: fprintf(gp, "set title \"x~%s (decoder, SINDy-seeded)\"\n", d); break;
       }
@@ -138,9 +138,8 @@ static PetscErrorCode CoefficientPlot(FILE *gp, const PhynnSindyValidation *v, c
   fprintf(gp, "set xlabel 'training iteration'\nset ylabel 'coefficient'\nset grid\nset key outside right top\n");
   for (long e = 0; e < v->nevents; e++) fprintf(gp, "set arrow %ld from %.10g, graph 0 to %.10g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n", e + 1, v->events[e], v->events[e]);
   fprintf(gp, "plot ");
-  for (int pass = 0; pass < 2; pass++) /* the removed ones first, the kept ones drawn over them */
-  for (int i = 0; i < LT; i++) {
-    int       j = i / v->nterms, k = i % v->nterms;
+  for (int pi = 0; pi < 2 * LT; pi++) { /* pass 0 the removed ones, pass 1 the kept ones, drawn over them */
+    int       pass = pi / LT, i = pi % LT, j = i / v->nterms, k = i % v->nterms;
     PetscBool active = v->xi[i] != 0, any = PETSC_FALSE;
     char      q[PHYNN_SINDY_NAME_MAX + 16];
     for (long r = 0; r < v->nhist; r++) any = any || v->hist[r * LT + i] != 0;
@@ -279,8 +278,9 @@ static PetscErrorCode SimErrorPlot(FILE *gp, const PhynnSindyValidation *v, cons
     TrajLabel(v, tr, label, sizeof(label));
     fprintf(gp, "set title '%s'\n", label);
     if (tr->sim.status != PHYNN_SINDY_RUN_OK && isfinite(tr->sim.t_stop))
-      fprintf(gp, "set arrow 1 from %.10g, graph 0 to %.10g, graph 1 nohead dt 2 lw 1.5 lc rgb '#d62728'\nset label 1 'the law %s at t = %.4g' at %.10g, graph 0.08 left offset 0.5,0 tc rgb '#d62728'\n", tr->sim.t_stop - tr->t0,
-              tr->sim.t_stop - tr->t0, tr->sim.status == PHYNN_SINDY_RUN_DIVERGED ? "diverges" : "integration fails", tr->sim.t_stop - tr->t0, tr->sim.t_stop - tr->t0);
+      fprintf(gp, "set arrow 1 from %.10g, graph 0 to %.10g, graph 1 nohead dt 2 lw 1.5 lc rgb '#d62728'\nset label 1 'the law %s at t = %.4g' at %.10g, graph 0.08 %s tc rgb '#d62728'\n", tr->sim.t_stop - tr->t0,
+              tr->sim.t_stop - tr->t0, tr->sim.status == PHYNN_SINDY_RUN_DIVERGED ? "diverges" : "integration fails", tr->sim.t_stop - tr->t0, tr->sim.t_stop - tr->t0,
+              tr->sim.t_stop - tr->t0 > 0.6 * span ? "right offset -0.5,0" : "left offset 0.5,0"); /* the label on the side with room */
     fprintf(gp, "plot ");
     if (AnyPositive(tr, v->mse_sim)) fprintf(gp, "'plotdata/sim_error.dat' index %d using 1:2 with lines lw 2 lc rgb '#d62728' title 'decoded simulation', ", a);
     fprintf(gp, "'plotdata/sim_error.dat' index %d using 1:3 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title 'reconstruction (encoder, decoder)'\nunset arrow 1\nunset label 1\n", a);

@@ -287,7 +287,8 @@ static void TrajectoryTable(FILE *fp, const PhynnSindyValidation *v)
     fprintf(fp, "</td>");
     Fixed(fp, tr->true_period, 5);
     if (tr->per.status == PHYNN_SINDY_OSC_YES) fprintf(fp, "<td class=\"num\">%.5f<br><small>%d crossings</small></td>", tr->per.period, tr->per.ncross);
-    else fprintf(fp, "<td><b>%s</b><br><small>within %.4g %s</small></td>", PhynnSindyOscillationText(tr->per.status), tr->per.t_end, u);
+    else if (tr->per.status == PHYNN_SINDY_OSC_NO) fprintf(fp, "<td><b>%s</b><br><small>within %.4g %s</small></td>", PhynnSindyOscillationText(tr->per.status), tr->per.t_end, u);
+    else fprintf(fp, "<td><b>%s</b><br><small>at t = %.4g</small></td>", PhynnSindyOscillationText(tr->per.status), tr->per.t_end);
     PeriodCell(fp, v, tr, a);
     if (c && c->limit >= 0) {
       fprintf(fp, "<td class=\"num\">&le; ");

@@ -106,7 +106,7 @@ PetscErrorCode PhynnSindyApplyThresholds(PhynnSindyValidation *v)
   for (int c = 0; c < v->ncomp; c++) {
     PhynnSindyComp *cp = &v->comp[c];
     int             use;
-    cp->value           = cp->metric == PHYNN_METRIC_REL_SQ ? v->rel_sq[c] : v->traj[cp->traj].period_err;
+    cp->value           = cp->metric == PHYNN_METRIC_REL_SQ ? v->rel_sq[c] : v->traj[cp->traj].period_err; /* the rel_sq components come first, in rel_sq's order */
     cp->passed          = PETSC_TRUE;
     cp->limit           = -1;
     cp->limit_text[0]   = '\0';
