@@ -240,7 +240,11 @@ static void ChampionTable(FILE *fp, const PhynnSindyValidation *v)
   for (int k = 0; k < 4; k++) {
     const PhynnSindyComp *c = &v->comp[k];
     fprintf(fp, "<tr><td><b>%s</b></td><td>%s</td>", c->name, def[k]);
-    Num(fp, c->value, Cls(c));
+    if (k == 3 && !isfinite(c->value)) { /* a simulation that stopped: say where, not just "-" */
+      long nbad = 0;
+      for (long a = 0; a < v->ntraj; a++) nbad += v->traj[a].sim.status != PHYNN_SINDY_RUN_OK;
+      fprintf(fp, "<td class=\"%s\">none: the law %s on %ld of %ld trajector%s</td>", c->limit >= 0 ? "fail" : "", nbad ? "diverges or fails" : "is not finite", nbad, v->ntraj, v->ntraj == 1 ? "y" : "ies");
+    } else Num(fp, c->value, Cls(c));
     if (k < 3 && v->order == 2) fprintf(fp, "<td class=\"num\">%.1e</td>", champion[k]);
     else fprintf(fp, "<td class=\"num\">&ndash;</td>");
     if (c->limit >= 0) {
