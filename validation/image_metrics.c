@@ -282,7 +282,7 @@ PetscErrorCode PhynnImageApplyThresholds(PhynnImageValidation *v)
       cp->limit[k]         = -1;
       cp->limit_text[k][0] = '\0';
     }
-    for (int o = 0; o < PHYNN_METRIC_COUNT; o++) {
+    for (int o = 0; o < (int)(sizeof(order) / sizeof(order[0])); o++) {
       PhynnMetric k   = order[o];
       int         use = PhynnThresholdFind(v->th, v->nth, k, cp->name);
       if (use < 0) continue;

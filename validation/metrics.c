@@ -11,7 +11,7 @@
 #include "phynn/options.h"
 #include "phynn/validate.h"
 
-const char *const PhynnMetricNames[] = {"rel_l2", "max_abs", "mae", "mse", NULL};
+const char *const PhynnMetricNames[] = {"rel_l2", "max_abs", "mae", "mse", "rel_sq", "period_err", NULL};
 
 
 /* x in exponent notation with `digits` decimals, zeros trimmed: 3.1e-3, 1e-12, 2.05e+1 -> 2.05e1. */
@@ -45,7 +45,7 @@ void PhynnFormatShort(double x, int digits, char *buf, size_t len)
 PetscErrorCode PhynnThresholdsParse(MPI_Comm comm, const char *text, int max, PhynnThreshold *th, int *n)
 {
   char  buf[1024], *save = NULL, *item;
-  const char *syntax = "write metric=value pairs separated by commas, metric rel_l2 or max_abs (image models also mae, mse), optionally for one component: rel_l2=1e-3,max_abs[u]=1e-2,mae[heldout]=1e-2";
+  const char *syntax = "write metric=value pairs separated by commas, metric rel_l2 or max_abs (image models also mae, mse; SINDy autoencoders rel_sq, period_err), optionally for one component: rel_l2=1e-3,max_abs[u]=1e-2,mae[heldout]=1e-2,rel_sq[x]=1e-3";
 
   PetscFunctionBegin;
   *n = 0;

@@ -1,6 +1,6 @@
 /* PhynnValidateRun: one validation from files to report, on rank 0 of a communicator: of a point
  * model (a PINN) against a reference solution here, of an image model on a data set of frames in
- * validate_images.c.
+ * validate_images.c, of a SINDy autoencoder on trajectories of frames in validate_sindy.c.
  *
  * Order of work: everything that can fail on the user's input (model, reference, variable
  * names, shapes, threshold components, gnuplot, the report's parent directory) is checked
@@ -14,6 +14,7 @@
 #include "images_impl.h"
 #include "phynn/validate.h"
 #include "report_impl.h"
+#include "validate_sindy_impl.h"
 
 /* Plots, JSON and HTML into the temporary directory. */
 static PetscErrorCode WriteReport(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *gnuplot, const char *tmpdir)
@@ -39,7 +40,8 @@ static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char 
   PetscCall(PhynnThresholdsParse(PETSC_COMM_SELF, opt ? opt->thresholds : NULL, PHYNN_VALIDATE_MAX_THRESHOLDS, v->th, &v->nth));
   for (int j = 0; j < v->nth; j++)
     PetscCheck((int)v->th[j].metric < PHYNN_METRIC_PINN_COUNT, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
-               "option -threshold: %s is a metric of image models (mean pixel errors); a point model is judged by rel_l2 and max_abs", PhynnMetricNames[v->th[j].metric]);
+               "option -threshold: %s is a metric of %s; a point model is judged by rel_l2 and max_abs", PhynnMetricNames[v->th[j].metric],
+               (int)v->th[j].metric < PHYNN_METRIC_IMAGE_COUNT ? "image models (mean pixel errors)" : "SINDy autoencoders (phynn train sindy-ae)");
   PetscCall(PhynnReportDirCheck(report_dir, dir, sizeof(dir)));
   PetscCall(PhynnGnuplotTerminal(gnuplot, opt ? opt->terminal : NULL, v->terminal, sizeof(v->terminal), v->image_ext, sizeof(v->image_ext)));
 
@@ -77,13 +79,23 @@ static void Reason(const char *failure, int nfailed, char *why, size_t len)
   else snprintf(why, len, "%s", failure);
 }
 
-/* One validation on this rank, of a point model (PINN) or an image model. */
+/* One validation on this rank, of a SINDy autoencoder, an image model or a point model (PINN). */
 static PetscErrorCode ValidateHere(PhynnModel m, const PhynnRecord *rec, const char *model_path, const char *ref_path, const char *report_dir, const PhynnValidateOptions *opt, PetscBool *passed, char *why, size_t len)
 {
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  if (PhynnModelTakesImages(m)) {
+  if (PhynnModelIsSindyAE(m)) { /* before the image path: its input is image-shaped too */
+    PhynnSindyValidation *v;
+    PetscCall(PetscCalloc1(1, &v));
+    ierr = PhynnValidateSindy(m, rec, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) {
+      *passed = v->passed;
+      if (!v->passed) Reason(v->failure, v->nfailed, why, len);
+    }
+    PetscCall(PhynnSindyValidationDestroy(v));
+    PetscCall(PetscFree(v));
+  } else if (PhynnModelTakesImages(m)) {
     PhynnImageValidation *v;
     PetscCall(PetscCalloc1(1, &v));
     ierr = PhynnValidateImages(m, rec, model_path, ref_path, report_dir, opt, v);

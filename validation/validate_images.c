@@ -34,6 +34,9 @@ PetscErrorCode PhynnValidateImages(PhynnModel m, const PhynnRecord *rec, const c
 
   PetscFunctionBegin;
   PetscCall(PhynnThresholdsParse(PETSC_COMM_SELF, opt ? opt->thresholds : NULL, PHYNN_VALIDATE_MAX_THRESHOLDS, v->th, &v->nth));
+  for (int j = 0; j < v->nth; j++)
+    PetscCheck((int)v->th[j].metric < PHYNN_METRIC_IMAGE_COUNT, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
+               "option -threshold: %s is a metric of SINDy autoencoders (phynn train sindy-ae); an image model is judged by mae, mse, rel_l2 and max_abs", PhynnMetricNames[v->th[j].metric]);
   PetscCall(PhynnImageParseNoiseList(opt ? opt->noise : NULL, v));
   v->noise_seed = opt ? opt->noise_seed : 0;
   PetscCall(PhynnReportDirCheck(report_dir, dir, sizeof(dir)));

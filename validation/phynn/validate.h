@@ -19,11 +19,14 @@
 #define PHYNN_VALIDATE_MAX_COMP 24 /* compared components: outputs, plus |h| for each re/im pair */
 #define PHYNN_VALIDATE_MAX_THRESHOLDS 16
 
-/* A PINN is judged by the first two; an image model by all four (mean absolute and mean squared
- * pixel error besides). */
-typedef enum { PHYNN_METRIC_REL_L2, PHYNN_METRIC_MAX_ABS, PHYNN_METRIC_MAE, PHYNN_METRIC_MSE, PHYNN_METRIC_COUNT } PhynnMetric;
-#define PHYNN_METRIC_PINN_COUNT 2
-extern const char *const PhynnMetricNames[]; /* "rel_l2", "max_abs", "mae", "mse", NULL */
+/* A PINN is judged by the first two; an image model by the first four (mean absolute and mean
+ * squared pixel error besides); a SINDy autoencoder by the last two: rel_sq (Champion's relative
+ * squared errors sum ||a - a~||^2 / sum ||a||^2 of x, x'', z'' and the simulated trajectory) and
+ * period_err (|T_discovered - T_true| / T_true per trajectory). */
+typedef enum { PHYNN_METRIC_REL_L2, PHYNN_METRIC_MAX_ABS, PHYNN_METRIC_MAE, PHYNN_METRIC_MSE, PHYNN_METRIC_REL_SQ, PHYNN_METRIC_PERIOD_ERR, PHYNN_METRIC_COUNT } PhynnMetric;
+#define PHYNN_METRIC_PINN_COUNT  2
+#define PHYNN_METRIC_IMAGE_COUNT 4
+extern const char *const PhynnMetricNames[]; /* "rel_l2", "max_abs", "mae", "mse", "rel_sq", "period_err", NULL */
 
 /* One threshold: metric <= value for one component ("" = every component without its own). */
 typedef struct {
@@ -41,7 +44,8 @@ PetscErrorCode PhynnThresholdsParse(MPI_Comm comm, const char *text, int max, Ph
 int PhynnThresholdFind(const PhynnThreshold *th, int n, PhynnMetric metric, const char *component);
 
 /* Settings of one validation run (zero-initialise; NULL fields take their defaults). The second
- * group is for image models only (docs/validation.md, "Image models"); a point model refuses it. */
+ * group is for image models only (docs/validation.md, "Image models"); a point model refuses it,
+ * and a SINDy autoencoder takes only `var` of it. */
 typedef struct {
   const char *thresholds; /* threshold text as above; NULL: none (always passes) */
   const char *gnuplot;    /* gnuplot executable; NULL: "gnuplot" from PATH */
@@ -60,7 +64,10 @@ typedef struct {
 /* Validates a model against the reference file ref_path and writes the report into report_dir.
  * An image model (PhynnModelTakesImages) is validated on the frames of ref_path instead
  * (validation/validate_images.c: reconstruction errors on the held-out frames, under noise, the
- * latent code against time and theta, a PCA baseline).
+ * latent code against time and theta, a PCA baseline), and a SINDy autoencoder (problem
+ * "sindy-ae") on the trajectories of ref_path (validation/validate_sindy.c: Champion's relative
+ * errors, the discovered law integrated from the encoded initial states and decoded, its period
+ * against the pendulum's).
  * Collective on comm: rank 0 does the work, every rank gets the same error or pass flag.
  * m may be NULL (then model_path is loaded, with its training record); model_path may be NULL
  * when m is given (the provenance then comes from this process); rec (may be NULL) is the
