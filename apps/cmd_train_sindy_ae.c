@@ -88,6 +88,7 @@ typedef struct {
   long                     steps, every, train_start, train_end; /* steps per epoch; thresholding every `every` steps of the train phase [train_start, train_end) and at its end */
   double                   threshold;
   PetscBool                talk;
+  char                     who[48];  /* "seed 7: " in a sweep, so the groups' lines can be told apart */
   long                     nhist, cap;
   double                  *hist;   /* nhist rows of [iteration, xi * mask ...] */
   long                     nevents, events[1024];
@@ -128,7 +129,7 @@ static PetscErrorCode PostStep(void *ctx, long iteration, double *theta, long n)
       }
     if (c->nevents < 1024) c->events[c->nevents++] = iteration;
     ActiveTerms(c->lib, mask, text, sizeof(text), &nactive);
-    if (c->talk) PetscCall(PetscPrintf(PETSC_COMM_SELF, "threshold at epoch %ld: %d of %d terms active: %s\n", iteration / c->steps, nactive, c->lib->nterms * c->lib->latent, nactive ? text : "(none)"));
+    if (c->talk) PetscCall(PetscPrintf(PETSC_COMM_SELF, "%sthreshold at epoch %ld: %d of %d terms active: %s\n", c->who, iteration / c->steps, nactive, c->lib->nterms * c->lib->latent, nactive ? text : "(none)"));
   }
   if (iteration % c->steps == 0) { /* one row per epoch */
     if (c->nhist == c->cap) {
@@ -157,6 +158,7 @@ typedef struct {
 
 typedef struct {
   char      data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], act[32], expect[1024];
+  long      runs;
   long      latent, order, poly, sine, cosine, constant, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, nwidths;
   long      widths[8];
   double    xi_init, lambda[PHYNN_SINDY_AE_TERMS], threshold, lr;
@@ -361,6 +363,7 @@ static PetscErrorCode TrainRun(MPI_Comm comm, const Settings *o, PhynnImageSet *
     }
     th.threshold = o->threshold;
     th.talk      = PhynnRank(comm) == 0;
+    if (o->runs > 1) PetscCall(PetscSNPrintf(th.who, sizeof(th.who), "seed %llu: ", (unsigned long long)seed));
   }
   PetscCall(PhynnTrainerSetPostStep(t, PostStep, &th));
   PetscCall(PhynnTrainerSetModel(t, m));
@@ -516,6 +519,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   PetscCheck(o.lr > 0, comm, PHYNN_ERR_INPUT, "option -lr: %g; give a positive learning rate", o.lr);
   for (int k = 1; k < PHYNN_SINDY_AE_TERMS; k++) PetscCheck(o.lambda[k] >= 0, comm, PHYNN_ERR_INPUT, "option -%s: %g is negative", k == 1 ? "lambda_x" : (k == 2 ? "lambda_z" : "lambda_1"), o.lambda[k]);
   PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative; give an integer >= 0", seed);
+  o.runs = runs;
   PetscCheck(runs >= 1 && runs <= 1000, comm, PHYNN_ERR_INPUT, "option -runs: %ld; give 1 to 1000 runs", runs);
   if (groups == 0) groups = PetscMin(runs, (long)PhynnSize(comm));
   PetscCheck(groups >= 1 && groups <= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -groups: %ld groups of ranks need at least that many ranks; this job has %d (mpirun -np %ld, or fewer groups)", groups, PhynnSize(comm), groups);
