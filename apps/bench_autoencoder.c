@@ -21,28 +21,6 @@
 #include "phynn/optim.h"
 #include "phynn/pendulum_render.h"
 
-typedef struct {
-  MPI_Comm   comm;
-  PhynnGraph g;
-  int        root;
-  long       n;
-  double    *dtheta, *red;
-} AEBench;
-
-static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, double *grad)
-{
-  AEBench *b = (AEBench *)ctx;
-  PetscFunctionBegin;
-  (void)theta;
-  PetscCall(PhynnGraphForward(b->g, b->root));
-  PetscCall(PhynnGraphBackward(b->g, b->root));
-  PetscCall(PetscArraycpy(b->red, b->dtheta, b->n));
-  b->red[b->n] = PhynnGraphScalar(b->g, b->root);
-  if (PhynnSize(b->comm) > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, b->red, (int)b->n + 1, MPI_DOUBLE, MPI_SUM, b->comm));
-  *loss = b->red[b->n];
-  if (grad) PetscCall(PetscArraycpy(grad, b->red, b->n));
-  PetscFunctionReturn(0);
-}
 
 /* Forward GEMM FLOPs per frame of the model's conv and convt blocks, and the largest conv GEMM's
  * shape (rows, inner, cols) for the DGEMM reference. */
@@ -83,7 +61,7 @@ PetscErrorCode PhynnBenchAutoencoder(MPI_Comm comm, const char *arch, long frame
   PhynnModel          m;
   PhynnGraph          g;
   PhynnText           spec = {NULL, 0, 0};
-  AEBench             b    = {0};
+  PhynnBenchStep             b    = {0};
   PhynnOptimizer      opt;
   long                start, count, F;
   double             *X, *theta, geometry[4] = {0, 0, 1, 1}, loss = 0, *ts, conv_flops;
@@ -136,7 +114,7 @@ PetscErrorCode PhynnBenchAutoencoder(MPI_Comm comm, const char *arch, long frame
     if (s == warmup) PetscCall(PhynnGraphSetProfiling(g, PETSC_TRUE));
     PetscCallMPI(MPI_Barrier(comm));
     t0 = PhynnTime();
-    PetscCall(PhynnOptimizerStep(opt, theta, Objective, &b, &loss, NULL));
+    PetscCall(PhynnOptimizerStep(opt, theta, PhynnBenchObjective, &b, &loss, NULL));
     if (s >= warmup) ts[s - warmup] = PhynnTime() - t0;
   }
   PetscCheck(isfinite(loss), comm, PHYNN_ERR_NUMERIC, "the benchmark loss became %g; the step is numerically broken", loss);

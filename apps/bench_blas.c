@@ -78,3 +78,18 @@ PetscErrorCode PhynnBenchDgemmRate(MPI_Comm comm, long R, long in, long out, int
   PetscCall(PetscFree5(X, W, Z, dX, dW));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PhynnBenchObjective(void *ctx, const double *theta, double *loss, double *grad)
+{
+  PhynnBenchStep *b = (PhynnBenchStep *)ctx;
+  PetscFunctionBegin;
+  (void)theta; /* the optimiser updated the graph's own buffer */
+  PetscCall(PhynnGraphForward(b->g, b->root));
+  PetscCall(PhynnGraphBackward(b->g, b->root));
+  PetscCall(PetscArraycpy(b->red, b->dtheta, b->n));
+  b->red[b->n] = PhynnGraphScalar(b->g, b->root);
+  if (PhynnSize(b->comm) > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, b->red, (int)b->n + 1, MPI_DOUBLE, MPI_SUM, b->comm));
+  *loss = b->red[b->n];
+  if (grad) PetscCall(PetscArraycpy(grad, b->red, b->n));
+  PetscFunctionReturn(0);
+}

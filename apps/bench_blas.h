@@ -3,6 +3,7 @@
 #ifndef PHYNN_APPS_BENCH_BLAS_H
 #define PHYNN_APPS_BENCH_BLAS_H
 
+#include "phynn/graph.h"
 #include "phynn/sys.h"
 
 typedef struct {
@@ -24,5 +25,17 @@ double PhynnBenchMedian(int n, const double *v);
  * the sum of every rank's flops over the slowest rank's time (the medians of each shape added).
  * Collective on comm. */
 PetscErrorCode PhynnBenchDgemmRate(MPI_Comm comm, long R, long in, long out, int reps, double *gflops);
+
+/* One training step's objective for the model benchmarks (autoencoder, sindy-ae): forward and
+ * backward of `root` in g, then one MPI_Allreduce of [gradient | loss] (dtheta is g's gradient
+ * buffer of n doubles, red n + 1 doubles of scratch). An optimiser callback (PhynnOptimizerStep). */
+typedef struct {
+  MPI_Comm   comm;
+  PhynnGraph g;
+  int        root;
+  long       n;
+  double    *dtheta, *red;
+} PhynnBenchStep;
+PetscErrorCode PhynnBenchObjective(void *ctx, const double *theta, double *loss, double *grad);
 
 #endif

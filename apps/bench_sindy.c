@@ -19,33 +19,11 @@
 #include "phynn/pendulum_render.h"
 #include "phynn/sindy_ae.h"
 
-typedef struct {
-  MPI_Comm   comm;
-  PhynnGraph g;
-  int        root;
-  long       n;
-  double    *dtheta, *red;
-} Step;
-
-static PetscErrorCode Objective(void *ctx, const double *theta, double *loss, double *grad)
-{
-  Step *b = (Step *)ctx;
-  PetscFunctionBegin;
-  (void)theta;
-  PetscCall(PhynnGraphForward(b->g, b->root));
-  PetscCall(PhynnGraphBackward(b->g, b->root));
-  PetscCall(PetscArraycpy(b->red, b->dtheta, b->n));
-  b->red[b->n] = PhynnGraphScalar(b->g, b->root);
-  if (PhynnSize(b->comm) > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, b->red, (int)b->n + 1, MPI_DOUBLE, MPI_SUM, b->comm));
-  *loss = b->red[b->n];
-  if (grad) PetscCall(PetscArraycpy(grad, b->red, b->n));
-  PetscFunctionReturn(0);
-}
 
 /* The median seconds of `steps` Adam steps on root of g (after `warmup`), the slowest rank's. */
 static PetscErrorCode TimeSteps(MPI_Comm comm, PhynnGraph g, int root, long steps, long warmup, double *seconds, double *loss)
 {
-  Step           b = {comm, g, root, 0, NULL, NULL};
+  PhynnBenchStep           b = {comm, g, root, 0, NULL, NULL};
   PhynnOptimizer opt;
   double        *theta, *ts, med;
   PetscFunctionBegin;
@@ -59,7 +37,7 @@ static PetscErrorCode TimeSteps(MPI_Comm comm, PhynnGraph g, int root, long step
     double t0;
     PetscCallMPI(MPI_Barrier(comm));
     t0 = PhynnTime();
-    PetscCall(PhynnOptimizerStep(opt, theta, Objective, &b, loss, NULL));
+    PetscCall(PhynnOptimizerStep(opt, theta, PhynnBenchObjective, &b, loss, NULL));
     if (s >= warmup) ts[s - warmup] = PhynnTime() - t0;
   }
   PetscCheck(isfinite(*loss), comm, PHYNN_ERR_NUMERIC, "the benchmark loss became %g; the step is numerically broken", *loss);

@@ -31,19 +31,8 @@ PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *pa
   }
   fprintf(fp, "], \"shape\": [");
   for (int d = 0; d < v->ndims; d++) fprintf(fp, "%s%zu", d ? ", " : "", v->len[d]);
-  fprintf(fp, "]},\n  \"passed\": %s,\n  \"failure\": ", v->passed ? "true" : "false");
-  if (v->passed) fputs("null", fp);
-  else PhynnJsonString(fp, v->failure);
-  fprintf(fp, ",\n  \"thresholds\": [");
-  for (int j = 0; j < v->nth; j++) {
-    fprintf(fp, "%s{\"metric\": \"%s\", \"component\": ", j ? ", " : "", PhynnMetricNames[v->th[j].metric]);
-    if (v->th[j].component[0]) PhynnJsonString(fp, v->th[j].component);
-    else fputs("\"*\"", fp);
-    fprintf(fp, ", \"value\": ");
-    PhynnJsonNumber(fp, v->th[j].value);
-    fputc('}', fp);
-  }
-  fprintf(fp, "],\n  \"components\": [\n");
+  fprintf(fp, "]},\n");
+  PhynnJsonVerdict(fp, v->passed, v->failure, v->th, v->nth);
   for (int c = 0; c < v->ncomp; c++) {
     const PhynnValidateComp *cp = &v->comp[c];
     fprintf(fp, "    {\"name\": ");

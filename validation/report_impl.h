@@ -48,6 +48,9 @@ PetscErrorCode PhynnGpLossPlot(FILE *gp, const char *terminal, const char *ext, 
 /* ---- report_text.c -------------------------------------------------------------------------- */
 void        PhynnJsonString(FILE *fp, const char *s);
 void        PhynnJsonNumber(FILE *fp, double x); /* 17 digits; NaN and Inf are null */
+/* The verdict of every report's metrics.json: `  "passed": B,\n  "failure": S|null,\n  "thresholds":
+ * [...],\n  "components": [\n` (the caller writes the components and closes the list). */
+void        PhynnJsonVerdict(FILE *fp, PetscBool passed, const char *failure, const PhynnThreshold *th, int nth);
 void        PhynnJsonArray(FILE *fp, const double *a, long n);
 void        PhynnHtml(FILE *fp, const char *s);  /* text with & < > " escaped */
 void        PhynnHtmlRow(FILE *fp, const char *key, const char *value); /* a <tr> of a key table */

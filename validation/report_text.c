@@ -139,3 +139,20 @@ void PhynnJsonProvenance(FILE *fp, const char *model_version, const char *model_
   PhynnJsonString(fp, when);
   fputc('}', fp);
 }
+
+void PhynnJsonVerdict(FILE *fp, PetscBool passed, const char *failure, const PhynnThreshold *th, int nth)
+{
+  fprintf(fp, "  \"passed\": %s,\n  \"failure\": ", passed ? "true" : "false");
+  if (passed) fputs("null", fp);
+  else PhynnJsonString(fp, failure);
+  fprintf(fp, ",\n  \"thresholds\": [");
+  for (int j = 0; j < nth; j++) {
+    fprintf(fp, "%s{\"metric\": \"%s\", \"component\": ", j ? ", " : "", PhynnMetricNames[th[j].metric]);
+    if (th[j].component[0]) PhynnJsonString(fp, th[j].component);
+    else fputs("\"*\"", fp);
+    fprintf(fp, ", \"value\": ");
+    PhynnJsonNumber(fp, th[j].value);
+    fputc('}', fp);
+  }
+  fprintf(fp, "],\n  \"components\": [\n");
+}

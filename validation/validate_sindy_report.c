@@ -166,19 +166,8 @@ PetscErrorCode PhynnSindyWriteJSON(const PhynnSindyValidation *v, const char *pa
   }
   fprintf(fp, "},\n  \"pictured_frames\": [");
   for (int j = 0; j < v->nshow; j++) fprintf(fp, "%s%ld", j ? ", " : "", v->show[j]);
-  fprintf(fp, "],\n  \"passed\": %s,\n  \"failure\": ", v->passed ? "true" : "false");
-  if (v->passed) fputs("null", fp);
-  else PhynnJsonString(fp, v->failure);
-  fprintf(fp, ",\n  \"thresholds\": [");
-  for (int j = 0; j < v->nth; j++) {
-    fprintf(fp, "%s{\"metric\": \"%s\", \"component\": ", j ? ", " : "", PhynnMetricNames[v->th[j].metric]);
-    if (v->th[j].component[0]) PhynnJsonString(fp, v->th[j].component);
-    else fputs("\"*\"", fp);
-    fprintf(fp, ", \"value\": ");
-    PhynnJsonNumber(fp, v->th[j].value);
-    fputc('}', fp);
-  }
-  fprintf(fp, "],\n  \"components\": [\n");
+  fprintf(fp, "],\n");
+  PhynnJsonVerdict(fp, v->passed, v->failure, v->th, v->nth);
   for (int c = 0; c < v->ncomp; c++) {
     const PhynnSindyComp *cp = &v->comp[c];
     fprintf(fp, "    {\"name\": ");
