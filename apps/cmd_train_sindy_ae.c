@@ -194,7 +194,8 @@ static PetscErrorCode MakeTrainer(MPI_Comm comm, PhynnGraph g, const Settings *o
     refine[k]   = k == 3 ? 0.0 : o->lambda[k];
     pretrain[k] = k == 1 ? 0.0 : o->lambda[k]; /* no x-derivative term: the decoder learns the frames first, z's own law keeps its scale */
   }
-  if (o->pretrain_epochs > 0) PetscCall(PhynnTrainerAddPhase(*t, "pretrain", PHYNN_OPTIM_ADAM, o->pretrain_epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? pretrain : NULL));
+  /* without a model (-help, the registry of option names) every phase is listed */
+  if (o->pretrain_epochs > 0 || !ae) PetscCall(PhynnTrainerAddPhase(*t, "pretrain", PHYNN_OPTIM_ADAM, o->pretrain_epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? pretrain : NULL));
   PetscCall(PhynnTrainerAddPhase(*t, "train", PHYNN_OPTIM_ADAM, o->epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? o->lambda : NULL));
   if (o->refine_epochs > 0) PetscCall(PhynnTrainerAddPhase(*t, "refine", PHYNN_OPTIM_ADAM, o->refine_epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? refine : NULL));
   PetscCall(PhynnTrainerSetDefaults(*t, PHYNN_OPTIM_ADAM, 0, o->lr, 0));
