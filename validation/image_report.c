@@ -263,18 +263,7 @@ PetscErrorCode PhynnImageWriteHTML(const PhynnRecord *rec, const PhynnImageValid
   PhynnHtmlRow(fp, "Data", v->data_title);
   snprintf(buf, sizeof(buf), "%ld of %ld x %ld x %ld%s%s", v->n, v->C, v->H, v->W, v->has_t ? ", with t" : ", no t (the frame index stands for it)", v->theta ? " and theta" : "");
   PhynnHtmlRow(fp, "Frames", buf);
-  snprintf(buf, sizeof(buf), "%ld (optimizer %s)", rec->iteration, rec->optimizer[0] ? rec->optimizer : "none");
-  PhynnHtmlRow(fp, "Training iterations", buf);
-  PhynnHtmlRow(fp, "Model written by phynn", v->model_version);
-  PhynnHtmlRow(fp, "Model git revision", v->model_git);
-  PhynnHtmlRow(fp, "Model command line", v->model_cmd);
-  fprintf(fp, "<tr><th>Model options</th><td><pre>");
-  PhynnHtml(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
-  fprintf(fp, "</pre></td></tr>\n");
-  snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
-  PhynnHtmlRow(fp, "Validated by phynn", buf);
-  PhynnHtmlRow(fp, "Validation command", PhynnCommandLine());
-  PhynnHtmlRow(fp, "Date (UTC)", when);
+  PhynnHtmlProvenanceRows(fp, rec, v->model_version, v->model_git, v->model_cmd, when);
   fprintf(fp, "</table>\n<h2>Held-out frames</h2>\n<p>");
   if (v->split_source == PHYNN_SPLIT_NONE)
     fprintf(fp, "The model's training record holds no <code>-holdout</code>: the frames it was trained on are unknown, so <b>every frame counts as held out</b> (heldout and all are the same %ld frames). Give <code>-holdout F -seed S</code> to choose a split.", v->n);

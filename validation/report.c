@@ -73,7 +73,7 @@ PetscErrorCode PhynnValidationWriteJSON(const PhynnValidation *v, const char *pa
 PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, const PhynnValidation *v, const char *path)
 {
   FILE *fp;
-  char  tmp[PETSC_MAX_PATH_LEN + 32], when[32], grid[160] = "", buf[64];
+  char  tmp[PETSC_MAX_PATH_LEN + 32], when[32], grid[160] = "";
 
   PetscFunctionBegin;
   PhynnTimestamp(when, sizeof(when));
@@ -98,18 +98,7 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
   PhynnHtmlRow(fp, "Reference", v->ref_title);
   PhynnHtmlRow(fp, "Equation", v->ref_equation);
   PhynnHtmlRow(fp, "Grid", grid);
-  snprintf(buf, sizeof(buf), "%ld (optimizer %s)", rec->iteration, rec->optimizer[0] ? rec->optimizer : "none");
-  PhynnHtmlRow(fp, "Training iterations", buf);
-  PhynnHtmlRow(fp, "Model written by phynn", v->model_version);
-  PhynnHtmlRow(fp, "Model git revision", v->model_git);
-  PhynnHtmlRow(fp, "Model command line", v->model_cmd);
-  fprintf(fp, "<tr><th>Model options</th><td><pre>");
-  PhynnHtml(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
-  fprintf(fp, "</pre></td></tr>\n");
-  snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
-  PhynnHtmlRow(fp, "Validated by phynn", buf);
-  PhynnHtmlRow(fp, "Validation command", PhynnCommandLine());
-  PhynnHtmlRow(fp, "Date (UTC)", when);
+  PhynnHtmlProvenanceRows(fp, rec, v->model_version, v->model_git, v->model_cmd, when);
   fprintf(fp, "</table>\n<h2>Metrics</h2>\n<p>rel_l2 = ||prediction &minus; reference||<sub>2</sub> / ||reference||<sub>2</sub> over the whole grid; "
               "max_abs = max |prediction &minus; reference|. Machine-readable: <a href=\"metrics.json\">metrics.json</a>.</p>\n");
   fprintf(fp, "<table>\n<tr><th>component</th><th>compared with</th><th>rel_l2</th><th>max_abs</th><th>threshold rel_l2</th><th>threshold max_abs</th><th>result</th></tr>\n");

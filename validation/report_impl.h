@@ -54,6 +54,9 @@ void        PhynnJsonVerdict(FILE *fp, PetscBool passed, const char *failure, co
 void        PhynnJsonArray(FILE *fp, const double *a, long n);
 void        PhynnHtml(FILE *fp, const char *s);  /* text with & < > " escaped */
 void        PhynnHtmlRow(FILE *fp, const char *key, const char *value); /* a <tr> of a key table */
+/* The provenance rows every report's header table ends with: the training record (iterations,
+ * optimiser, options), where the model came from, and this validation's phynn, command and date. */
+void        PhynnHtmlProvenanceRows(FILE *fp, const PhynnRecord *rec, const char *model_version, const char *model_git, const char *model_cmd, const char *when);
 /* The report's list of thresholds ("None given ..." with `example` when there are none). */
 void        PhynnHtmlThresholds(FILE *fp, int nth, const PhynnThreshold *th, const char *example);
 extern const char *const PhynnReportCss;

@@ -156,3 +156,20 @@ void PhynnJsonVerdict(FILE *fp, PetscBool passed, const char *failure, const Phy
   }
   fprintf(fp, "],\n  \"components\": [\n");
 }
+
+void PhynnHtmlProvenanceRows(FILE *fp, const PhynnRecord *rec, const char *model_version, const char *model_git, const char *model_cmd, const char *when)
+{
+  char buf[256];
+  snprintf(buf, sizeof(buf), "%ld (optimizer %s)", rec->iteration, rec->optimizer[0] ? rec->optimizer : "none");
+  PhynnHtmlRow(fp, "Training iterations", buf);
+  PhynnHtmlRow(fp, "Model written by phynn", model_version);
+  PhynnHtmlRow(fp, "Model git revision", model_git);
+  PhynnHtmlRow(fp, "Model command line", model_cmd);
+  fprintf(fp, "<tr><th>Model options</th><td><pre>");
+  PhynnHtml(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
+  fprintf(fp, "</pre></td></tr>\n");
+  snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
+  PhynnHtmlRow(fp, "Validated by phynn", buf);
+  PhynnHtmlRow(fp, "Validation command", PhynnCommandLine());
+  PhynnHtmlRow(fp, "Date (UTC)", when);
+}

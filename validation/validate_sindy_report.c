@@ -362,18 +362,7 @@ PetscErrorCode PhynnSindyWriteHTML(const PhynnRecord *rec, const PhynnSindyValid
   if (v->has_truth) snprintf(buf, sizeof(buf), "g = %g, l = %g (g/l = %g)%s", v->g, v->l, v->g / v->l, v->linear ? ", the small-angle equation" : "");
   else snprintf(buf, sizeof(buf), "unknown (the data lacks theta, omega, g or l)");
   PhynnHtmlRow(fp, "Pendulum", buf);
-  snprintf(buf, sizeof(buf), "%ld (optimizer %s)", rec->iteration, rec->optimizer[0] ? rec->optimizer : "none");
-  PhynnHtmlRow(fp, "Training iterations", buf);
-  PhynnHtmlRow(fp, "Model written by phynn", v->model_version);
-  PhynnHtmlRow(fp, "Model git revision", v->model_git);
-  PhynnHtmlRow(fp, "Model command line", v->model_cmd);
-  fprintf(fp, "<tr><th>Model options</th><td><pre>");
-  PhynnHtml(fp, rec->options && rec->options[0] ? rec->options : "(not recorded)");
-  fprintf(fp, "</pre></td></tr>\n");
-  snprintf(buf, sizeof(buf), "%s (git %s)", PHYNN_VERSION, PhynnGitRevision());
-  PhynnHtmlRow(fp, "Validated by phynn", buf);
-  PhynnHtmlRow(fp, "Validation command", PhynnCommandLine());
-  PhynnHtmlRow(fp, "Date (UTC)", when);
+  PhynnHtmlProvenanceRows(fp, rec, v->model_version, v->model_git, v->model_cmd, when);
   fprintf(fp, "</table>\n");
 
   fprintf(fp, "<h2>Champion's metrics</h2>\n<p>Relative squared errors over every validation frame, from the training loss graph (forward only): "
