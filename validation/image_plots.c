@@ -18,36 +18,18 @@
 
 #define MAX_LATENT_PANELS 6 /* latent_time shows z1 .. z6 */
 
-static PetscErrorCode OpenData(const char *dir, const char *name, FILE **fp)
-{
-  char path[PETSC_MAX_PATH_LEN + 64];
-  PetscFunctionBegin;
-  snprintf(path, sizeof(path), "%s/plotdata/%s", dir, name);
-  *fp = fopen(path, "w");
-  PetscCheck(*fp, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s (the report's plot data); check the disk and the directory's permissions", path);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CloseData(FILE *fp, const char *dir, const char *name)
-{
-  int bad = ferror(fp);
-  PetscFunctionBegin;
-  bad |= fclose(fp);
-  PetscCheck(!bad, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s/plotdata/%s (the report's plot data); check the disk space", dir, name);
-  PetscFunctionReturn(0);
-}
 
 /* Channel 0 of a frame as an H x W matrix, top row first. */
 static PetscErrorCode WriteMatrix(const PhynnImageValidation *v, const double *frame, const double *minus, const char *dir, const char *name)
 {
   FILE *fp;
   PetscFunctionBegin;
-  PetscCall(OpenData(dir, name, &fp));
+  PetscCall(PhynnPlotDataOpen(dir, name, &fp));
   for (long i = 0; i < v->H; i++) {
     for (long j = 0; j < v->W; j++) PhynnGpPut(fp, minus ? fabs(frame[i * v->W + j] - minus[i * v->W + j]) : frame[i * v->W + j], PETSC_FALSE);
     fputc('\n', fp);
   }
-  PetscCall(CloseData(fp, dir, name));
+  PetscCall(PhynnPlotDataClose(fp, dir, name));
   PetscFunctionReturn(0);
 }
 
@@ -118,13 +100,13 @@ static PetscErrorCode LatentData(const PhynnImageValidation *v, const char *dir)
 {
   FILE *fp;
   PetscFunctionBegin;
-  PetscCall(OpenData(dir, "latent.dat", &fp));
+  PetscCall(PhynnPlotDataOpen(dir, "latent.dat", &fp));
   for (long i = 0; i < v->n; i++) {
     fprintf(fp, "%.10g %d", v->t[i], v->held[i] ? 1 : 0);
     for (long k = 0; k < v->K; k++) PhynnGpPut(fp, v->code[i * v->K + k], PETSC_FALSE);
     fputc('\n', fp);
   }
-  PetscCall(CloseData(fp, dir, "latent.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "latent.dat"));
   PetscFunctionReturn(0);
 }
 
@@ -211,7 +193,7 @@ static PetscErrorCode LatentThetaPlot(FILE *gp, const PhynnImageValidation *v, c
 
   PetscFunctionBegin;
   if (!lt->has || lt->latent < 0) PetscFunctionReturn(0);
-  PetscCall(OpenData(dir, "theta.dat", &fp)); /* z_j, theta, t, held, isotonic fit */
+  PetscCall(PhynnPlotDataOpen(dir, "theta.dat", &fp)); /* z_j, theta, t, held, isotonic fit */
   for (long i = 0; i < v->n; i++) {
     fprintf(fp, "%.10g %.10g %.10g %d", v->code[i * v->K + j], v->theta[i], v->t[i], v->held[i] ? 1 : 0);
     PhynnGpPut(fp, lt->isotonic ? lt->isotonic[i] : NAN, PETSC_FALSE);
@@ -219,13 +201,13 @@ static PetscErrorCode LatentThetaPlot(FILE *gp, const PhynnImageValidation *v, c
     lo = PetscMin(lo, v->code[i * v->K + j]);
     hi = PetscMax(hi, v->code[i * v->K + j]);
   }
-  PetscCall(CloseData(fp, dir, "theta.dat"));
-  PetscCall(OpenData(dir, "theta_fit.dat", &fp)); /* the polynomial on 201 points */
+  PetscCall(PhynnPlotDataClose(fp, dir, "theta.dat"));
+  PetscCall(PhynnPlotDataOpen(dir, "theta_fit.dat", &fp)); /* the polynomial on 201 points */
   for (int k = 0; lt->degree >= 1 && k <= 200; k++) {
     double z = lo + (hi - lo) * k / 200.0;
     fprintf(fp, "%.10g %.10g\n", z, PhynnLatentThetaFit(lt, z));
   }
-  PetscCall(CloseData(fp, dir, "theta_fit.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "theta_fit.dat"));
   PhynnGpQuote(v->znames[j], zq, sizeof(zq));
   PhynnGpAxisLabel("theta", v->theta_units, th, sizeof(th));
   TimeLabel(v, tl, sizeof(tl));
@@ -251,13 +233,13 @@ static PetscErrorCode BaselinePlot(FILE *gp, const PhynnImageValidation *v, cons
   if (!b->m) PetscFunctionReturn(0);
   for (long k = 0; k < b->K; k++)
     if (!(b->mae[k] > 0)) logy = PETSC_FALSE; /* an exact reconstruction has no logarithm */
-  PetscCall(OpenData(dir, "baseline.dat", &fp));
+  PetscCall(PhynnPlotDataOpen(dir, "baseline.dat", &fp));
   for (long k = 0; k < b->K; k++) {
     fprintf(fp, "%ld", k + 1);
     PhynnGpPut(fp, b->mae[k], logy);
     fputc('\n', fp);
   }
-  PetscCall(CloseData(fp, dir, "baseline.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "baseline.dat"));
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 620, "baseline");
   fprintf(gp, "set title '%s MAE against the number of PCA components'\n", v->nheld ? "held-out" : "all-frame");
   fprintf(gp, "set xlabel 'PCA components k (the model: its latent size)'\nset ylabel 'mean |reconstruction - frame|%s'\n%s", logy ? " (log scale)" : "", logy ? "set logscale y\nset format y '%.0e'\n" : "");

@@ -242,16 +242,8 @@ PetscErrorCode PhynnImageWriteHTML(const PhynnRecord *rec, const PhynnImageValid
   PetscFunctionBegin;
   PhynnTimestamp(when, sizeof(when));
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-  PhynnHtml(fp, v->title);
-  fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", PhynnReportCss);
-  PhynnHtml(fp, v->title);
-  fprintf(fp, "</h1>\n<p class=\"verdict %s\">%s", v->passed ? "pass" : "fail", v->passed ? (v->nth ? "PASSED: every threshold holds" : "PASSED (no thresholds given)") : "FAILED: ");
-  if (!v->passed) {
-    PhynnHtml(fp, v->failure);
-    if (v->nfailed > 1) fprintf(fp, " (and %d more)", v->nfailed - 1);
-  }
-  fprintf(fp, "</p>\n<h2>Model and data</h2>\n<table>\n");
+  PhynnHtmlPageBegin(fp, v->title, NULL, v->passed, v->nth, v->failure, v->nfailed);
+  fprintf(fp, "<h2>Model and data</h2>\n<table>\n");
   PhynnHtmlRow(fp, "Model file", v->model_path);
   PhynnHtmlRow(fp, "Problem", v->problem);
   snprintf(buf, sizeof(buf), "%ld values (", v->K);

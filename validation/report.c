@@ -82,16 +82,8 @@ PetscErrorCode PhynnValidationWriteHTML(PhynnModel m, const PhynnRecord *rec, co
     snprintf(grid + l, sizeof(grid) - l, "%s%s = %zu points on [%.6g, %.6g]", d ? ", " : "", v->dim[d], v->len[d], v->coord[d][0], v->coord[d][v->len[d] - 1]);
   }
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-  PhynnHtml(fp, v->title);
-  fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", PhynnReportCss);
-  PhynnHtml(fp, v->title);
-  fprintf(fp, "</h1>\n<p class=\"verdict %s\">%s", v->passed ? "pass" : "fail", v->passed ? (v->nth ? "PASSED: every threshold holds" : "PASSED (no thresholds given)") : "FAILED: ");
-  if (!v->passed) {
-    PhynnHtml(fp, v->failure);
-    if (v->nfailed > 1) fprintf(fp, " (and %d more)", v->nfailed - 1);
-  }
-  fprintf(fp, "</p>\n<h2>Model and reference</h2>\n<table>\n");
+  PhynnHtmlPageBegin(fp, v->title, NULL, v->passed, v->nth, v->failure, v->nfailed);
+  fprintf(fp, "<h2>Model and reference</h2>\n<table>\n");
   PhynnHtmlRow(fp, "Model file", v->model_path);
   PhynnHtmlRow(fp, "Problem", v->problem);
   PhynnHtmlRow(fp, "Reference file", v->ref_path);

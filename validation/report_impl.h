@@ -54,6 +54,13 @@ void        PhynnJsonVerdict(FILE *fp, PetscBool passed, const char *failure, co
 void        PhynnJsonArray(FILE *fp, const double *a, long n);
 void        PhynnHtml(FILE *fp, const char *s);  /* text with & < > " escaped */
 void        PhynnHtmlRow(FILE *fp, const char *key, const char *value); /* a <tr> of a key table */
+/* The top of every report page: doctype, title, the style sheet (plus extra_css, may be NULL),
+ * the heading and the verdict line (PASSED / FAILED: the first failure, and how many more). */
+void        PhynnHtmlPageBegin(FILE *fp, const char *title, const char *extra_css, PetscBool passed, int nth, const char *failure, int nfailed);
+/* A report's plot data file DIR/plotdata/NAME: open for writing, and close checking for write
+ * errors (one-line errors naming the file). */
+PetscErrorCode PhynnPlotDataOpen(const char *dir, const char *name, FILE **fp);
+PetscErrorCode PhynnPlotDataClose(FILE *fp, const char *dir, const char *name);
 /* The provenance rows every report's header table ends with: the training record (iterations,
  * optimiser, options), where the model came from, and this validation's phynn, command and date. */
 void        PhynnHtmlProvenanceRows(FILE *fp, const PhynnRecord *rec, const char *model_version, const char *model_git, const char *model_cmd, const char *when);

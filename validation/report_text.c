@@ -173,3 +173,36 @@ void PhynnHtmlProvenanceRows(FILE *fp, const PhynnRecord *rec, const char *model
   PhynnHtmlRow(fp, "Validation command", PhynnCommandLine());
   PhynnHtmlRow(fp, "Date (UTC)", when);
 }
+
+void PhynnHtmlPageBegin(FILE *fp, const char *title, const char *extra_css, PetscBool passed, int nth, const char *failure, int nfailed)
+{
+  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  PhynnHtml(fp, title);
+  fprintf(fp, "</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<h1>", PhynnReportCss, extra_css ? " " : "", extra_css ? extra_css : "");
+  PhynnHtml(fp, title);
+  fprintf(fp, "</h1>\n<p class=\"verdict %s\">%s", passed ? "pass" : "fail", passed ? (nth ? "PASSED: every threshold holds" : "PASSED (no thresholds given)") : "FAILED: ");
+  if (!passed) {
+    PhynnHtml(fp, failure);
+    if (nfailed > 1) fprintf(fp, " (and %d more)", nfailed - 1);
+  }
+  fprintf(fp, "</p>\n");
+}
+
+PetscErrorCode PhynnPlotDataOpen(const char *dir, const char *name, FILE **fp)
+{
+  char path[PETSC_MAX_PATH_LEN + 64];
+  PetscFunctionBegin;
+  snprintf(path, sizeof(path), "%s/plotdata/%s", dir, name);
+  *fp = fopen(path, "w");
+  PetscCheck(*fp, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s (the report's plot data); check the disk and the directory's permissions", path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnPlotDataClose(FILE *fp, const char *dir, const char *name)
+{
+  int bad = ferror(fp);
+  PetscFunctionBegin;
+  bad |= fclose(fp);
+  PetscCheck(!bad, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s/plotdata/%s (the report's plot data); check the disk space", dir, name);
+  PetscFunctionReturn(0);
+}

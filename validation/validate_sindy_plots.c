@@ -24,24 +24,6 @@ static const char *const color[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", 
 #define NCOLORS ((int)(sizeof(color) / sizeof(color[0])))
 static const char *const diverging = "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n";
 
-static PetscErrorCode OpenData(const char *dir, const char *name, FILE **fp)
-{
-  char path[PETSC_MAX_PATH_LEN + 64];
-  PetscFunctionBegin;
-  snprintf(path, sizeof(path), "%s/plotdata/%s", dir, name);
-  *fp = fopen(path, "w");
-  PetscCheck(*fp, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s (the report's plot data); check the disk and the directory's permissions", path);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CloseData(FILE *fp, const char *dir, const char *name)
-{
-  int bad = ferror(fp);
-  PetscFunctionBegin;
-  bad |= fclose(fp);
-  PetscCheck(!bad, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s/plotdata/%s (the report's plot data); check the disk space", dir, name);
-  PetscFunctionReturn(0);
-}
 
 static const char *RoleName(int role) { return role == 0 ? "smallest amplitude" : role == 1 ? "middle amplitude" : role == 2 ? "largest amplitude" : "shown"; }
 
@@ -57,12 +39,12 @@ static PetscErrorCode WriteMatrix(const PhynnSindyValidation *v, const double *f
 {
   FILE *fp;
   PetscFunctionBegin;
-  PetscCall(OpenData(dir, name, &fp));
+  PetscCall(PhynnPlotDataOpen(dir, name, &fp));
   for (long i = 0; i < v->H; i++) {
     for (long j = 0; j < v->W; j++) PhynnGpPut(fp, frame[i * v->W + j], PETSC_FALSE);
     fputc('\n', fp);
   }
-  PetscCall(CloseData(fp, dir, name));
+  PetscCall(PhynnPlotDataClose(fp, dir, name));
   PetscFunctionReturn(0);
 }
 
@@ -126,13 +108,13 @@ static PetscErrorCode CoefficientPlot(FILE *gp, const PhynnSindyValidation *v, c
 
   PetscFunctionBegin;
   if (!v->nhist) PetscFunctionReturn(0);
-  PetscCall(OpenData(dir, "coefficients.dat", &fp));
+  PetscCall(PhynnPlotDataOpen(dir, "coefficients.dat", &fp));
   for (long r = 0; r < v->nhist; r++) {
     fprintf(fp, "%.10g", v->hist_it[r]);
     for (int i = 0; i < LT; i++) PhynnGpPut(fp, v->hist[r * LT + i], PETSC_FALSE);
     fputc('\n', fp);
   }
-  PetscCall(CloseData(fp, dir, "coefficients.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "coefficients.dat"));
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1100, 650, "coefficients");
   fprintf(gp, "set title 'coefficients Xi * mask over training (dashed: the %ld thresholding event%s)'\n", v->nevents, v->nevents == 1 ? "" : "s");
   fprintf(gp, "set xlabel 'training iteration'\nset ylabel 'coefficient'\nset grid\nset key outside right top\n");
@@ -167,14 +149,14 @@ static PetscErrorCode LatentThetaPlot(FILE *gp, const PhynnSindyValidation *v, c
 
   PetscFunctionBegin;
   if (!v->theta) PetscFunctionReturn(0);
-  PetscCall(OpenData(dir, "latent.dat", &fp)); /* theta, trajectory index, z0 .. */
+  PetscCall(PhynnPlotDataOpen(dir, "latent.dat", &fp)); /* theta, trajectory index, z0 .. */
   for (long a = 0; a < v->ntraj; a++)
     for (long i = v->traj[a].first; i < v->traj[a].first + v->traj[a].count; i++) {
       fprintf(fp, "%.10g %ld", v->theta[i], a);
       for (int k = 0; k < v->L; k++) PhynnGpPut(fp, v->z[i * v->L + k], PETSC_FALSE);
       fputc('\n', fp);
     }
-  PetscCall(CloseData(fp, dir, "latent.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "latent.dat"));
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 120 + 480 * np, "latent_theta");
   fprintf(gp, "%sset cbrange [0:%ld]\nset cblabel 'trajectory (index in the file)'\nset colorbox\n", PhynnGpViridis, PetscMax(v->ntraj - 1, 1));
   fprintf(gp, "set multiplot layout %d,1 title 'the encoded latent of every validation frame against the true angle'\nset grid\nset xlabel 'theta [rad]'\nunset key\n", np);
@@ -198,14 +180,14 @@ static PetscErrorCode LatentSimPlot(FILE *gp, const PhynnSindyValidation *v, con
     char                  name[64], label[160];
     FILE                 *fp;
     snprintf(name, sizeof(name), "latent_sim_%d.dat", h);
-    PetscCall(OpenData(dir, name, &fp)); /* t - t0, z (L), zsim (L) */
+    PetscCall(PhynnPlotDataOpen(dir, name, &fp)); /* t - t0, z (L), zsim (L) */
     for (long i = tr->first; i < tr->first + tr->count; i++) {
       fprintf(fp, "%.10g", v->t[i] - tr->t0);
       for (int k = 0; k < v->L; k++) PhynnGpPut(fp, v->z[i * v->L + k], PETSC_FALSE);
       for (int k = 0; k < v->L; k++) PhynnGpPut(fp, v->zsim[i * v->nvars + k], PETSC_FALSE);
       fputc('\n', fp);
     }
-    PetscCall(CloseData(fp, dir, name));
+    PetscCall(PhynnPlotDataClose(fp, dir, name));
     TrajLabel(v, tr, label, sizeof(label));
     fprintf(gp, "set title '%s%s'\nset yrange [*:*]\n", label, tr->sim.status == PHYNN_SINDY_RUN_OK ? "" : tr->sim.status == PHYNN_SINDY_RUN_DIVERGED ? ": the law diverges" : ": the integration failed");
     {
@@ -242,7 +224,7 @@ static PetscErrorCode SimErrorPlot(FILE *gp, const PhynnSindyValidation *v, cons
   double    span     = 0;
 
   PetscFunctionBegin;
-  PetscCall(OpenData(dir, "sim_error.dat", &fp)); /* one block per trajectory: t - t0, mse_sim, mse_recon */
+  PetscCall(PhynnPlotDataOpen(dir, "sim_error.dat", &fp)); /* one block per trajectory: t - t0, mse_sim, mse_recon */
   for (long a = 0; a < v->ntraj; a++) {
     const PhynnSindyTraj *tr = &v->traj[a];
     for (long i = tr->first; i < tr->first + tr->count; i++) {
@@ -254,7 +236,7 @@ static PetscErrorCode SimErrorPlot(FILE *gp, const PhynnSindyValidation *v, cons
     fprintf(fp, "\n\n");
     any = any || AnyPositive(tr, v->mse_sim);
   }
-  PetscCall(CloseData(fp, dir, "sim_error.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "sim_error.dat"));
   for (long a = 0; a < v->ntraj; a++) span = PetscMax(span, v->traj[a].t1 - v->traj[a].t0);
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1100, 120 + 360 * (1 + v->nhighlighted), "sim_error");
   fprintf(gp, "set multiplot layout %d,1 title 'mean squared pixel error of the decoded simulation against the frames'\n", 1 + v->nhighlighted);
@@ -304,14 +286,14 @@ static PetscErrorCode PeriodPlot(FILE *gp, const PhynnSindyValidation *v, const 
       nswing++;
     }
   if (!nswing) PetscFunctionReturn(0);
-  PetscCall(OpenData(dir, "period_curve.dat", &fp));
+  PetscCall(PhynnPlotDataOpen(dir, "period_curve.dat", &fp));
   for (int k = 0; k <= 400; k++) {
     double th = PetscMin(amax * 1.05, 0.999 * M_PI) * k / 400.0, A, T;
     if (k == 0) fprintf(fp, "0 %.10g\n", 2 * M_PI / sqrt(w2)); /* the small-angle limit */
     else if (PhynnPendulumPeriod(w2, v->linear, th, 0, &A, &T)) fprintf(fp, "%.10g %.10g\n", th, T);
   }
-  PetscCall(CloseData(fp, dir, "period_curve.dat"));
-  PetscCall(OpenData(dir, "periods.dat", &fp)); /* amplitude, true, discovered (? when none), highlighted */
+  PetscCall(PhynnPlotDataClose(fp, dir, "period_curve.dat"));
+  PetscCall(PhynnPlotDataOpen(dir, "periods.dat", &fp)); /* amplitude, true, discovered (? when none), highlighted */
   for (long a = 0; a < v->ntraj; a++) {
     const PhynnSindyTraj *tr = &v->traj[a];
     if (!tr->swings) continue;
@@ -323,7 +305,7 @@ static PetscErrorCode PeriodPlot(FILE *gp, const PhynnSindyValidation *v, const 
       tmax = PetscMax(tmax, tr->per.period);
     }
   }
-  PetscCall(CloseData(fp, dir, "periods.dat"));
+  PetscCall(PhynnPlotDataClose(fp, dir, "periods.dat"));
   PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 620, "period");
   fprintf(gp, "set title 'period against amplitude: the pendulum (g/l = %.4g) and the discovered law%s'\n", w2, nosc < nswing ? (nosc ? " (some trajectories do not oscillate)" : " (the law oscillates for no trajectory)") : "");
   fprintf(gp, "set xlabel 'amplitude theta_max [rad]'\nset ylabel 'period [%s]'\nset grid\nset key top left box opaque\nset xrange [0:%.10g]\n", v->t_units[0] ? v->t_units : "1", PetscMin(amax * 1.05, M_PI));

@@ -324,16 +324,8 @@ PetscErrorCode PhynnSindyWriteHTML(const PhynnRecord *rec, const PhynnSindyValid
   PetscFunctionBegin;
   PhynnTimestamp(when, sizeof(when));
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-  PhynnHtml(fp, v->title);
-  fprintf(fp, "</title>\n<style>%s td.num{white-space:nowrap} pre.law{font-size:1.35em;font-weight:bold;background:#eef4ff}</style>\n</head>\n<body>\n<h1>", PhynnReportCss);
-  PhynnHtml(fp, v->title);
-  fprintf(fp, "</h1>\n<p class=\"verdict %s\">%s", v->passed ? "pass" : "fail", v->passed ? (v->nth ? "PASSED: every threshold holds" : "PASSED (no thresholds given)") : "FAILED: ");
-  if (!v->passed) {
-    PhynnHtml(fp, v->failure);
-    if (v->nfailed > 1) fprintf(fp, " (and %d more)", v->nfailed - 1);
-  }
-  fprintf(fp, "</p>\n<h2>The discovered law</h2>\n<pre class=\"law\">");
+  PhynnHtmlPageBegin(fp, v->title, "td.num{white-space:nowrap} pre.law{font-size:1.35em;font-weight:bold;background:#eef4ff}", v->passed, v->nth, v->failure, v->nfailed);
+  fprintf(fp, "<h2>The discovered law</h2>\n<pre class=\"law\">");
   for (const char *p = v->equation; *p; p++) {
     if (p[0] == ';' && p[1] == ' ') {
       fputc('\n', fp);
