@@ -6,7 +6,7 @@
 
 #include "graph_impl.h"
 
-const char *const PhynnActivationNames[] = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "sine", "softplus", "softmax", NULL};
+const char *const PhynnActivationNames[] = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "sine", "softplus", "softmax", "gelu", NULL};
 const char *const PhynnInitNames[]       = {"zeros", "normal", "uniform", "xavier_normal", "xavier_uniform", "constant", NULL};
 const char *const PhynnLossNames[]       = {"mse", "mae", "bce", "cce", NULL};
 
@@ -18,12 +18,12 @@ PetscErrorCode PhynnActivationFromName(MPI_Comm comm, const char *what, const ch
       *act = (PhynnActivation)i;
       PetscFunctionReturn(0);
     }
-  SETERRQ(comm, PHYNN_ERR_INPUT, "%s: unknown activation '%s'; choose one of identity, sigmoid, tanh, relu, leaky_relu, sine, softplus, softmax", what, name);
+  SETERRQ(comm, PHYNN_ERR_INPUT, "%s: unknown activation '%s'; choose one of identity, sigmoid, tanh, relu, leaky_relu, sine, softplus, softmax, gelu", what, name);
 }
 
 PetscBool PhynnActivationSmooth(PhynnActivation act)
 {
-  return act == PHYNN_ACT_IDENTITY || act == PHYNN_ACT_SIGMOID || act == PHYNN_ACT_TANH || act == PHYNN_ACT_SINE || act == PHYNN_ACT_SOFTPLUS ? PETSC_TRUE : PETSC_FALSE;
+  return act == PHYNN_ACT_IDENTITY || act == PHYNN_ACT_SIGMOID || act == PHYNN_ACT_TANH || act == PHYNN_ACT_SINE || act == PHYNN_ACT_SOFTPLUS || act == PHYNN_ACT_GELU ? PETSC_TRUE : PETSC_FALSE;
 }
 
 static double Sigmoid(double z) { return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z)); }
@@ -38,6 +38,7 @@ double PhynnActivationValue(PhynnActivation act, double alpha, double z)
   case PHYNN_ACT_LEAKY_RELU: return z > 0 ? z : alpha * z;
   case PHYNN_ACT_SINE: return sin(z);
   case PHYNN_ACT_SOFTPLUS: return (z > 0 ? z : 0.0) + log1p(exp(-fabs(z))); /* log(1 + e^z), stable */
+  case PHYNN_ACT_GELU: return 0.5 * z * erfc(-z * M_SQRT1_2); /* z Phi(z), the exact (erf) form */
   default: return NAN; /* softmax is not elementwise: see PhynnOpSoftmax */
   }
 }
@@ -59,6 +60,10 @@ void PhynnActivationDerivatives(PhynnActivation act, double alpha, double z, dou
   case PHYNN_ACT_SOFTPLUS: { /* s' = sigmoid(z) =: p, s'' = p(1-p), s''' = p(1-p)(1-2p) */
     double p = Sigmoid(z);
     s1 = p; s2 = p * (1 - p); s3 = s2 * (1 - 2 * p);
+  } break;
+  case PHYNN_ACT_GELU: { /* s = z Phi: s' = Phi + z phi, s'' = phi (2 - z^2), s''' = z phi (z^2 - 4) */
+    double phi = exp(-0.5 * z * z) * 0.5 * M_2_SQRTPI * M_SQRT1_2, Phi = 0.5 * erfc(-z * M_SQRT1_2);
+    s1 = Phi + z * phi; s2 = phi * (2 - z * z); s3 = z * phi * (z * z - 4);
   } break;
   default: break;
   }

@@ -13,8 +13,8 @@
  * any fixed shape of up to PHYNN_MAX_DIMS dims, real or complex (interleaved re, im). The
  * row-wise ops (dense, slice, softmax, the jet input) read an N-D node as N rows of C H W values;
  * the elementwise ops and losses take any shape. Complex values pass through add, sub, scale,
- * mean_square, jet_stack and block only (there are no complex-valued layers yet); every other op
- * refuses them.
+ * mean_square, jet_stack and block, and complex parameters are the weights of spectral_conv;
+ * every other op refuses them.
  *
  * Jets (docs/jets.md): a jet value stacks K = 1 + nfirst + nsecond row blocks of N rows each,
  * [value; first-order directions; second-order pairs]. The jet input layer seeds the directions
@@ -23,7 +23,7 @@
  * on the value block) and the fused jet activation applies the chain rule to all blocks in one
  * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
  * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
- * jet_stack, dense, conv2d, conv_transpose2d, avg_pool2d, upsample_nearest, reshape, concat
+ * jet_stack, dense, conv2d, conv_transpose2d, spectral_conv, avg_pool2d, upsample_nearest, reshape, concat
  * (when every input carries the same K blocks), dropout (given the jet: a sample's blocks share
  * its mask), the (fused) activation, slice and block (max_pool2d and batchnorm refuse jets);
  * elementwise ops after a slice or block act on one derivative block as plain values.
@@ -51,7 +51,7 @@ PhynnShape PhynnShape2(long rows, long cols);
 /* ---- activations -------------------------------------------------------------------------- */
 typedef enum {
   PHYNN_ACT_IDENTITY, PHYNN_ACT_SIGMOID, PHYNN_ACT_TANH, PHYNN_ACT_RELU, PHYNN_ACT_LEAKY_RELU,
-  PHYNN_ACT_SINE, PHYNN_ACT_SOFTPLUS, PHYNN_ACT_SOFTMAX, PHYNN_ACT_COUNT
+  PHYNN_ACT_SINE, PHYNN_ACT_SOFTPLUS, PHYNN_ACT_SOFTMAX, PHYNN_ACT_GELU, PHYNN_ACT_COUNT
 } PhynnActivation;
 extern const char *const PhynnActivationNames[]; /* "identity", "sigmoid", ... , NULL */
 /* Parses a name; an unknown one is an error listing the choices (`what` says where it came from). */
@@ -176,6 +176,11 @@ PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, con
  * copy, so a jet passes through when all inputs carry the same layout (K row blocks of N); inputs
  * with different K (PhynnNodeJetBlocks: a jetted conv against plain rows) are refused. */
 PetscErrorCode PhynnGraphConcat(PhynnGraph g, int n, const int *nodes, int *node);
+/* The Fourier layer's spectral convolution (src/op_spectral.c, docs/operators.md): x (N, IC, H, W)
+ * -> (N, OC, H, W), y = s c2r(R . s r2c(x)) with s = 1/sqrt(H W), keeping the bins kw < KW along W
+ * and, for H > 1, the rows kh < KH and kh >= H - KH (pass KH = 0 for 1-D signals, H = 1). R is a
+ * complex parameter (rows kept (1 or 2 KH), KW, IC, OC). Linear without bias: carries jets. */
+PetscErrorCode PhynnGraphSpectralConv(PhynnGraph g, int x, int R, long kh, long kw, const PhynnJet *jet, int *node);
 /* Inverted dropout (src/op_dropout.c), 0 <= p < 1: in training mode each element is kept with
  * probability 1 - p and scaled by 1 / (1 - p); in evaluation mode (and for p = 0) the identity.
  * The mask is a counter-based hash of (graph seed, step, global sample id, element), so it is

@@ -796,6 +796,37 @@ static PetscErrorCode BuildConv(PhynnGraph g, int arg, Scratch *s, int *root)
   PetscFunctionReturn(0);
 }
 
+/* The Fourier layer's spectral convolution (src/op_spectral.c): x and the complex weights R are
+ * parameters, so both gradients are checked. The cases cover an even and an odd signal length with
+ * every bin kept (up to Nyquist), a 2-D spectrum with positive and negative rows, and jets. */
+static PetscErrorCode BuildSpectral(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  static const struct {
+    long        x[4], kh, kw, oc;
+    int         jet;
+    const char *what;
+  } c[5] = {
+    {{2, 2, 1, 8}, 0, 5, 3, 0, "spectral_conv 1-D, N = 8 even, all 5 bins (Nyquist kept)"},
+    {{2, 3, 1, 7}, 0, 4, 2, 0, "spectral_conv 1-D, N = 7 odd, all 4 bins"},
+    {{3, 2, 1, 9}, 0, 2, 2, 0, "spectral_conv 1-D, N = 9, 2 of 5 bins"},
+    {{2, 2, 6, 5}, 2, 3, 2, 0, "spectral_conv 2-D, 6 x 5, rows 0,1 and 4,5, 3 of 3 columns"},
+    {{6, 2, 4, 6}, 2, 4, 3, 1, "spectral_conv 2-D over 3 jet blocks, 4 x 6, every row, 4 of 4 columns (Nyquist both ways)"},
+  };
+  PhynnJet jet = JetOf(2, 0, NULL);
+  long     dr[4] = {c[arg].kh ? 2 * c[arg].kh : 1, c[arg].kw, c[arg].x[1], c[arg].oc};
+  int      X, R, z;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParamND(g, "X", 4, c[arg].x, PHYNN_DTYPE_REAL, zeros, &X));
+  PetscCall(PhynnGraphParamND(g, "R", 4, dr, PHYNN_DTYPE_COMPLEX, zeros, &R));
+  PetscCall(PhynnGraphSpectralConv(g, X, R, c[arg].kh, c[arg].kw, c[arg].jet ? &jet : NULL, &z));
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 291 + arg));
+  PetscCall(PetscStrncpy(s->what, c[arg].what, sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 /* Pooling (src/op_pool.c) of parameter images. Random draws make exact ties in a max window
  * improbable (the tie rule is checked by value in CheckConv). arg:
  *   0 average 3 x 3, stride 2, padding 1 on (2, 2, 7, 6)
@@ -1040,6 +1071,7 @@ static const GradCase cases[] = {
   {"activations", BuildActivation, PHYNN_ACT_SINE, TOL_DEFAULT},
   {"activations", BuildActivation, PHYNN_ACT_SOFTPLUS, TOL_DEFAULT},
   {"activations", BuildActivation, PHYNN_ACT_SOFTMAX, TOL_DEFAULT},
+  {"activations", BuildActivation, PHYNN_ACT_GELU, TOL_DEFAULT},
   {"losses", BuildLoss, PHYNN_LOSS_MSE, TOL_DEFAULT},
   {"losses", BuildLoss, PHYNN_LOSS_MAE, TOL_DEFAULT},
   {"losses", BuildLoss, PHYNN_LOSS_BCE, TOL_DEFAULT},
@@ -1049,6 +1081,7 @@ static const GradCase cases[] = {
   {"jet_gradients", BuildJetResidual, PHYNN_ACT_SIGMOID, TOL_DEFAULT},
   {"jet_gradients", BuildJetResidual, PHYNN_ACT_SINE, TOL_DEFAULT},
   {"jet_gradients", BuildJetResidual, PHYNN_ACT_SOFTPLUS, TOL_DEFAULT},
+  {"jet_gradients", BuildJetResidual, PHYNN_ACT_GELU, TOL_DEFAULT},
   {"every_op", BuildDense, 0, TOL_DEFAULT},
   {"every_op", BuildDense, 1, TOL_DEFAULT},
   {"dense", BuildDenseTransposed, 0, TOL_DEFAULT},
@@ -1101,6 +1134,11 @@ static const GradCase cases[] = {
   {"conv", BuildConv, 4, TOL_DEFAULT},
   {"conv", BuildConv, 5, TOL_DEFAULT},
   {"conv", BuildConv, 6, TOL_DEFAULT},
+  {"spectral", BuildSpectral, 0, TOL_DEFAULT},
+  {"spectral", BuildSpectral, 1, TOL_DEFAULT},
+  {"spectral", BuildSpectral, 2, TOL_DEFAULT},
+  {"spectral", BuildSpectral, 3, TOL_DEFAULT},
+  {"spectral", BuildSpectral, 4, TOL_DEFAULT},
   {"conv", BuildPool, 0, TOL_DEFAULT},
   {"conv", BuildPool, 1, TOL_DEFAULT},
   {"conv", BuildPool, 2, TOL_DEFAULT},
