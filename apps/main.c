@@ -38,6 +38,7 @@ static const PhynnCommand phynn_commands[] = {
   {"solve nls", "", "reference solutions of the nonlinear Schrodinger equation (FFTW split-step)", PhynnCmdSolveNls},
   {"train fit", "", "fit a network to a CSV table (last column = target; mpirun for data parallelism)", PhynnCmdTrainFit},
   {"train sindy-ae", "", "discover the latent dynamics of image frames: a SINDy autoencoder (tutorial Example 4; mpirun splits the minibatches, -runs sweeps seeds)", PhynnCmdTrainSindyAE},
+  {"train operator", "", "learn the solution operator of a solver family: FNO, DeepONet or a CNN U-Net (mpirun splits the minibatches)", PhynnCmdTrainOperator},
   {"train autoencoder", "", "learn a latent coordinate of image frames (tutorial Example 3; mpirun splits the minibatches)", PhynnCmdTrainAutoencoder},
   {"train perceptron-iris", "", "the tutorial's perceptron: Iris setosa vs virginica, one sigmoid unit", PhynnCmdTrainPerceptronIris},
   {"train linreg", "", "the tutorial's linear regression: v = 0.5 t with one ReLU unit", PhynnCmdTrainLinreg},

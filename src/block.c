@@ -80,6 +80,9 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockPCA));
   PetscCall(PhynnBlockRegister(&PhynnBlockPCADecode));
   PetscCall(PhynnBlockRegister(&PhynnBlockSindy));
+  PetscCall(PhynnBlockRegister(&PhynnBlockFourier));
+  PetscCall(PhynnBlockRegister(&PhynnBlockDeepONet));
+  PetscCall(PhynnBlockRegister(&PhynnBlockAffine));
   PetscFunctionReturn(0);
 }
 

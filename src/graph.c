@@ -354,6 +354,9 @@ PetscErrorCode PhynnGraphInitParameters(PhynnGraph g, uint64_t seed)
     case PHYNN_INIT_CONSTANT:
       for (long j = 0; j < size; j++) n->value[j] = s.a;
       break;
+    case PHYNN_INIT_GRID:
+      for (long j = 0; j < size; j++) n->value[j] = size > 1 ? s.a + (s.b - s.a) * (double)j / (double)(size - 1) : s.a;
+      break;
     case PHYNN_INIT_NORMAL: PhynnNormalFill(seed, stream, 0, size, s.a, s.b, n->value); break;
     case PHYNN_INIT_UNIFORM: PhynnUniformFill(seed, stream, 0, size, s.a, s.b, n->value); break;
     /* Glorot & Bengio 2010: Var = 2 / (fan_in + fan_out); uniform limit sqrt(6 / (fan_in + fan_out)). */

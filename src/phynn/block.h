@@ -1,5 +1,5 @@
 /* Blocks: the kinds of statement a model spec can hold besides `input` and `output` (mlp, param,
- * pendulum; later conv, convt, fno, sindy, dot), registered by name the way PETSc registers TS
+ * pendulum, conv, convt, fourier, deeponet, sindy, ...), registered by name the way PETSc registers TS
  * types (TSRegister). A new model kind is one new file: its PhynnBlockType and one line in
  * PhynnBlockRegisterAll (src/block.c).
  *
@@ -77,6 +77,7 @@ extern const PhynnBlockType PhynnBlockConv, PhynnBlockConvT, PhynnBlockPool, Phy
 extern const PhynnBlockType PhynnBlockBatchNorm, PhynnBlockDropout, PhynnBlockConcat;
 extern const PhynnBlockType PhynnBlockPCA, PhynnBlockPCADecode; /* src/blocks/block_pca.c */
 extern const PhynnBlockType PhynnBlockSindy;                    /* src/blocks/block_sindy.c */
+extern const PhynnBlockType PhynnBlockFourier, PhynnBlockDeepONet, PhynnBlockAffine; /* neural operators: src/blocks/block_fourier.c, block_deeponet.c, block_affine.c */
 /* The library of a sindy block (after the model's spec is set: its latent size is known). */
 PetscErrorCode PhynnBlockSindyGetLibrary(PhynnBlock b, const PhynnSindyLibrary **lib);
 

@@ -93,12 +93,15 @@ int PhynnJetBlockSecond(const PhynnJet *jet, int coord_a, int coord_b);
 /* ---- initialisers --------------------------------------------------------------------------- */
 typedef enum {
   PHYNN_INIT_ZEROS, PHYNN_INIT_NORMAL, PHYNN_INIT_UNIFORM, PHYNN_INIT_XAVIER_NORMAL,
-  PHYNN_INIT_XAVIER_UNIFORM, PHYNN_INIT_CONSTANT, PHYNN_INIT_COUNT
+  PHYNN_INIT_XAVIER_UNIFORM, PHYNN_INIT_CONSTANT, PHYNN_INIT_GRID, PHYNN_INIT_COUNT
 } PhynnInit;
+/* PHYNN_INIT_GRID is not a weight initialiser (so not in PhynnInitNames, which the -init options
+ * list): element i of n holds a + (b - a) i / (n - 1), the coordinates of a grid for a frozen
+ * parameter (a DeepONet's trunk points). */
 extern const char *const PhynnInitNames[];
 typedef struct {
   PhynnInit kind;
-  double    a, b; /* normal: mean a, stddev b; uniform: [a, b); constant: a; xavier: gain a (1 if 0) */
+  double    a, b; /* normal: mean a, stddev b; uniform: [a, b); constant: a; xavier: gain a (1 if 0); grid: a to b */
 } PhynnInitSpec;
 
 /* ---- losses ------------------------------------------------------------------------------- */

@@ -1,0 +1,59 @@
+/* The built-in operator architectures (apps/operator_arch.h). */
+#include <string.h>
+
+#include "operator_arch.h"
+
+/* In 1-D (H = 1) kernels and strides act along W only: "1,5"; in 2-D "5". */
+static void Pair(long H, long v, char *s, size_t n) { snprintf(s, n, H == 1 ? "1,%ld" : "%ld", v); }
+
+static PetscErrorCode CNN(MPI_Comm comm, const PhynnOperatorData *d, const PhynnOperatorArchOpts *o, PhynnText *t)
+{
+  const long L = o->layers, f = 1L << L;
+  char       k5[16], k4[16], s2[16], p2[16], p1[16], prev[32];
+  PetscFunctionBegin;
+  PetscCheck(d->W % f == 0 && (d->H == 1 || d->H % f == 0), comm, PHYNN_ERR_INPUT, "-arch cnn halves the grid %ld times, so it needs sizes divisible by %ld (this grid is %ld x %ld); give fewer -layers", L, f, d->H, d->W);
+  Pair(d->H, 5, k5, sizeof(k5));
+  Pair(d->H, 4, k4, sizeof(k4));
+  Pair(d->H, 2, s2, sizeof(s2));
+  snprintf(p2, sizeof(p2), d->H == 1 ? "0,2" : "2");
+  snprintf(p1, sizeof(p1), d->H == 1 ? "0,1" : "1");
+  PetscCall(PhynnTextAppend(t, "conv e0(norm) out=%ld k=%s p=%s act=gelu\n", o->width, k5, p2));
+  for (long l = 1; l <= L; l++) PetscCall(PhynnTextAppend(t, "conv e%ld(e%ld) out=%ld k=%s s=%s p=%s act=gelu\n", l, l - 1, o->width << l, k5, s2, p2));
+  snprintf(prev, sizeof(prev), "e%ld", L);
+  for (long l = L - 1; l >= 0; l--) { /* up to the resolution of e_l, join its features, mix */
+    PetscCall(PhynnTextAppend(t, "convt u%ld(%s) out=%ld k=%s s=%s p=%s act=gelu\n", l, prev, o->width << l, k4, s2, p1));
+    PetscCall(PhynnTextAppend(t, "concat j%ld(u%ld, e%ld)\n", l, l, l));
+    PetscCall(PhynnTextAppend(t, "conv d%ld(j%ld) out=%ld k=%s p=%s act=gelu\n", l, l, o->width << l, k5, p2));
+    snprintf(prev, sizeof(prev), "d%ld", l);
+  }
+  PetscCall(PhynnTextAppend(t, "conv head(d0) out=%ld k=1\n", d->cout));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnOperatorArch(MPI_Comm comm, const char *arch, const PhynnOperatorData *d, const PhynnOperatorArchOpts *o, PhynnText *t)
+{
+  PetscFunctionBegin;
+  PetscCall(PhynnTextAppend(t, "input u0 dims=%ld,%ld,%ld\n", d->cin, d->H, d->W));
+  PetscCall(PhynnTextAppend(t, "affine norm(u0) scale=%.17g shift=%.17g\n", 1.0 / o->in_std, -o->in_mean / o->in_std));
+  if (!strcmp(arch, "fno")) {
+    char modes[32];
+    snprintf(modes, sizeof(modes), d->H == 1 ? "%ld" : "%ld,%ld", o->modes, o->modes);
+    PetscCall(PhynnTextAppend(t, "conv lift(norm) out=%ld k=1\n", o->width));
+    for (long l = 1; l <= o->layers; l++) {
+      char prev[32];
+      snprintf(prev, sizeof(prev), l == 1 ? "lift" : "f%ld", l - 1);
+      PetscCall(PhynnTextAppend(t, "fourier f%ld(%s) modes=%s act=%s\n", l, prev, modes, l < o->layers ? "gelu" : "identity"));
+    }
+    PetscCall(PhynnTextAppend(t, "conv proj(f%ld) out=%ld k=1 act=gelu\nconv head(proj) out=%ld k=1\n", o->layers, 2 * o->width, d->cout));
+  } else if (!strcmp(arch, "deeponet")) {
+    PetscCheck(d->H == 1 && d->cout == 1, comm, PHYNN_ERR_INPUT, "-arch deeponet maps to one 1-D output field; this family gives %ld output channel(s) on %ld x %ld points: use -arch fno or cnn", d->cout, d->H, d->W);
+    PetscCall(PhynnTextAppend(t, "deeponet head(norm) branch="));
+    for (long l = 0; l < o->layers; l++) PetscCall(PhynnTextAppend(t, "%s%ld", l ? "," : "", o->width));
+    PetscCall(PhynnTextAppend(t, " trunk="));
+    for (long l = 0; l < o->layers; l++) PetscCall(PhynnTextAppend(t, "%s%ld", l ? "," : "", o->width));
+    PetscCall(PhynnTextAppend(t, " p=%ld act=tanh xmin=%.17g xmax=%.17g periodic=%d\n", o->width, d->xmin, d->periodic ? d->xmax : d->x[d->W - 1], d->periodic ? 1 : 0));
+  } else if (!strcmp(arch, "cnn")) PetscCall(CNN(comm, d, o, t));
+  else SETERRQ(comm, PHYNN_ERR_INPUT, "option -arch: '%s' is neither fno, deeponet, cnn nor a readable model-spec file", arch);
+  PetscCall(PhynnTextAppend(t, "affine u(head) scale=%.17g shift=%.17g\noutput u ref=%s\n", o->out_std, o->out_mean, o->ref));
+  PetscFunctionReturn(0);
+}
