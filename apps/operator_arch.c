@@ -17,16 +17,16 @@ static PetscErrorCode CNN(MPI_Comm comm, const PhynnOperatorData *d, const Phynn
   Pair(d->H, 2, s2, sizeof(s2));
   snprintf(p2, sizeof(p2), d->H == 1 ? "0,2" : "2");
   snprintf(p1, sizeof(p1), d->H == 1 ? "0,1" : "1");
-  PetscCall(PhynnTextAppend(t, "conv e0(norm) out=%ld k=%s p=%s act=gelu\n", o->width, k5, p2));
-  for (long l = 1; l <= L; l++) PetscCall(PhynnTextAppend(t, "conv e%ld(e%ld) out=%ld k=%s s=%s p=%s act=gelu\n", l, l - 1, o->width << l, k5, s2, p2));
-  snprintf(prev, sizeof(prev), "e%ld", L);
+  PetscCall(PhynnTextAppend(t, "conv enc0(norm) out=%ld k=%s p=%s act=gelu\n", o->width, k5, p2));
+  for (long l = 1; l <= L; l++) PetscCall(PhynnTextAppend(t, "conv enc%ld(enc%ld) out=%ld k=%s s=%s p=%s act=gelu\n", l, l - 1, o->width << l, k5, s2, p2));
+  snprintf(prev, sizeof(prev), "enc%ld", L);
   for (long l = L - 1; l >= 0; l--) { /* up to the resolution of e_l, join its features, mix */
-    PetscCall(PhynnTextAppend(t, "convt u%ld(%s) out=%ld k=%s s=%s p=%s act=gelu\n", l, prev, o->width << l, k4, s2, p1));
-    PetscCall(PhynnTextAppend(t, "concat j%ld(u%ld, e%ld)\n", l, l, l));
-    PetscCall(PhynnTextAppend(t, "conv d%ld(j%ld) out=%ld k=%s p=%s act=gelu\n", l, l, o->width << l, k5, p2));
-    snprintf(prev, sizeof(prev), "d%ld", l);
+    PetscCall(PhynnTextAppend(t, "convt up%ld(%s) out=%ld k=%s s=%s p=%s act=gelu\n", l, prev, o->width << l, k4, s2, p1));
+    PetscCall(PhynnTextAppend(t, "concat join%ld(up%ld,enc%ld)\n", l, l, l));
+    PetscCall(PhynnTextAppend(t, "conv dec%ld(join%ld) out=%ld k=%s p=%s act=gelu\n", l, l, o->width << l, k5, p2));
+    snprintf(prev, sizeof(prev), "dec%ld", l);
   }
-  PetscCall(PhynnTextAppend(t, "conv head(d0) out=%ld k=1\n", d->cout));
+  PetscCall(PhynnTextAppend(t, "conv head(dec0) out=%ld k=1\n", d->cout));
   PetscFunctionReturn(0);
 }
 
