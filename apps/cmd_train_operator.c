@@ -23,8 +23,8 @@
 
 #include "commands.h"
 #include "operator_arch.h"
-#include "operator_data.h"
-#include "operator_eval.h"
+#include "phynn/operator_data.h"
+#include "phynn/operator_eval.h"
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
 #include "phynn/trainer.h"

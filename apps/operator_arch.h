@@ -11,7 +11,7 @@
 #ifndef PHYNN_APPS_OPERATOR_ARCH_H
 #define PHYNN_APPS_OPERATOR_ARCH_H
 
-#include "operator_data.h"
+#include "phynn/operator_data.h"
 #include "phynn/spec.h"
 
 typedef struct {

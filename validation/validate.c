@@ -12,6 +12,7 @@
 
 #include "phynn/modelfile.h"
 #include "images_impl.h"
+#include "operator_impl.h"
 #include "phynn/validate.h"
 #include "report_impl.h"
 #include "validate_sindy_impl.h"
@@ -94,6 +95,16 @@ static PetscErrorCode ValidateHere(PhynnModel m, const PhynnRecord *rec, const c
       if (!v->passed) Reason(v->failure, v->nfailed, why, len);
     }
     PetscCall(PhynnSindyValidationDestroy(v));
+    PetscCall(PetscFree(v));
+  } else if (!strcmp(PhynnModelGetProblem(m), "operator")) { /* before the image path: its input is field-shaped */
+    PhynnOperatorValidation *v;
+    PetscCall(PetscCalloc1(1, &v));
+    ierr = PhynnValidateOperator(m, rec, model_path, ref_path, report_dir, opt, v);
+    if (!ierr) {
+      *passed = v->passed;
+      if (!v->passed) Reason(v->failure, v->nfailed, why, len);
+    }
+    PetscCall(PhynnOperatorValidationDestroy(v));
     PetscCall(PetscFree(v));
   } else if (PhynnModelTakesImages(m)) {
     PhynnImageValidation *v;

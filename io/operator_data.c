@@ -3,7 +3,7 @@
 #include <netcdf.h>
 #include <string.h>
 
-#include "operator_data.h"
+#include "phynn/operator_data.h"
 #include "phynn/ncfile.h"
 
 PetscErrorCode PhynnOperatorParseNames(MPI_Comm comm, const char *option, const char *text, int *n, char (*names)[64])

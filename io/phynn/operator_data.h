@@ -9,8 +9,8 @@
  * a channel of its own (channel j nout + c: time j, output c). Rank 0 reads, every rank gets the
  * arrays (a family of 1100 x 256 doubles is 2 MiB). Errors name the file and what is wrong:
  * a missing variable, grids that differ between inputs and outputs, a time the file lacks. */
-#ifndef PHYNN_APPS_OPERATOR_DATA_H
-#define PHYNN_APPS_OPERATOR_DATA_H
+#ifndef PHYNN_OPERATOR_DATA_H
+#define PHYNN_OPERATOR_DATA_H
 
 #include "phynn/sys.h"
 

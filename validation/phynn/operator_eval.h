@@ -1,10 +1,10 @@
 /* Operator models against family data: the shape check every operator command makes, and the
  * relative L2 error per sample, ||pred_s - true_s|| / ||true_s|| over all output channels and
  * points of sample s (the FNO and DeepONet papers' metric), with its mean, median and worst. */
-#ifndef PHYNN_APPS_OPERATOR_EVAL_H
-#define PHYNN_APPS_OPERATOR_EVAL_H
+#ifndef PHYNN_OPERATOR_EVAL_H
+#define PHYNN_OPERATOR_EVAL_H
 
-#include "operator_data.h"
+#include "phynn/operator_data.h"
 #include "phynn/model.h"
 
 typedef struct {

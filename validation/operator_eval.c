@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "operator_eval.h"
+#include "phynn/operator_eval.h"
 
 #define OPERATOR_EVAL_CHUNK 64 /* samples per evaluation: bounds the graph's memory */
 
