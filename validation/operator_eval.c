@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "phynn/operator_eval.h"
+#include "phynn/spec.h"
 
 #define OPERATOR_EVAL_CHUNK 64 /* samples per evaluation: bounds the graph's memory */
 
@@ -99,5 +100,36 @@ PetscErrorCode PhynnOperatorError(MPI_Comm comm, PhynnModel m, const PhynnOperat
   e->median = n ? (n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])) : NAN;
   PetscCall(PetscFree(sorted));
   PetscCall(PetscFree(rel));
+  PetscFunctionReturn(0);
+}
+
+/* The same operator on another grid: the canonical spec with the input's dims replaced, and the
+ * same weights, which must not depend on the grid (Fourier and pointwise layers: FNO's
+ * discretisation invariance; convolutions apply too, at the finer spacing). */
+PetscErrorCode PhynnOperatorRegrid(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, PhynnModel *out)
+{
+  const char          *spec = PhynnModelGetSpec(m), *eol = strchr(spec, '\n');
+  const PhynnModelVar *in;
+  int                  nin;
+  long                 n, need;
+  const double        *theta;
+  PhynnText            t = {NULL, 0, 0};
+  PetscErrorCode       ierr;
+  PetscFunctionBegin;
+  PetscCall(PhynnModelGetInputs(m, &nin, &in));
+  PetscCheck(nin == 1 && eol && !strncmp(spec, "input ", 6), comm, PHYNN_ERR_INPUT, "an operator model has one input, its first statement");
+  PetscCheck(in[0].shape.ndim == 3 && in[0].shape.dim[0] == d->cin, comm, PHYNN_ERR_INPUT, "the model maps %ld input channel(s), the family has %ld", in[0].shape.dim[0], d->cin);
+  PetscCall(PhynnTextAppend(&t, "input %s dims=%ld,%ld,%ld%s", in[0].name, d->cin, d->H, d->W, eol));
+  PetscCall(PhynnModelCreate(comm, out));
+  PetscCall(PhynnModelSetProblem(*out, PhynnModelGetProblem(m)));
+  ierr = PhynnModelSetSpec(*out, t.s, "the model on the family's grid");
+  PetscCall(PhynnTextFree(&t));
+  if (!ierr) ierr = PhynnModelGetParameterCount(*out, &need);
+  if (!ierr) ierr = PhynnModelGetTheta(m, &n, &theta);
+  if (ierr || n != need) PetscCall(PhynnModelDestroy(out));
+  PetscCheck(!ierr, comm, PHYNN_ERR_INPUT, "the operator cannot be applied on the family's grid of %ld x %ld points (see the message above); evaluate it on the grid it was trained on (%ld x %ld)", d->H, d->W, in[0].shape.dim[1], in[0].shape.dim[2]);
+  PetscCheck(n == need, comm, PHYNN_ERR_INPUT, "the operator's weights depend on its grid (%ld x %ld; a DeepONet's trunk points, a dense layer), so it cannot be applied on the family's %ld x %ld points; evaluate it on its own grid or use an FNO", in[0].shape.dim[1],
+             in[0].shape.dim[2], d->H, d->W);
+  PetscCall(PhynnModelSetTheta(*out, n, theta));
   PetscFunctionReturn(0);
 }

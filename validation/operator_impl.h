@@ -9,6 +9,8 @@
 typedef struct {
   PhynnOperatorData d;
   char              input[256], output[256], output_time[64];
+  long              trained_H, trained_W; /* the model's own grid */
+  PhynnModel        regrid;      /* the model on the family's grid, when it differs (else NULL) */
   PetscBool         same_family; /* the training family: its held-out samples */
   long              n, *idx;     /* the samples judged (family indices) */
   double           *pred;        /* n x cout x H x W */

@@ -87,7 +87,8 @@ PetscErrorCode PhynnOperatorWriteJSON(const PhynnOperatorValidation *v, const ch
   PhynnJsonString(fp, v->output_time);
   fprintf(fp, ",\n  \"provenance\": ");
   PhynnJsonProvenance(fp, v->model_version, v->model_git, v->model_cmd);
-  fprintf(fp, ",\n  \"grid\": [%ld, %ld], \"channels_in\": %ld, \"channels_out\": %ld,\n  \"samples\": {\"source\": \"%s\", \"count\": %ld, \"first\": %ld},\n", v->d.H, v->d.W, v->d.cin, v->d.cout,
+  fprintf(fp, ",\n  \"trained_grid\": [%ld, %ld],", v->trained_H, v->trained_W);
+  fprintf(fp, "\n  \"grid\": [%ld, %ld], \"channels_in\": %ld, \"channels_out\": %ld,\n  \"samples\": {\"source\": \"%s\", \"count\": %ld, \"first\": %ld},\n", v->d.H, v->d.W, v->d.cin, v->d.cout,
           v->same_family ? "held out of the training family" : "every sample of the file", v->n, v->idx[0]);
   PhynnJsonVerdict(fp, v->passed, v->failure, v->th, v->nth);
   fprintf(fp, "    {\"name\": \"u\", \"rel_l2\": ");
@@ -155,6 +156,10 @@ PetscErrorCode PhynnOperatorWriteHTML(const PhynnRecord *rec, const PhynnOperato
   PhynnHtmlRow(fp, "Map", buf);
   snprintf(buf, sizeof(buf), "%ld channel(s) in, %ld out, on %ld x %ld points%s", v->d.cin, v->d.cout, v->d.H, v->d.W, v->d.periodic ? " (periodic)" : "");
   PhynnHtmlRow(fp, "Fields", buf);
+  if (v->regrid) {
+    snprintf(buf, sizeof(buf), "%ld x %ld points; evaluated here on %ld x %ld with the same weights (resolution transfer)", v->trained_H, v->trained_W, v->d.H, v->d.W);
+    PhynnHtmlRow(fp, "Trained on", buf);
+  }
   snprintf(buf, sizeof(buf), "%ld (%s, samples %ld to %ld)", v->n, v->same_family ? "held out of the training family" : "every sample of the file", v->idx[0], v->idx[v->n - 1]);
   PhynnHtmlRow(fp, "Samples judged", buf);
   PhynnHtmlProvenanceRows(fp, rec, v->model_version, v->model_git, v->model_cmd, when);

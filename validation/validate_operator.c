@@ -198,6 +198,15 @@ PetscErrorCode PhynnValidateOperator(PhynnModel m, const PhynnRecord *rec, const
   PetscCall(PhynnOperatorParseNames(PETSC_COMM_SELF, "input", input, &nin, in));
   PetscCall(PhynnOperatorParseNames(PETSC_COMM_SELF, "output", output, &nout, out));
   PetscCall(PhynnOperatorDataLoad(PETSC_COMM_SELF, data_path, nin, in, nout, out, otime, &v->d));
+  {
+    const PhynnModelVar *mi;
+    int                  ni;
+    PetscCall(PhynnModelGetInputs(m, &ni, &mi));
+    v->trained_H = mi[0].shape.ndim == 3 ? mi[0].shape.dim[1] : 0;
+    v->trained_W = mi[0].shape.ndim == 3 ? mi[0].shape.dim[2] : 0;
+    if (ni == 1 && mi[0].shape.ndim == 3 && (v->trained_H != v->d.H || v->trained_W != v->d.W)) PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &v->d, &v->regrid));
+  }
+  if (v->regrid) m = v->regrid;
   PetscCall(PhynnOperatorCheckModel(PETSC_COMM_SELF, m, data_path, &v->d));
   PetscCall(ChooseSamples(rec, data_path, v));
 
@@ -225,5 +234,6 @@ PetscErrorCode PhynnOperatorValidationDestroy(PhynnOperatorValidation *v)
   PetscCall(PetscFree(v->pred));
   PetscCall(PetscFree2(v->rel, v->band));
   PetscCall(PhynnOperatorDataFree(&v->d));
+  PetscCall(PhynnModelDestroy(&v->regrid));
   PetscFunctionReturn(0);
 }

@@ -20,5 +20,8 @@ PetscErrorCode PhynnOperatorPredict(PhynnModel m, const PhynnOperatorData *d, lo
 PetscErrorCode PhynnOperatorError(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, long n, const long *idx, PhynnOperatorErr *e);
 /* The relative errors of every sample (rel, n values; allocated) for reports. */
 PetscErrorCode PhynnOperatorErrors(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, long n, const long *idx, double **rel);
+/* m on the family's grid (another resolution): a new model with the same weights, or a one-line
+ * error when its weights depend on the grid (a DeepONet). */
+PetscErrorCode PhynnOperatorRegrid(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, PhynnModel *out);
 
 #endif
