@@ -125,7 +125,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
   nheld = holdout >= 1 ? (long)holdout : (long)floor(holdout * (double)d.nsamples + 0.5);
   PetscCheck(holdout < 1 || holdout == floor(holdout), comm, PHYNN_ERR_INPUT, "option -holdout: %g is neither a whole count nor a fraction below 1", holdout);
   ntrain = d.nsamples - nheld;
-  PetscCheck(ntrain >= 1, comm, PHYNN_ERR_INPUT, "option -holdout: %g leaves none of the %ld samples of %s to train on", holdout, d.nsamples, data);
+  PetscCheck(ntrain >= 1, comm, PHYNN_ERR_INPUT, "option -holdout: holding out %ld leaves none of the %ld samples of %s to train on", nheld, d.nsamples, data);
   if (batch == 0) batch = ntrain;
   PetscCheck(batch <= ntrain, comm, PHYNN_ERR_INPUT, "option -batch: %ld samples per batch, but only %ld of the %ld samples are for training; give at most %ld", batch, ntrain, d.nsamples, ntrain);
   PetscCheck(batch >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -batch: %ld samples cannot be shared by %d ranks; give at least one sample per rank", batch, PhynnSize(comm));
