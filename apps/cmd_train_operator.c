@@ -71,7 +71,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
   int                   nin = 0, nout = 0, L = -1;
   long                  seed, batch, epochs, width, modes, layers, ntrain, nheld, *train = NULL, *held = NULL;
   double                holdout;
-  PetscBool             width_set, layers_set, isfile = PETSC_FALSE;
+  PetscBool             width_set, layers_set, isfile = PETSC_FALSE, profile;
   PhynnGraph            g = NULL;
   PhynnTrainer          t = NULL;
   PhynnModel            m = NULL;
@@ -93,6 +93,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
   PetscCall(PhynnOptInt("batch", 20, "samples per global minibatch (0: all training samples)", &batch, NULL));
   PetscCall(PhynnOptInt("epochs", 100, "passes over the training samples (sets the default of -max_it)", &epochs, NULL));
   PetscCall(PhynnOptString("o", "operator.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
+  PetscCall(PhynnOptBool("profile", PETSC_FALSE, "time every operation of the training graph and print seconds per step per op type at the end (rank 0)", &profile, NULL));
 
   PetscCall(PhynnGraphCreate(comm, &g));
   if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) {
@@ -200,6 +201,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
     PhynnOperatorErr etrain, eheld;
     PetscCall(PhynnTrainerInitParameters(t, (uint64_t)seed));
     PetscCall(PhynnTrainerSetModel(t, m));
+    if (profile) PetscCall(PhynnGraphSetProfiling(g, PETSC_TRUE));
     PetscCall(PhynnTrainerTrain(t));
     PetscCall(PhynnTrainerGetResult(t, &iterations, &final_loss, &seconds));
     if (PhynnTrainerStoppedBySignal(t)) goto cleanup;
@@ -222,6 +224,11 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
       PetscCall(ierr);
     }
     PetscCall(PhynnTrainerGetMinibatch(t, NULL, NULL, &nsteps));
+    for (int k = 0; profile && k < PhynnGraphOpTypeCount(); k++) {
+      double f, b;
+      PetscCall(PhynnGraphGetOpSeconds(g, k, &f, &b));
+      if (f + b > 0) PetscCall(PhynnPrintf(comm, "op_%s_seconds_per_step: forward %.5f backward %.5f\n", PhynnGraphOpTypeName(k), f / (double)PetscMax(1, iterations), b / (double)PetscMax(1, iterations)));
+    }
     PetscCall(PhynnPrintf(comm, "final_loss: %.17g\niterations: %ld\n", final_loss, iterations));
     PetscCall(PhynnPrintf(comm, "train_rel_l2: %.6e\n", etrain.mean));
     if (nheld) PetscCall(PhynnPrintf(comm, "heldout_rel_l2: %.6e\nheldout_rel_l2_median: %.6e\nheldout_rel_l2_worst: %.6e\n", eheld.mean, eheld.median, eheld.worst));

@@ -30,6 +30,11 @@ static void ActivationValues(PhynnActivation act, double alpha, long n, const do
     for (long i = 0; i < n; i++) a[i] = 0.5 * (1.0 + a[i]);
   } else if (act == PHYNN_ACT_IDENTITY) {
     for (long i = 0; i < n; i++) a[i] = z[i];
+  } else if (act == PHYNN_ACT_GELU) {
+    /* z Phi(z) = z erfc(-z / sqrt 2) / 2 */
+    for (long i = 0; i < n; i++) a[i] = -M_SQRT1_2 * z[i];
+    PhynnVecErfc(n, a, a);
+    for (long i = 0; i < n; i++) a[i] *= 0.5 * z[i];
   } else {
     for (long i = 0; i < n; i++) a[i] = PhynnActivationValue(act, alpha, z[i]);
   }
@@ -47,6 +52,16 @@ static void ChunkDerivatives(PhynnActivation act, double alpha, long n, const do
     for (long i = 0; i < n; i++) {
       double t = a[i] * (1 - a[i]), u = 1 - 2 * a[i];
       s1[i] = t; s2[i] = t * u; s3[i] = t * u * u - 2 * t * t;
+    }
+  } else if (act == PHYNN_ACT_GELU) {
+    /* Phi = erfc(-z / sqrt 2) / 2, phi = exp(-z^2 / 2) / sqrt(2 pi): s' = Phi + z phi,
+     * s'' = phi (2 - z^2), s''' = z phi (z^2 - 4) (src/activation.c) */
+    for (long i = 0; i < n; i++) s1[i] = -M_SQRT1_2 * z[i], s2[i] = -0.5 * z[i] * z[i];
+    PhynnVecErfc(n, s1, s1);
+    PhynnVecExp(n, s2, s2);
+    for (long i = 0; i < n; i++) {
+      double phi = s2[i] * 0.5 * M_2_SQRTPI * M_SQRT1_2, zz = z[i] * z[i];
+      s1[i] = 0.5 * s1[i] + z[i] * phi; s2[i] = phi * (2 - zz); s3[i] = z[i] * phi * (zz - 4);
     }
   } else {
     for (long i = 0; i < n; i++) PhynnActivationDerivatives(act, alpha, z[i], a[i], &s1[i], &s2[i], &s3[i]);

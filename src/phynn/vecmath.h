@@ -6,6 +6,9 @@
 
 /* y[i] = tanh(x[i]); x and y may be the same array. */
 void PhynnVecTanh(long n, const double *x, double *y);
+/* y[i] = erfc(x[i]) (SLEEF's 1.5-ulp variant) and y[i] = exp(x[i]): GELU's Phi and phi. */
+void PhynnVecErfc(long n, const double *x, double *y);
+void PhynnVecExp(long n, const double *x, double *y);
 /* Which implementation runs: "avx512", "avx2" or "libm". */
 const char *PhynnVecMathKernel(void);
 
