@@ -34,7 +34,7 @@ typedef struct {
   PhynnGrf  grf;
 } HeatRun;
 
-static PetscErrorCode WriteFile(MPI_Comm comm, const HeatRun *r, const double *u0, const double *u)
+static PetscErrorCode WriteFile(MPI_Comm comm, const HeatRun *r, const double *u0, const double *u, double seconds)
 {
   const PhynnHeat *p = &r->p;
   PhynnNcWriter    w;
@@ -61,6 +61,7 @@ static PetscErrorCode WriteFile(MPI_Comm comm, const HeatRun *r, const double *u
     PetscCall(PhynnNcPutText(&w, NC_GLOBAL, "exact_solution", text));
   }
   PetscCall(PhynnNcPutText(&w, NC_GLOBAL, "solver", r->solver));
+  PetscCall(PhynnNcPutDouble(&w, NC_GLOBAL, "solver_seconds", seconds)); /* wall seconds of the solve (all samples), for phynn compare */
   if (r->method == 0) {
     PetscCall(PhynnNcPutInt(&w, NC_GLOBAL, "solver_substeps", p->substeps));
     PetscCall(PhynnNcPutDouble(&w, NC_GLOBAL, "solver_dt", p->tf / (double)((p->nt - 1) * p->substeps)));
@@ -194,7 +195,7 @@ PetscErrorCode PhynnCmdSolveHeat(MPI_Comm comm, PhynnOptionsMode mode, int nargs
     PetscCall(InitialCondition(comm, &r, u0));
     if (r.method == 0) PetscCall(PhynnHeatTSRun(ts, u0, u));
     else if (PhynnRank(comm) == 0) PetscCall(PhynnHeatSpectral(p, u0, u)); /* serial: see solvers/heat_spectral.c */
-    PetscCall(WriteFile(comm, &r, u0, u));
+    PetscCall(WriteFile(comm, &r, u0, u, PhynnTime() - t0));
     PetscCall(PetscFree2(u0, u));
   } else {
     long    start, count;
@@ -216,7 +217,7 @@ PetscErrorCode PhynnCmdSolveHeat(MPI_Comm comm, PhynnOptionsMode mode, int nargs
     if (PhynnRank(comm) == 0) PetscCall(PetscMalloc2(r.nsamples * p->nx, &u0, r.nsamples * nxt, &u));
     PetscCall(PhynnGatherRows(comm, r.nsamples, p->nx, lu0, u0));
     PetscCall(PhynnGatherRows(comm, r.nsamples, nxt, lu, u));
-    PetscCall(WriteFile(comm, &r, u0, u));
+    PetscCall(WriteFile(comm, &r, u0, u, PhynnTime() - t0));
     if (PhynnRank(comm) == 0) PetscCall(PetscFree2(u0, u));
     PetscCall(PetscFree3(lu0, lu, x));
   }

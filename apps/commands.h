@@ -29,6 +29,7 @@ PetscErrorCode PhynnCmdSolveNls(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainFit(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainOperator(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdCompare(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainPerceptronIris(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainLinreg(MPI_Comm, PhynnOptionsMode, int, char **);

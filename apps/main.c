@@ -49,6 +49,7 @@ static const PhynnCommand phynn_commands[] = {
   {"pca", "FRAMES.nc", "principal components of image frames (ScaLAPACK; mpirun for more ranks): a linear autoencoder model", PhynnCmdPca},
   {"eval", "MODEL.nc", "a model's outputs and input derivatives at points (CSV or NetCDF)", PhynnCmdEval},
   {"bench", "", "time a PINN training step against this machine's DGEMM", PhynnCmdBench},
+  {"compare", "MODEL.nc [MODEL.nc ...]", "PINNs and neural operators of one problem against its solver: errors, fields, training and answer seconds (-reference REF.nc -report DIR)", PhynnCmdCompare},
   {"validate", "MODEL.nc REFERENCE.nc", "compare a model with a reference solution: metrics, plots, HTML report; exit 1 on a failed -threshold", PhynnCmdValidate},
 };
 static const int phynn_ncommands = (int)(sizeof(phynn_commands) / sizeof(phynn_commands[0]));
