@@ -1,7 +1,7 @@
 /* phynn train fit: plain regression of a CSV table's last column on the other columns.
  *
  *   mpirun -np 2 phynn train fit -data FILE.csv -layers 2,32,32,1 -activation tanh \
- *       -optimizer adam -lr 1e-3 -max_it 100 -seed 7 -log LOG.csv -o MODEL.nc
+ *       -optimizer adam -lr 1e-3 -max_it 100 -seed 7 -loss_log LOG.csv -o MODEL.nc
  *
  * The header names the columns: the inputs are the first cols-1 names, the output the last.
  * Rank 0 reads the file and broadcasts it (data sets are small; one reader means one error line);
@@ -105,7 +105,7 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   PetscCall(PhynnOptBool("scale_inputs", PETSC_TRUE, "map each input to [-1, 1] from the data's min and max", &scale, NULL));
   PetscCall(PhynnOptInt("batch_size", 0, "rows per minibatch (0: full batch); -max_it counts minibatch steps", &batch, NULL));
   PetscCall(PhynnOptString("o", "model.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
-  /* The trainer's own options (-optimizer, -lr, -max_it, -log, ...) are read here too, so that
+  /* The trainer's own options (-optimizer, -lr, -max_it, -loss_log, ...) are read here too, so that
    * -help lists them and a typo in them is caught before any work. */
   PetscCall(PhynnGraphCreate(comm, &g));
   PetscCall(PhynnTrainerCreate(comm, g, &t));

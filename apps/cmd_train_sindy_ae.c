@@ -557,7 +557,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
     for (long k = color; k < runs; k += groups) {
       uint64_t s = (uint64_t)(seed + k);
       char     p[PETSC_MAX_PATH_LEN], base[PETSC_MAX_PATH_LEN], per[PETSC_MAX_PATH_LEN];
-      const char *keep[2] = {"-checkpoint", "-log"};
+      const char *keep[2] = {"-checkpoint", "-loss_log"};
       char        saved[2][PETSC_MAX_PATH_LEN];
       PetscBool   had[2];
       RunPath(out, runs, s, p, sizeof(p));

@@ -5,6 +5,7 @@
  *   phynn pca FRAMES.nc -k K -o PCA.nc           principal components of image frames (a linear autoencoder)
  *   phynn eval MODEL.nc -in POINTS -o OUT        outputs and input derivatives of a trained model
  *   phynn bench [options]                        time a training step against this machine's DGEMM
+ *   phynn options                                every option name of every command
  *
  * Options come from the PETSc options database (command line, -options_file FILE). Every
  * command lists its options with `-help`. */
@@ -29,9 +30,22 @@ static PetscErrorCode PhynnCmdVersion(MPI_Comm comm, PhynnOptionsMode mode, int 
   PetscFunctionReturn(0);
 }
 
+/* `phynn options`: every option name some command declares, one a line (for shell completion,
+ * and for the test that no phynn option shadows one of PETSc's: tests/infra/petsc_options.sh). */
+static PetscErrorCode PhynnCmdOptions(MPI_Comm comm, PhynnOptionsMode mode, int nargs, char **args)
+{
+  PetscFunctionBegin;
+  if (mode == PHYNN_OPTIONS_COLLECT || PhynnOptionsHelp()) PetscFunctionReturn(0);
+  PetscCall(PhynnCommandCheckArgs(comm, "options", "", nargs, 0, 0));
+  PetscCall(PhynnOptionsCheckUnused(comm));
+  PetscCall(PhynnOptionsViewKnown(comm));
+  PetscFunctionReturn(0);
+}
+
 /* The command table: one line per command (its function lives in apps/cmd_*.c). */
 static const PhynnCommand phynn_commands[] = {
   {"version", "", "print the version and git revision", PhynnCmdVersion},
+  {"options", "", "list every option of every command, one name a line", PhynnCmdOptions},
   {"solve pendulum", "", "reference trajectories of the pendulum (PETSc TS, RK5(4))", PhynnCmdSolvePendulum},
   {"solve pendulum-images", "", "frames of the pendulum (rod or Champion blob) with exact image_t, image_tt", PhynnCmdSolvePendulumImages},
   {"solve heat", "", "reference solutions of the 1D heat equation (PETSc TS + DMDA, FFTW)", PhynnCmdSolveHeat},

@@ -321,8 +321,27 @@ int PhynnEditDistance(const char *a, const char *b)
   return prev[lb];
 }
 
-/* Options PETSc or phynn's main reads for every command. */
-static const char *const always_known[] = {"phynn_help", "options_file", "phynn_traceback", NULL};
+/* Options phynn's main reads for every command (its own), and PETSc's that main passes on. */
+static const char *const main_names[]  = {"phynn_help", "phynn_traceback", NULL};
+static const char *const petsc_names[] = {"options_file", NULL};
+
+static int CompareNames(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+PetscErrorCode PhynnOptionsViewKnown(MPI_Comm comm)
+{
+  const char **all;
+  int          n = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(known_names.n + 2, &all));
+  for (int i = 0; i < known_names.n; i++) all[n++] = known_names.names[i];
+  for (int k = 0; main_names[k]; k++)
+    if (!NameSetHas(&known_names, main_names[k])) all[n++] = main_names[k];
+  qsort(all, (size_t)n, sizeof(*all), CompareNames);
+  for (int i = 0; i < n; i++) PetscCall(PhynnPrintf(comm, "-%s\n", all[i]));
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode PhynnOptionsCheckUnused(MPI_Comm comm)
 {
@@ -336,8 +355,10 @@ PetscErrorCode PhynnOptionsCheckUnused(MPI_Comm comm)
   for (PetscInt i = 0; i < nleft && !failed; i++) {
     const char *name = names[i]; /* without the dash */
     PetscBool   skip = PETSC_FALSE;
-    for (int k = 0; always_known[k]; k++)
-      if (!strcmp(name, always_known[k])) skip = PETSC_TRUE;
+    for (int k = 0; main_names[k]; k++)
+      if (!strcmp(name, main_names[k])) skip = PETSC_TRUE;
+    for (int k = 0; petsc_names[k]; k++)
+      if (!strcmp(name, petsc_names[k])) skip = PETSC_TRUE;
     if (skip || NameSetHas(&command_names, name)) continue;
     if (NameSetHas(&known_names, name)) {
       PetscCall(PhynnWarn(comm, "option -%s is not used by 'phynn %s' (another subcommand uses it); ignored", name, options_command));

@@ -91,9 +91,41 @@ PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const dou
   PetscFunctionReturn(0);
 }
 
+/* CF and xarray read a variable named like a dimension as that dimension's coordinate, so it
+ * must be 1-D over exactly that dimension: xarray refuses a file with, e.g., history(history,
+ * history_column) ("'history' has more than 1-dimension and the same name as one of its
+ * dimensions"). Checks group `ncid` and its subgroups (nc_inq_dimid sees the ancestors' dimensions
+ * too); writes the offending name into `bad` ("" when all is well). */
+static PetscErrorCode CheckCoordinateNames(const char *path, int ncid, char *bad, size_t len)
+{
+  int  nvars, ngroups, *varids, *groups, dimids[NC_MAX_VAR_DIMS], ndims, dimid;
+  char name[NC_MAX_NAME + 1];
+
+  PetscFunctionBegin;
+  PhynnNcCall(path, nc_inq_varids(ncid, &nvars, NULL));
+  PhynnNcCall(path, nc_inq_grps(ncid, &ngroups, NULL));
+  PetscCall(PetscMalloc2(nvars + 1, &varids, ngroups + 1, &groups));
+  PhynnNcCall(path, nc_inq_varids(ncid, &nvars, varids));
+  PhynnNcCall(path, nc_inq_grps(ncid, &ngroups, groups));
+  for (int v = 0; v < nvars && !bad[0]; v++) {
+    PhynnNcCall(path, nc_inq_var(ncid, varids[v], name, NULL, &ndims, dimids, NULL));
+    if (nc_inq_dimid(ncid, name, &dimid) == NC_NOERR && !(ndims == 1 && dimids[0] == dimid)) PetscCall(PetscStrncpy(bad, name, len));
+  }
+  for (int g = 0; g < ngroups && !bad[0]; g++) PetscCall(CheckCoordinateNames(path, groups[g], bad, len));
+  PetscCall(PetscFree2(varids, groups));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnNcCommit(PhynnNcWriter *w)
 {
+  char bad[NC_MAX_NAME + 1] = "";
+
   PetscFunctionBegin;
+  PetscCall(CheckCoordinateNames(w->path, w->ncid, bad, sizeof(bad)));
+  if (bad[0]) {
+    PetscCall(PhynnNcDiscard(w));
+    SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s: variable '%s' is named like a dimension but is not that dimension's 1-D coordinate, so xarray could not open the file; rename the variable or the dimension", w->path, bad);
+  }
   PhynnNcCall(w->path, nc_close(w->ncid));
   PendingRemove(w->tmp_path);
   if (rename(w->tmp_path, w->path) != 0) {

@@ -43,22 +43,22 @@ $phynn solve heat -o runs/heat_ref.nc
 $phynn solve nls -o runs/nls_ref.nc
 
 say "2. PINNs on $np ranks (progress below; -reference prints the error reached and the time to 1e-2 / 1e-3)"
-run train pinn-pendulum -options_file jobs/pendulum.opts -reference runs/pendulum_ref.nc -log runs/pendulum_loss.csv -o runs/pendulum.nc
-run train pinn-heat -options_file jobs/heat.opts -reference runs/heat_ref.nc -log runs/heat_loss.csv -o runs/heat.nc
-run train pinn-nls -options_file jobs/nls_short.opts -reference runs/nls_ref.nc -log runs/nls_loss.csv -o runs/nls.nc
+run train pinn-pendulum -options_file jobs/pendulum.opts -reference runs/pendulum_ref.nc -loss_log runs/pendulum_loss.csv -o runs/pendulum.nc
+run train pinn-heat -options_file jobs/heat.opts -reference runs/heat_ref.nc -loss_log runs/heat_loss.csv -o runs/heat.nc
+run train pinn-nls -options_file jobs/nls_short.opts -reference runs/nls_ref.nc -loss_log runs/nls_loss.csv -o runs/nls.nc
 
 say "3. pendulum frames, autoencoders with latent 1 and 2, the PCA baseline (tutorial Example 3)"
 $phynn solve pendulum-images -quiet -o runs/frames.nc
 # A shorter schedule than the default (1500 Adam epochs + 1000 L-BFGS), to fit the job's budget.
 ae_opts=(-data runs/frames.nc -epochs 800 -lbfgs_it 400 -progress_s 20)
-run train autoencoder "${ae_opts[@]}" -latent 1 -log runs/ae1_loss.csv -o runs/ae1.nc
-run train autoencoder "${ae_opts[@]}" -latent 2 -log runs/ae2_loss.csv -o runs/ae2.nc
+run train autoencoder "${ae_opts[@]}" -latent 1 -loss_log runs/ae1_loss.csv -o runs/ae1.nc
+run train autoencoder "${ae_opts[@]}" -latent 2 -loss_log runs/ae2_loss.csv -o runs/ae2.nc
 run pca runs/frames.nc -k 16 -o runs/pca.nc
 
 say "3b. SINDy autoencoder, the quick configuration (tutorial Example 4; docs/sindy.md)"
 $phynn solve pendulum-images -options_file jobs/sindy_quick_data.opts -seed 1 -quiet -o runs/sindy_train.nc
 $phynn solve pendulum-images -options_file jobs/sindy_quick_data.opts -ntraj 5 -seed 2 -quiet -o runs/sindy_val.nc
-run train sindy-ae -options_file jobs/sindy_quick.opts -data runs/sindy_train.nc -log runs/sindy_loss.csv -o runs/sindy.nc
+run train sindy-ae -options_file jobs/sindy_quick.opts -data runs/sindy_train.nc -loss_log runs/sindy_loss.csv -o runs/sindy.nc
 
 say "4. validation"
 # Thresholds for runs this short: the pendulum and heat PINNs reach 1e-4 and 1e-3; the short NLS

@@ -15,7 +15,7 @@ packages=(
   libscalapack-openmpi-dev               # distributed PCA baseline
   libopenblas-dev                        # BLAS for the dense layers
   libsleef-dev                           # vectorised tanh/sin/exp
-  python3-netcdf4 python3-numpy python3-xarray  # docs/model-file.md's Python snippet and xarray use (tests run them)
+  python3-netcdf4 python3-numpy python3-xarray  # docs/model-file.md's Python snippet; tests/apps/files_open.sh opens every kind of file with xarray
   python3-scipy                          # tests/sindy: an independent integration of a discovered law
   gnuplot-nox                            # plots in validation reports
 )

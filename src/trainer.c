@@ -246,6 +246,23 @@ static PetscErrorCode ProbeOptimizer(PhynnTrainer t, const char *prefix, PhynnOp
   PetscFunctionReturn(0);
 }
 
+/* The loss log was -log until PETSc's own -log (an event log, written at PetscFinalize to
+ * FILE.<rank>) turned out to shadow it: every run left FILE.0 next to the CSV. The old name, with
+ * any prefix, is an error that names the new one. PETSc's -log is cleared first, so that this
+ * failed run does not write the event log either. */
+static PetscErrorCode CheckOldLogName(PhynnTrainer t)
+{
+  char      flag[160];
+  PetscBool old;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(flag, sizeof(flag), "-%slog", t->prefix));
+  PetscCall(PetscOptionsHasName(NULL, NULL, flag, &old));
+  if (!old) PetscFunctionReturn(0);
+  if (!t->prefix[0]) PetscCall(PetscOptionsClearValue(NULL, flag));
+  SETERRQ(t->comm, PHYNN_ERR_INPUT, "option %s was renamed -%sloss_log (PETSc's own -log writes an event log); use -%sloss_log FILE", flag, t->prefix, t->prefix);
+}
+
 PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t)
 {
   PetscBool check = PhynnOptionsGetMode() == PHYNN_OPTIONS_READ;
@@ -270,7 +287,7 @@ PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t)
       PetscCall(PhynnOptInt(nm, ph->iterations, help, &ph->iterations, NULL));
     }
   }
-  PetscCall(TrainerOptName(t, "log", nm, sizeof(nm)));
+  PetscCall(TrainerOptName(t, "loss_log", nm, sizeof(nm)));
   PetscCall(PhynnOptString(nm, "", "CSV file with one row per logged iteration (iteration, elapsed_s, loss, each term)", t->log_path, sizeof(t->log_path), NULL));
   PetscCall(TrainerOptName(t, "log_every", nm, sizeof(nm)));
   PetscCall(PhynnOptInt(nm, t->log_every, "log (and keep in the loss history) every N iterations", &t->log_every, NULL));
@@ -286,6 +303,7 @@ PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t)
   PetscCall(PhynnOptString(nm, "", "continue from this checkpoint (same options and rank count give bitwise the same run)", t->resume_path, sizeof(t->resume_path), NULL));
   if (check) { /* after every read, so that -help lists all of them first */
     const char *p = t->prefix;
+    PetscCall(CheckOldLogName(t));
     PetscCheck(t->checkpoint_every >= 0, t->comm, PHYNN_ERR_INPUT, "option -%scheckpoint_every: %ld is negative", p, t->checkpoint_every);
     PetscCheck(t->checkpoint_every == 0 || t->checkpoint_path[0], t->comm, PHYNN_ERR_INPUT, "option -%scheckpoint_every needs -%scheckpoint FILE to write to", p, p);
     if (!t->phases_added) {

@@ -46,6 +46,10 @@ PetscErrorCode PhynnOptRealList(const char *name, const char *def, const char *h
  * XSetFromOptions) and before long work starts. Collective on comm. */
 PetscErrorCode PhynnOptionsCheckUnused(MPI_Comm comm);
 
+/* Prints every option name phynn knows (every command's, after main's COLLECT pass, and main's
+ * own), sorted, one "-name" a line on rank 0: `phynn options`. */
+PetscErrorCode PhynnOptionsViewKnown(MPI_Comm comm);
+
 /* Frees the registry of option names (before PetscFinalize). */
 void PhynnOptionsFinalize(void);
 

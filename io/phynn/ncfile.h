@@ -35,7 +35,9 @@ PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w);
 PetscErrorCode PhynnNcCheckWritable(MPI_Comm comm, const char *path);
 /* Writes a whole double variable (data mode is entered as needed). */
 PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const double *data);
-/* Closes and renames the temporary file onto the final path. */
+/* Closes and renames the temporary file onto the final path. A variable named like a dimension
+ * must be that dimension's 1-D coordinate (what CF and xarray take it for): otherwise the file is
+ * discarded with an error naming the variable. */
 PetscErrorCode PhynnNcCommit(PhynnNcWriter *w);
 /* Closes and removes the temporary file (after an error). Safe to call twice. */
 PetscErrorCode PhynnNcDiscard(PhynnNcWriter *w);

@@ -31,7 +31,7 @@
  *   - every option under an optional prefix (PhynnTrainerSetOptionsPrefix, the PETSc way), so two
  *     trainers (or sub-networks) in one command keep their options apart;
  *   - progress on rank 0 every -progress_s seconds (iteration, each term, s/it, time left), a CSV
- *     log (-log FILE.csv: iteration, elapsed_s, loss, one column per term) every -log_every
+ *     log (-loss_log FILE.csv: iteration, elapsed_s, loss, one column per term) every -log_every
  *     iterations, and the same rows kept as the loss history for the model file;
  *   - a NaN or Inf loss stops the run with a clear error (the last checkpoint stays as it was);
  *   - checkpoints (-checkpoint FILE -checkpoint_every N): the model file with the optimiser
@@ -95,15 +95,16 @@ PetscErrorCode PhynnTrainerSetMinibatch(PhynnTrainer t, long nsamples, long batc
 /* The dataset size, batch size and steps per epoch (0 without minibatches). */
 PetscErrorCode PhynnTrainerGetMinibatch(PhynnTrainer t, long *nsamples, long *batch, long *steps_per_epoch);
 /* Reads every option of the trainer under a prefix, the PETSc way (PetscObjectSetOptionsPrefix):
- * with "pre_", -pre_max_it, -pre_lbfgs_it, -pre_log, -pre_quiet, -pre_checkpoint, ..., the
+ * with "pre_", -pre_max_it, -pre_lbfgs_it, -pre_loss_log, -pre_quiet, -pre_checkpoint, ..., the
  * optimiser's -pre_optimizer, -pre_lr, -pre_adam_beta1, ..., and an added phase's -pre_<name>_lr.
  * Letters, digits and '_', no leading hyphen; NULL or "" (the default) for the bare names. Set it
  * before SetFromOptions. -help lists the prefixed names and the unused-option check knows them. */
 PetscErrorCode PhynnTrainerSetOptionsPrefix(PhynnTrainer t, const char *prefix);
 PetscErrorCode PhynnTrainerGetOptionsPrefix(PhynnTrainer t, const char **prefix);
 /* Options (all optional): the optimiser's (-optimizer, -lr, -adam_*, -lr_schedule, -lbfgs_*),
- * -max_it, -lbfgs_it, -log, -log_every, -progress_s, -quiet. Defaults for -optimizer/-max_it/-lr
- * can be set first with PhynnTrainerSetDefaults. */
+ * -max_it, -lbfgs_it, -loss_log (not -log: PETSc's own -log writes an event log), -log_every,
+ * -progress_s, -quiet. Defaults for -optimizer/-max_it/-lr can be set first with
+ * PhynnTrainerSetDefaults. */
 PetscErrorCode PhynnTrainerSetDefaults(PhynnTrainer t, PhynnOptimType optimizer, long max_it, double lr, long lbfgs_it);
 PetscErrorCode PhynnTrainerSetFromOptions(PhynnTrainer t);
 /* A phase of the schedule, run after the phases added before it: `iterations` steps of an

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `phynn train fit` end to end on a tiny generated CSV: reaches a small loss, writes a model that
-# `phynn eval` reads back, and its -log and the model's history agree.
+# `phynn eval` reads back, and its -loss_log and the model's history agree.
 # Usage: train_fit.sh MPIEXEC NUMPROC_FLAG NP PHYNN
 set -u
 mpiexec=$1 npflag=$2 np=$3 phynn=$4
@@ -9,7 +9,7 @@ dir=$(mktemp -d "$PWD/apps_fit.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 bash "$here/fit_data.sh" "$dir/data.csv"
 "$mpiexec" "$npflag" "$np" "$phynn" train fit -data "$dir/data.csv" -layers 2,16,16,1 -lr 1e-2 -max_it 1500 \
-  -seed 7 -quiet -log "$dir/log.csv" -o "$dir/model.nc" > "$dir/out.txt" 2>&1 || { echo "FAIL: train fit failed"; cat "$dir/out.txt"; exit 1; }
+  -seed 7 -quiet -loss_log "$dir/log.csv" -o "$dir/model.nc" > "$dir/out.txt" 2>&1 || { echo "FAIL: train fit failed"; cat "$dir/out.txt"; exit 1; }
 cat "$dir/out.txt"
 loss=$(awk '/^final_loss:/ { print $2 }' "$dir/out.txt")
 its=$(awk '/^iterations:/ { print $2 }' "$dir/out.txt")

@@ -3,7 +3,7 @@
 # same results; across rank counts short runs agree to rounding):
 #   - np=1 vs np=2 (and np=3) after 100 Adam steps: every logged loss, the final loss and every
 #     weight (ncdump at 17 digits) agree to 1e-10 (relative for losses, absolute for weights);
-#   - np=2 twice: the loss history (iteration, loss, term columns of -log) and the weights are
+#   - np=2 twice: the loss history (iteration, loss, term columns of -loss_log) and the weights are
 #     bitwise identical.
 # With BATCH_SIZE > 0 it also shows that minibatches happen, and how (101 rows, so batches of 24
 # are 24, 24, 24, 24, 5): the run prints steps_per_epoch = ceil(101/24) = 5, and with -lr 1e-300
@@ -26,7 +26,7 @@ fail=0
 run() { # np name [extra options]
   local np=$1 name=$2; shift 2
   "$mpiexec" "$npflag" "$np" "$phynn" train fit -data "$dir/data.csv" -layers 2,16,16,1 -optimizer adam -lr 1e-2 \
-    -max_it 100 -log_every 1 -seed 7 -batch_size "$batch" -quiet -log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
+    -max_it 100 -log_every 1 -seed 7 -batch_size "$batch" -quiet -loss_log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
     || { echo "FAIL: np=$np run $name failed:"; cat "$dir/$name.out"; exit 1; }
   grep final_loss "$dir/$name.out" | sed "s/^/np=$np ($name) /"
   # elapsed_s (column 2) is wall time: compare the other columns only

@@ -22,7 +22,7 @@ weights() { ncdump -p 17,17 -v theta "$1" | sed -n '/^ theta =/,/;/p'; }
 
 "$phynn" solve heat -o heat_ref.nc > /dev/null
 track=(-reference heat_ref.nc -reference_every 1000)
-"$mpiexec" -n 2 "$phynn" train pinn-heat "${opts[@]}" "${track[@]}" -log ref.csv -o ref.nc > ref.out
+"$mpiexec" -n 2 "$phynn" train pinn-heat "${opts[@]}" "${track[@]}" -loss_log ref.csv -o ref.nc > ref.out
 weights ref.nc > ref.txt
 
 # Only this script's ranks are signalled (children of its mpiexec): other tests run alongside.
@@ -40,7 +40,7 @@ wait $pid 2>/dev/null || true
 [ ! -f killed.nc ] || { echo "FAIL: the run finished before the kill (the machine is too fast for this test: raise -max_it)"; exit 1; }
 it=$(ncdump -h ck.nc | sed -n 's/.*:iteration = \([0-9]*\).*/\1/p')
 echo "killed; checkpoint at iteration $it"
-"$mpiexec" -n 2 "$phynn" train pinn-heat "${opts[@]}" -checkpoint ck.nc -checkpoint_every 50 -resume ck.nc "${track[@]}" -log resumed.csv -o resumed.nc > resumed.out
+"$mpiexec" -n 2 "$phynn" train pinn-heat "${opts[@]}" -checkpoint ck.nc -checkpoint_every 50 -resume ck.nc "${track[@]}" -loss_log resumed.csv -o resumed.nc > resumed.out
 weights resumed.nc > resumed.txt
 cmp -s ref.txt resumed.txt || { echo "FAIL: weights after SIGKILL + resume differ from the uninterrupted run"; exit 1; }
 # The resumed log holds the whole history: the same iterations as the uninterrupted run, and a
@@ -72,7 +72,7 @@ echo "ok   SIGKILL at iteration $it + resume: bitwise the same weights as the un
 
 # 3. SIGTERM to one rank only, once training runs (the log has its first row).
 rm -f ck2.nc term.nc
-"$mpiexec" -n 2 "$phynn" train pinn-heat "${opts[@]}" -checkpoint ck2.nc -log run.csv -o term.nc > term.log 2>&1 &
+"$mpiexec" -n 2 "$phynn" train pinn-heat "${opts[@]}" -checkpoint ck2.nc -loss_log run.csv -o term.nc > term.log 2>&1 &
 pid=$!
 for _ in $(seq 1 500); do [ -f run.csv ] && [ "$(wc -l < run.csv)" -ge 2 ] && break; sleep 0.01; done
 victim=$(ranks_of $pid | tail -n 1)

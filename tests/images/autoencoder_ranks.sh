@@ -16,7 +16,7 @@ fail=0
 run() { # np name arch [extra]
   local np=$1 name=$2 arch=$3; shift 3
   OPENBLAS_NUM_THREADS=1 "$mpiexec" "$npflag" "$np" "$phynn" train autoencoder -data "$dir/frames.nc" -latent 1 -holdout 0.5 -batch 6 \
-    -arch "$arch" -max_it 20 -lbfgs_it 0 -restarts 1 -lr 3e-3 -log_every 1 -quiet -log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
+    -arch "$arch" -max_it 20 -lbfgs_it 0 -restarts 1 -lr 3e-3 -log_every 1 -quiet -loss_log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
     || { echo "FAIL: np=$np $name failed:"; cat "$dir/$name.out"; exit 1; }
   cut -d, -f1,3- "$dir/$name.csv" > "$dir/$name.loss"
 }

@@ -13,7 +13,7 @@ case $problem in
   pinn-pendulum) opts=(-n_f 101 -layers 1,12,12,1 -linear false -theta0 2.5) ;;
 esac
 for np in 1 2 3 2; do
-  "$mpiexec" -n $np "$phynn" train "$problem" "${opts[@]}" -max_it 100 -lbfgs_it 0 -log_every 1 -quiet -log "log$np.csv" -o "m$np.nc" > /dev/null
+  "$mpiexec" -n $np "$phynn" train "$problem" "${opts[@]}" -max_it 100 -lbfgs_it 0 -log_every 1 -quiet -loss_log "log$np.csv" -o "m$np.nc" > /dev/null
   [ -f "log$np.csv" ] && mv "log$np.csv" "log$np.$RANDOM.csv"
 done
 mapfile -t logs < <(ls log1.*.csv log2.*.csv log3.*.csv)

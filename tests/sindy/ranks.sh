@@ -14,7 +14,7 @@ fail=0
 run() { # np name [extra]
   local np=$1 name=$2; shift 2
   OPENBLAS_NUM_THREADS=1 "$mpiexec" "$npflag" "$np" "$phynn" train sindy-ae -data "$dir/frames.nc" -widths 10,6 -poly 2 -batch 24 -epochs 5 -refine_epochs 5 \
-    -threshold_every 5 -threshold 0.9 -lr 1e-2 -log_every 1 -quiet -log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
+    -threshold_every 5 -threshold 0.9 -lr 1e-2 -log_every 1 -quiet -loss_log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
     || { echo "FAIL: np=$np $name failed:"; cat "$dir/$name.out"; exit 1; }
   cut -d, -f1,3- "$dir/$name.csv" > "$dir/$name.loss"
 }
