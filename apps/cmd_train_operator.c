@@ -17,7 +17,7 @@
  * count), each rank computing its contiguous share, one allreduce per step. The loss is the mean
  * square error over the batch's output values. Adam (-lr 1e-3) with an exponential decay to
  * 1/100 of the rate over the run unless -lr_schedule is given; every trainer option works
- * (-checkpoint, -resume, -loss log, -max_it, ...). */
+ * (-checkpoint, -resume, -loss_log, -max_it, ...). */
 #include <math.h>
 #include <string.h>
 

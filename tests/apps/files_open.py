@@ -168,7 +168,7 @@ for name in ("sindy.nc", "sweep_seed5.nc", "sweep_seed6.nc"):
           f"{name}: /sindy coefficient_history(epoch_row, latent, term) {s.coefficient_history.shape}")
 
 # ---- checkpoints: model files with the optimiser state ----
-for ck, final in (("fit_checkpoint.nc", "fit.nc"), ("autoencoder_checkpoint.nc", "autoencoder.nc"), ("sindy_checkpoint.nc", "sindy.nc")):
+for ck, final in (("fit_checkpoint.nc", "fit.nc"), ("autoencoder_checkpoint.nc", "autoencoder.nc"), ("sindy_checkpoint.nc", "sindy.nc"), ("fno_checkpoint.nc", "fno.nc")):
     c, t = ds(ck), ds(ck, "/training")
     check(c.theta.size == ds(final).theta.size and t.optimizer_state.dims == ("optimizer_state",) and t.optimizer_state.size > 0 and t.attrs["iteration"] > 0,
           f"{ck}: {c.theta.size} parameters as {final}, optimizer_state of {t.optimizer_state.size} values at iteration {t.attrs['iteration']}")

@@ -6,10 +6,10 @@
 #   families        solve pendulum -ntraj, solve heat -nsamples, solve nls -nsamples
 #   image data      solve pendulum-images (rod and blob)
 #   models          train fit, pinn-heat, pinn-pendulum, pinn-nls, pendulum-g, perceptron-iris,
-#                   linreg, autoencoder, sindy-ae (its /sindy group), a -runs sweep, pca
-#   checkpoints     train fit, autoencoder, sindy-ae -checkpoint
+#                   linreg, autoencoder, sindy-ae (its /sindy group), a -runs sweep, pca, FNO, DeepONet
+#   checkpoints     train fit, autoencoder, sindy-ae, operator -checkpoint
 #   eval output     phynn eval of a point model on points and on a grid, and of image models
-#   reports         phynn validate -report DIR of a PINN, an autoencoder and a SINDy autoencoder
+#   reports         phynn validate -report DIR of a PINN, an autoencoder, a SINDy autoencoder and an FNO
 # and that an early format-2 model file (the history's row dimension named `history`) still loads.
 # Beyond the list, files_open.py opens every NetCDF file found under the work directory (by its
 # magic bytes, whatever its name), so a new kind of output is covered once a command here writes it.
@@ -52,6 +52,9 @@ run pca pca frames.nc -k 3 -o pca.nc
 sindy=(-data blob.nc -widths 10,6 -poly 2 -batch 24 -epochs 2 -refine_epochs 1 -threshold_every 2 -threshold 0.01 -lr 1e-2 -quiet)
 run sindy train sindy-ae "${sindy[@]}" -checkpoint sindy_checkpoint.nc -o sindy.nc
 run sweep train sindy-ae "${sindy[@]}" -runs 2 -seed 5 -o sweep.nc
+run heat_periodic_family solve heat -bc periodic -method spectral -nsamples 6 -nx 16 -nt 3 -quiet -o heat_periodic_family.nc
+run fno train operator -arch fno -width 4 -modes 4 -layers 1 -data heat_periodic_family.nc -holdout 2 -batch 2 -max_it 3 -quiet -checkpoint fno_checkpoint.nc -o fno.nc
+run deeponet train operator -arch deeponet -width 4 -layers 1 -data heat_periodic_family.nc -holdout 2 -batch 2 -max_it 3 -quiet -o deeponet.nc
 run eval_points eval fit.nc -in "$fit" -derivs a -o eval_points.nc
 run eval_grid eval pinn_heat.nc -in heat.nc -o eval_grid.nc
 run eval_autoencoder eval autoencoder.nc -in frames.nc -o eval_autoencoder.nc
@@ -60,6 +63,7 @@ run eval_sindy eval sindy.nc -in blob.nc -o eval_sindy.nc
 run report_pinn validate pinn_heat.nc heat.nc -report report_pinn
 run report_autoencoder validate autoencoder.nc frames.nc -report report_autoencoder
 run report_sindy validate sindy.nc blob.nc -report report_sindy
+run report_operator validate fno.nc heat_periodic_family.nc -report report_operator
 "$python" "$src/tests/apps/files_open.py" . || fails=1
 
 # Early format-2 files (history(history, history_column), which xarray refuses) still load: eval

@@ -15,7 +15,7 @@ fail=0
 run() { # np name arch [extra]
   local np=$1 name=$2 arch=$3; shift 3
   OPENBLAS_NUM_THREADS=1 "$mpiexec" "$npflag" "$np" "$phynn" train operator -arch "$arch" -data "$dir/family.nc" -holdout 8 -batch 8 \
-    -max_it 20 -log_every 1 -quiet -log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
+    -max_it 20 -log_every 1 -quiet -loss_log "$dir/$name.csv" -o "$dir/$name.nc" "$@" > "$dir/$name.out" 2>&1 \
     || { echo "FAIL: np=$np $name failed:"; cat "$dir/$name.out"; exit 1; }
   cut -d, -f1,3- "$dir/$name.csv" > "$dir/$name.loss"
 }
