@@ -25,6 +25,7 @@
 
 #include "commands.h"
 #include "eval_images.h"
+#include "eval_operator.h"
 #include "phynn/csv.h"
 #include "phynn/modelfile.h"
 #include "phynn/ncfile.h"
@@ -325,6 +326,7 @@ PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, cha
   char       in[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], derivs[256], var[64];
   PetscBool  var_set, derivs_set;
   PhynnModel m;
+  PhynnRecord rec;
   const PhynnModelVar *mi, *mo;
   Points     p;
   Results    res = {0};
@@ -349,7 +351,17 @@ PetscErrorCode PhynnCmdEval(MPI_Comm comm, PhynnOptionsMode mode, int nargs, cha
   if (PhynnRank(comm) != 0) PetscFunctionReturn(0); /* rank 0 evaluates and writes (see above) */
 
   PetscCall(PetscMemzero(&p, sizeof(p)));
-  PetscCall(PhynnModelLoadFile(PETSC_COMM_SELF, args[0], &m, NULL));
+  PhynnRecordInit(&rec);
+  PetscCall(PhynnModelLoadFile(PETSC_COMM_SELF, args[0], &m, &rec));
+  if (!strcmp(PhynnModelGetProblem(m), "operator")) { /* a family in, its predictions out */
+    PetscCheck(!derivs_set && !var_set, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "options -derivs and -var: model %s is an operator; it reads the family variables it was trained on", args[0]);
+    PetscCheck(EndsWith(in, ".nc") && EndsWith(out, ".nc"), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model %s is an operator: give -in FAMILY.nc (phynn solve ... -nsamples N) and -o OUT.nc", args[0]);
+    PetscCall(PhynnEvalOperatorModel(m, &rec, args[0], in, out));
+    PetscCall(PhynnRecordReset(&rec));
+    PetscCall(PhynnModelDestroy(&m));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PhynnRecordReset(&rec));
   if (PhynnModelTakesImages(m)) { /* an autoencoder or PCA: frames in, frames and codes out */
     PetscCheck(!derivs_set, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -derivs: model %s is an image model; input derivatives are for point models", args[0]);
     PetscCheck(EndsWith(in, ".nc") && EndsWith(out, ".nc"), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model %s is an image model: give -in FRAMES.nc (the image-dataset layout) and -o OUT.nc", args[0]);

@@ -131,3 +131,27 @@ PetscErrorCode PhynnRecordLoad(PhynnRecord *r, PhynnStore s)
   PetscCall(PhynnStorePopGroup(s));
   PetscFunctionReturn(0);
 }
+
+PetscBool PhynnRecordedOption(const char *options, const char *name, char *value, size_t len)
+{
+  char        key[64];
+  const char *p;
+  PetscBool   found = PETSC_FALSE;
+  size_t      lk;
+
+  if (!options) return PETSC_FALSE;
+  snprintf(key, sizeof(key), "-%s", name);
+  lk = strlen(key);
+  for (p = strstr(options, key); p; p = strstr(p + 1, key)) {
+    const char *q = p + lk;
+    size_t      n;
+    if ((p != options && p[-1] != ' ') || (*q != ' ' && *q != '\0')) continue; /* "-seed" in "-noise_seed" */
+    while (*q == ' ') q++;
+    n = strcspn(q, " ");
+    if (n == 0 || n >= len) continue;
+    memcpy(value, q, n);
+    value[n] = '\0';
+    found    = PETSC_TRUE;
+  }
+  return found;
+}

@@ -17,30 +17,6 @@
 
 #define SPLIT_DEFAULT_SEED 7 /* train autoencoder's and pca's default -seed */
 
-PetscBool PhynnRecordedOption(const char *options, const char *name, char *value, size_t len)
-{
-  char        key[64];
-  const char *p;
-  PetscBool   found = PETSC_FALSE;
-  size_t      lk;
-
-  if (!options) return PETSC_FALSE;
-  snprintf(key, sizeof(key), "-%s", name);
-  lk = strlen(key);
-  for (p = strstr(options, key); p; p = strstr(p + 1, key)) {
-    const char *q = p + lk;
-    size_t      n;
-    if ((p != options && p[-1] != ' ') || (*q != ' ' && *q != '\0')) continue; /* "-seed" in "-noise_seed" */
-    while (*q == ' ') q++;
-    n = strcspn(q, " ");
-    if (n == 0 || n >= len) continue;
-    memcpy(value, q, n);
-    value[n] = '\0';
-    found    = PETSC_TRUE;
-  }
-  return found;
-}
-
 PetscErrorCode PhynnImageSplit(const PhynnRecord *rec, const PhynnValidateOptions *opt, PhynnImageValidation *v)
 {
   char      hv[64], sv[64], dv[PETSC_MAX_PATH_LEN];

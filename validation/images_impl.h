@@ -113,8 +113,6 @@ typedef struct {
 } PhynnImageValidation;
 
 /* image_split.c */
-/* The value after the last token "-<name>" in a recorded option string ("-a 1 -b x "). */
-PetscBool      PhynnRecordedOption(const char *options, const char *name, char *value, size_t len);
 PetscErrorCode PhynnImageSplit(const PhynnRecord *rec, const PhynnValidateOptions *opt, PhynnImageValidation *v);
 /* image_metrics.c */
 PetscErrorCode PhynnImageParseNoiseList(const char *text, PhynnImageValidation *v);

@@ -31,6 +31,9 @@ PetscErrorCode PhynnRecordSetHistory(PhynnRecord *r, long nrows, const double *r
 PetscErrorCode PhynnRecordSetOptimizer(PhynnRecord *r, const char *name, long nstate, const double *state);
 /* The PETSc options database of this run, for provenance. */
 PetscErrorCode PhynnRecordCaptureOptions(PhynnRecord *r);
+/* The value after the last token "-<name>" in a recorded option string ("-a 1 -b x "), as a
+ * report or eval reads what a model was trained with; PETSC_FALSE when it is not there. */
+PetscBool PhynnRecordedOption(const char *options, const char *name, char *value, size_t len);
 /* Group /training of a store. */
 PetscErrorCode PhynnRecordView(const PhynnRecord *r, PhynnStore s);
 PetscErrorCode PhynnRecordLoad(PhynnRecord *r, PhynnStore s);

@@ -3,7 +3,7 @@
 # held-out samples of the training family with the same relative L2 the training printed; a
 # threshold that fails exits non-zero after writing the complete report; an FNO trained on 64
 # points evaluates on a 128-point family of the same equation with the same weights (resolution
-# transfer) and its error stays small; a DeepONet, whose trunk points are its grid, refuses that
+# transfer) and its error stays small; phynn eval writes the predictions as a family file; a DeepONet, whose trunk points are its grid, refuses that
 # grid in one line.
 # Usage: validate.sh PHYNN
 set -u
@@ -31,6 +31,17 @@ ok = ok and c["rel_l2_median"] <= c["rel_l2_worst"] and max(per) == c["rel_l2_wo
 # Parseval: the bands of one sample add up in squares to its error; so the mean band errors are each below the mean
 ok = ok and all(0 <= b[k] <= c["rel_l2"] * (1 + 1e-12) for k in ("low", "mid", "high"))
 print("%s   metrics.json: 10 held-out samples from 50, rel_l2 %.6g as the training printed (%.6g), bands low %.3g mid %.3g high %.3g, worst %.3g" % ("ok" if ok else "FAIL:", c["rel_l2"], trained, b["low"], b["mid"], b["high"], c["rel_l2_worst"]))
+sys.exit(0 if ok else 1)
+PY
+# phynn eval writes the predictions as a family; read with xarray they give the same held-out error
+"$phynn" eval "$dir/fno.nc" -in "$dir/f64.nc" -o "$dir/pred.nc" > "$dir/eval.out" 2>&1 || { echo "FAIL: eval"; cat "$dir/eval.out"; fail=1; }
+"$python" - "$dir/pred.nc" "$dir/f64.nc" "$trained" <<'PY' || fail=1
+import sys, numpy as np, xarray as xr
+p, f, trained = xr.open_dataset(sys.argv[1]), xr.open_dataset(sys.argv[2]), float(sys.argv[3])
+r = f.u.values[:, -1, :]; e = p.u_pred.values - r
+rel = np.sqrt((e ** 2).sum(1) / (r ** 2).sum(1))[50:].mean()
+ok = p.u_pred.dims == ("sample", "x") and p.u_pred.shape == (60, 64) and abs(rel - trained) <= 1e-6 * trained
+print("%s   phynn eval: u_pred(sample, x) for all 60 samples; the held-out relative L2 from the file (xarray) %.6g, as trained %.6g" % ("ok" if ok else "FAIL:", rel, trained))
 sys.exit(0 if ok else 1)
 PY
 if "$phynn" validate "$dir/fno.nc" "$dir/f64.nc" -report "$dir/rep2" -threshold rel_l2=1e-9 > "$dir/v2.out" 2>&1; then echo "FAIL: a failing threshold exits 0"; fail=1
