@@ -38,7 +38,9 @@ PetscErrorCode PhynnOperatorArch(MPI_Comm comm, const char *arch, const PhynnOpe
   if (!strcmp(arch, "fno")) {
     char modes[32];
     snprintf(modes, sizeof(modes), d->H == 1 ? "%ld" : "%ld,%ld", o->modes, o->modes);
-    PetscCall(PhynnTextAppend(t, "conv lift(norm) out=%ld k=1\n", o->width));
+    if (!d->periodic) /* not translation invariant: the FNO reads (u0(x), x), as Li et al.'s */
+      PetscCall(PhynnTextAppend(t, "grid pos(norm) xmin=%.17g xmax=%.17g periodic=0\n", d->x[0], d->x[d->W - 1]));
+    PetscCall(PhynnTextAppend(t, "conv lift(%s) out=%ld k=1\n", d->periodic ? "norm" : "pos", o->width));
     for (long l = 1; l <= o->layers; l++) {
       char prev[32];
       snprintf(prev, sizeof(prev), l == 1 ? "lift" : "f%ld", l - 1);

@@ -83,6 +83,7 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockFourier));
   PetscCall(PhynnBlockRegister(&PhynnBlockDeepONet));
   PetscCall(PhynnBlockRegister(&PhynnBlockAffine));
+  PetscCall(PhynnBlockRegister(&PhynnBlockGrid));
   PetscFunctionReturn(0);
 }
 

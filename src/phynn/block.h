@@ -77,7 +77,7 @@ extern const PhynnBlockType PhynnBlockConv, PhynnBlockConvT, PhynnBlockPool, Phy
 extern const PhynnBlockType PhynnBlockBatchNorm, PhynnBlockDropout, PhynnBlockConcat;
 extern const PhynnBlockType PhynnBlockPCA, PhynnBlockPCADecode; /* src/blocks/block_pca.c */
 extern const PhynnBlockType PhynnBlockSindy;                    /* src/blocks/block_sindy.c */
-extern const PhynnBlockType PhynnBlockFourier, PhynnBlockDeepONet, PhynnBlockAffine; /* neural operators: src/blocks/block_fourier.c, block_deeponet.c, block_affine.c */
+extern const PhynnBlockType PhynnBlockFourier, PhynnBlockDeepONet, PhynnBlockAffine, PhynnBlockGrid; /* neural operators: src/blocks/block_fourier.c, block_deeponet.c, block_affine.c, block_grid.c */
 /* The library of a sindy block (after the model's spec is set: its latent size is known). */
 PetscErrorCode PhynnBlockSindyGetLibrary(PhynnBlock b, const PhynnSindyLibrary **lib);
 

@@ -184,6 +184,9 @@ PetscErrorCode PhynnGraphConcat(PhynnGraph g, int n, const int *nodes, int *node
  * and, for H > 1, the rows kh < KH and kh >= H - KH (pass KH = 0 for 1-D signals, H = 1). R is a
  * complex parameter (rows kept (1 or 2 KH), KW, IC, OC). Linear without bias: carries jets. */
 PetscErrorCode PhynnGraphSpectralConv(PhynnGraph g, int x, int R, long kh, long kw, const PhynnJet *jet, int *node);
+/* The grid's coordinates as extra channels (src/op_grid.c): (N, C, H, W) -> (N, C + 1, H, W) with
+ * x_j = x0 + dx j (H = 1), or (N, C + 2, H, W) with x_j and y_i = y0 + dy i; refuses jets. */
+PetscErrorCode PhynnGraphAppendGrid(PhynnGraph g, int x, double x0, double dx, double y0, double dy, int *node);
 /* Inverted dropout (src/op_dropout.c), 0 <= p < 1: in training mode each element is kept with
  * probability 1 - p and scaled by 1 / (1 - p); in evaluation mode (and for p = 0) the identity.
  * The mask is a counter-based hash of (graph seed, step, global sample id, element), so it is

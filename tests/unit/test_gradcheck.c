@@ -827,6 +827,24 @@ static PetscErrorCode BuildSpectral(PhynnGraph g, int arg, Scratch *s, int *root
   PetscFunctionReturn(0);
 }
 
+/* append_grid (src/op_grid.c) of 1-D and 2-D parameter fields; the coordinate channels enter the
+ * loss (sin of everything), so a wrong slice of the gradient would show. */
+static PetscErrorCode BuildAppendGrid(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  const long d1[4] = {2, 2, 1, 5}, d2[4] = {2, 1, 3, 4};
+  int        X, z;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParamND(g, "X", 4, arg ? d2 : d1, PHYNN_DTYPE_REAL, zeros, &X));
+  PetscCall(PhynnGraphAppendGrid(g, X, 0.1, 0.2, -0.5, 0.3, &z));
+  PetscCall(PhynnGraphMul(g, z, z, &z));
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 301 + arg));
+  PetscCall(PetscStrncpy(s->what, arg ? "append_grid of (2, 1, 3, 4) fields: x and y channels" : "append_grid of (2, 2, 1, 5) signals: an x channel", sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 /* Pooling (src/op_pool.c) of parameter images. Random draws make exact ties in a max window
  * improbable (the tie rule is checked by value in CheckConv). arg:
  *   0 average 3 x 3, stride 2, padding 1 on (2, 2, 7, 6)
@@ -1139,6 +1157,8 @@ static const GradCase cases[] = {
   {"spectral", BuildSpectral, 2, TOL_DEFAULT},
   {"spectral", BuildSpectral, 3, TOL_DEFAULT},
   {"spectral", BuildSpectral, 4, TOL_DEFAULT},
+  {"spectral", BuildAppendGrid, 0, TOL_DEFAULT},
+  {"spectral", BuildAppendGrid, 1, TOL_DEFAULT},
   {"conv", BuildPool, 0, TOL_DEFAULT},
   {"conv", BuildPool, 1, TOL_DEFAULT},
   {"conv", BuildPool, 2, TOL_DEFAULT},
