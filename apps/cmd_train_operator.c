@@ -216,6 +216,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
       PetscCall(PetscOptionsSetValue(NULL, "-holdout", v));
       PetscCall(PetscOptionsSetValue(NULL, "-input", input));
       PetscCall(PetscOptionsSetValue(NULL, "-output", output));
+      if (!strcmp(otime, "last") && d.ntimes == 1) PetscCall(PetscSNPrintf(otime, sizeof(otime), "%.17g", d.times[0])); /* the time itself: "last" of another file is another time */
       PetscCall(PetscOptionsSetValue(NULL, "-output_time", otime));
       PhynnRecordInit(&rec);
       PetscCall(PhynnTrainerStoreInModel(t, m, &rec));

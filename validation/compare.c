@@ -178,8 +178,9 @@ static PetscErrorCode Plots(const Compare *c, const char *gnuplot, const char *d
     PhynnGpQuote(c->mod[k].path, q, sizeof(q));
     fprintf(gp, ", '' using 1:%d with lines lw 1.5 title '%s (%s)'", 4 + 2 * k, q, c->mod[k].kind);
   }
+  fprintf(gp, "\n");
   PhynnGpTerminal(gp, c->terminal, c->image_ext, 1000, 560, "errors");
-  fprintf(gp, "\nset title '|model - solver| at t = %g'\nset ylabel '|error| (log scale)'\nset logscale y\nset format y '%%.0e'\nplot ", c->T);
+  fprintf(gp, "set title '|model - solver| at t = %g'\nset ylabel '|error| (log scale)'\nset logscale y\nset format y '%%.0e'\nplot ", c->T);
   for (int k = 0; k < c->n; k++) {
     char q[PETSC_MAX_PATH_LEN * 2];
     PhynnGpQuote(c->mod[k].path, q, sizeof(q));
