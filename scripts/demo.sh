@@ -3,9 +3,11 @@
 # missing, build phynn, then
 #   1. solve the reference problems (pendulum, heat, NLS) as NetCDF,
 #   2. train the pendulum, heat and a short NLS PINN data-parallel on 2 MPI ranks,
+#   2b. solve a family of heat problems and train an FNO and a DeepONet on it (neural operators),
 #   3. render the pendulum's frames and train autoencoders (latent 1 and 2) and PCA on them,
 #   3b. train the quick SINDy autoencoder (tutorial Example 4) on Champion's blob frames,
-#   4. validate each against its reference or frames (thresholds that fit runs this short), and
+#   4. validate each against its reference, frames or family (thresholds that fit runs this short),
+#      and compare the heat PINN with the two operators on the heat problem, and
 #   5. write report/index.html linking the reports (with the discovered equation).
 # About 8 minutes on 2 cores once built (a first run also installs packages and builds).
 # Everything it writes goes to runs/ and report/.
@@ -47,6 +49,11 @@ run train pinn-pendulum -options_file jobs/pendulum.opts -reference runs/pendulu
 run train pinn-heat -options_file jobs/heat.opts -reference runs/heat_ref.nc -loss_log runs/heat_loss.csv -o runs/heat.nc
 run train pinn-nls -options_file jobs/nls_short.opts -reference runs/nls_ref.nc -loss_log runs/nls_loss.csv -o runs/nls.nc
 
+say "2b. neural operators: 500 heat problems (random initial conditions), an FNO and a DeepONet of u0 -> u(t = 1) (docs/operators.md)"
+run solve heat -nsamples 500 -quiet -o runs/heat_family.nc
+run train operator -arch fno -data runs/heat_family.nc -holdout 50 -epochs 40 -lr 3e-3 -progress_s 20 -loss_log runs/heat_fno_loss.csv -o runs/heat_fno.nc
+run train operator -arch deeponet -data runs/heat_family.nc -holdout 50 -epochs 150 -progress_s 20 -loss_log runs/heat_deeponet_loss.csv -o runs/heat_deeponet.nc
+
 say "3. pendulum frames, autoencoders with latent 1 and 2, the PCA baseline (tutorial Example 3)"
 $phynn solve pendulum-images -quiet -o runs/frames.nc
 # A shorter schedule than the default (1500 Adam epochs + 1000 L-BFGS), to fit the job's budget.
@@ -71,6 +78,16 @@ validate() { # name title model reference thresholds
 validate pendulum "Pendulum PINN (tutorial Example 2, small angle)" "rel_l2=1e-4"
 validate heat "Heat equation PINN (u_t = 0.4 u_xx)" "rel_l2=1e-3"
 validate nls "NLS PINN, short run (Raissi et al. set-up, fewer points and iterations)" "rel_l2[|h|]=1e-1"
+# The operators on the 50 family samples they never saw (the relative L2 of u(t = 1), which is
+# small: samples whose first mode is small weigh heavily), and the PINN beside them on the
+# heat problem: one report with the errors, the fields, training and answer seconds.
+validate_family() { # name title thresholds
+  if $phynn validate "runs/$1.nc" runs/heat_family.nc -report "report/$1" -threshold "$3"; then status+=("$1:pass:$2:$3"); else status+=("$1:FAIL:$2:$3"); fi
+}
+validate_family heat_fno "FNO on the heat family, u0 -> u(t = 1), held-out samples" "rel_l2=1e-1"
+validate_family heat_deeponet "DeepONet on the heat family, u0 -> u(t = 1), held-out samples" "rel_l2=2e-1"
+$phynn compare runs/heat.nc runs/heat_fno.nc runs/heat_deeponet.nc -reference runs/heat_ref.nc -report report/heat_compare
+status+=("heat_compare:pass:Heat equation: the PINN, the FNO and the DeepONet against the solver (errors, fields, seconds):-")
 # The autoencoders on the 70 frames they never saw (Example 3's goal: 1e-3), with 20% salt noise on
 # the input and PCA with up to 16 components beside them.
 validate_frames() { # name title thresholds
@@ -94,7 +111,7 @@ say "5. report/index.html"
     IFS=: read -r name result title thr <<<"$s"
     echo "<tr><td>$title</td><td class=\"$result\">$result</td><td><code>$thr</code></td><td><a href=\"$name/index.html\">$name/index.html</a></td></tr>"
   done
-  echo '</table><p>Each PINN report: metrics (relative L2 and max errors per component), reference, prediction and error plots, loss history by term, error over time. Each autoencoder report: reconstruction errors on held-out frames, clean and noisy, frames beside their reconstructions, the latent code against time and the angle, PCA error against components. The SINDy report: the discovered law, Champion's relative errors, the law integrated and decoded against the true frames, its period against the pendulum's.</p></body></html>'
+  echo '</table><p>Each PINN report: metrics (relative L2 and max errors per component), reference, prediction and error plots, loss history by term, error over time. Each autoencoder report: reconstruction errors on held-out frames, clean and noisy, frames beside their reconstructions, the latent code against time and the angle, PCA error against components. The SINDy report: the discovered law, Champion's relative errors, the law integrated and decoded against the true frames, its period against the pendulum's. Each operator report: relative L2 per held-out sample, by Fourier band, the worst and median samples; the comparison: the PINN and the operators on one heat problem, with training and answer seconds.</p></body></html>'
 } > report/index.html.tmp
 mv report/index.html.tmp report/index.html
 for s in "${status[@]}"; do say "  ${s%%:*}: $(cut -d: -f2 <<<"$s")"; done
