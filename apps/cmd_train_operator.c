@@ -83,7 +83,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
   PetscCall(PhynnOptString("data", NULL, "the family file (phynn solve heat|nls|heat2d -nsamples N) (required)", data, sizeof(data), NULL));
   PetscCall(PhynnOptString("input", "u0", "input variables of the family, comma-separated (channels), e.g. h0_re,h0_im", input, sizeof(input), NULL));
   PetscCall(PhynnOptString("output", "u", "output variables, comma-separated (channels), e.g. h_re,h_im", output, sizeof(output), NULL));
-  PetscCall(PhynnOptString("output_time", "last", "the output's time: last, a time of the file, or all (every time a channel)", otime, sizeof(otime), NULL));
+  PetscCall(PhynnOptString("output_time", "last", "the output's time: last, a time of the file, all (every time a channel), or next (one time step: u(t_j) -> u(t_j+1) of the -output variables, for rollouts)", otime, sizeof(otime), NULL));
   PetscCall(PhynnOptString("arch", "fno", "architecture: fno, deeponet, cnn, or a model-spec FILE (one input, one output u)", arch, sizeof(arch), NULL));
   PetscCall(PhynnOptInt("width", 32, "fno: channels of the Fourier layers; deeponet: width of both nets and p (default 128); cnn: channels of the first level (default 16)", &width, &width_set));
   PetscCall(PhynnOptInt("modes", 16, "fno: rfft bins kept per Fourier layer (bins 0..modes-1; in 2-D along both axes)", &modes, NULL));
@@ -123,10 +123,11 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
   PetscCall(PhynnOperatorParseNames(comm, "output", output, &nout, onames));
   PetscCall(PhynnNcCheckWritable(comm, out));
   PetscCall(PhynnOperatorDataLoad(comm, data, nin, inames, nout, onames, otime, &d));
-  nheld = holdout >= 1 ? (long)holdout : (long)floor(holdout * (double)d.nsamples + 0.5);
+  /* whole trajectories are held out (-output_time next: all the pairs of the last ones) */
+  nheld = (holdout >= 1 ? (long)holdout : (long)floor(holdout * (double)d.ntraj + 0.5)) * d.steps;
   PetscCheck(holdout < 1 || holdout == floor(holdout), comm, PHYNN_ERR_INPUT, "option -holdout: %g is neither a whole count nor a fraction below 1", holdout);
   ntrain = d.nsamples - nheld;
-  PetscCheck(ntrain >= 1, comm, PHYNN_ERR_INPUT, "option -holdout: holding out %ld leaves none of the %ld samples of %s to train on", nheld, d.nsamples, data);
+  PetscCheck(ntrain >= 1, comm, PHYNN_ERR_INPUT, "option -holdout: holding out %ld leaves none of the %ld samples of %s to train on", nheld / d.steps, d.ntraj, data);
   if (batch == 0) batch = ntrain;
   PetscCheck(batch <= ntrain, comm, PHYNN_ERR_INPUT, "option -batch: %ld samples per batch, but only %ld of the %ld samples are for training; give at most %ld", batch, ntrain, d.nsamples, ntrain);
   PetscCheck(batch >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -batch: %ld samples cannot be shared by %d ranks; give at least one sample per rank", batch, PhynnSize(comm));
@@ -189,8 +190,8 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
     {
       long nparams;
       PetscCall(PhynnModelGetParameterCount(m, &nparams));
-      PetscCall(PhynnPrintf(comm, "phynn train operator: %s on %s\n  samples: %ld (train %ld, held out %ld), %ld -> %ld channel(s) on %ld x %ld points\n  parameters: %ld\n  steps_per_epoch: %ld\n", arch, data, d.nsamples, ntrain,
-                            nheld, d.cin, d.cout, d.H, d.W, nparams, steps));
+      PetscCall(PhynnPrintf(comm, "phynn train operator: %s on %s\n  samples: %ld (train %ld, held out %ld)%s, %ld -> %ld channel(s) on %ld x %ld points\n  parameters: %ld\n  steps_per_epoch: %ld\n", arch, data, d.nsamples, ntrain,
+                            nheld, d.steps > 1 ? " one-step pairs" : "", d.cin, d.cout, d.H, d.W, nparams, steps));
     }
   }
 
@@ -212,7 +213,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
       PhynnRecord rec;
       char        v[64];
       /* validate reads which samples were held out and what the data were from these */
-      PetscCall(PetscSNPrintf(v, sizeof(v), "%ld", nheld));
+      PetscCall(PetscSNPrintf(v, sizeof(v), "%ld", nheld / d.steps)); /* trajectories */
       PetscCall(PetscOptionsSetValue(NULL, "-holdout", v));
       PetscCall(PetscOptionsSetValue(NULL, "-input", input));
       PetscCall(PetscOptionsSetValue(NULL, "-output", output));

@@ -34,6 +34,49 @@ static PetscErrorCode VarDims(int nc, const char *path, const char *name, int *n
   PetscFunctionReturn(0);
 }
 
+/* -output_time next: the one-step pairs (u(t_j), u(t_j+1)) of the output variables, j = 0 .. nt-2,
+ * pair p = s (nt - 1) + j of trajectory s. */
+static PetscErrorCode LoadPairs(int nc, const char *path, int nout, char (*outputs)[64], PhynnOperatorData *d)
+{
+  int     nd;
+  char    dn[8][NC_MAX_NAME + 1];
+  size_t  len[8], n;
+  double *t, *v;
+  long    nt, HW, S;
+  PetscFunctionBegin;
+  PetscCheck(nc_inq_varid(nc, "t", &nd) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -output_time next: %s has no times (coordinate t)", path);
+  PetscCall(PhynnNcReadDoubles(nc, path, "t", &t, &n));
+  nt = (long)n;
+  PetscCheck(nt >= 2, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -output_time next: %s holds %ld time(s); a step needs two", path, nt);
+  for (int k = 0; k < nout; k++) {
+    int var;
+    PetscCheck(nc_inq_varid(nc, outputs[k], &var) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s has no variable '%s' (option -output)", path, outputs[k]);
+    PetscCall(VarDims(nc, path, outputs[k], &nd, dn, len));
+    PetscCheck((nd == 3 || nd == 4) && !strcmp(dn[0], "sample") && !strcmp(dn[1], "t") && !strcmp(dn[nd - 1], "x"), PETSC_COMM_SELF, PHYNN_ERR_INPUT,
+               "option -output_time next: %s: '%s' is not a family's field of (sample, t, x) or (sample, t, y, x)", path, outputs[k]);
+    if (k == 0) d->ntraj = (long)len[0], d->H = nd == 4 ? (long)len[2] : 1, d->W = (long)len[nd - 1];
+    PetscCheck((long)len[0] == d->ntraj && (nd == 4 ? (long)len[2] : 1) == d->H && (long)len[nd - 1] == d->W, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: outputs '%s' and '%s' are on different grids", path, outputs[0], outputs[k]);
+  }
+  S = d->ntraj, HW = d->H * d->W;
+  d->steps = nt - 1, d->nsamples = S * d->steps, d->cin = d->cout = nout, d->ntimes = 1;
+  PetscCall(PetscMalloc3(d->nsamples * d->cin * HW, &d->in, d->nsamples * d->cout * HW, &d->out, 1, &d->times));
+  d->times[0] = t[1] - t[0]; /* the step */
+  for (long j = 1; j + 1 < nt; j++)
+    PetscCheck(fabs(t[j + 1] - t[j] - d->times[0]) <= 1e-9 * PetscMax(1.0, fabs(t[j])), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -output_time next: the times of %s are not equally spaced (t_%ld - t_%ld differs)", path, j + 1, j);
+  for (int k = 0; k < nout; k++) {
+    PetscCall(PhynnNcReadDoubles(nc, path, outputs[k], &v, &n));
+    for (long s2 = 0; s2 < S; s2++)
+      for (long j = 0; j + 1 < nt; j++) {
+        long p = s2 * (nt - 1) + j;
+        PetscCall(PetscArraycpy(d->in + (p * nout + k) * HW, v + (s2 * nt + j) * HW, HW));
+        PetscCall(PetscArraycpy(d->out + (p * nout + k) * HW, v + (s2 * nt + j + 1) * HW, HW));
+      }
+    PetscCall(PetscFree(v));
+  }
+  PetscCall(PetscFree(t));
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0's part: reads every array. */
 static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], int nout, char (*outputs)[64], const char *output_time, PhynnOperatorData *d)
 {
@@ -45,8 +88,10 @@ static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], 
 
   PetscFunctionBegin;
   PetscCall(PhynnNcOpen(path, &nc));
+  if (!strcmp(output_time, "next")) PetscCall(LoadPairs(nc, path, nout, outputs, d));
+  else d->steps = 1;
   /* the inputs fix the layout: (sample, x) or (sample, y, x) */
-  for (int k = 0; k < nin; k++) {
+  for (int k = 0; !d->ntraj && k < nin; k++) {
     int var;
     PetscCheck(nc_inq_varid(nc, inputs[k], &var) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s has no variable '%s' (option -input); a family file from phynn solve heat|nls -nsamples N has u0 or h0_re,h0_im", path, inputs[k]);
     PetscCall(VarDims(nc, path, inputs[k], &nd, dn, len));
@@ -60,6 +105,8 @@ static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], 
     PetscCheck((long)len[0] == d->nsamples && (nd == 3 ? (long)len[1] : 1) == d->H && (long)len[nd - 1] == d->W, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: inputs '%s' and '%s' are on different grids", path, inputs[0], inputs[k]);
   }
   HW = d->H * d->W;
+  if (d->ntraj) goto coordinates; /* -output_time next: LoadPairs read the fields */
+  d->ntraj = d->nsamples;
   /* the output time */
   if (nc_inq_varid(nc, "t", &nd) == NC_NOERR) {
     PetscCall(PhynnNcReadDoubles(nc, path, "t", &t, &n));
@@ -105,6 +152,7 @@ static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], 
     for (long s = 0; s < d->nsamples; s++) PetscCall(PetscArraycpy(d->in + (s * d->cin + k) * HW, v + s * HW, HW));
     PetscCall(PetscFree(v));
   }
+coordinates:
   PetscCall(PhynnNcReadDoubles(nc, path, "x", &d->x, &n));
   PetscCheck((long)n == d->W, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: coordinate x has %zu values for a grid of %ld", path, n, d->W);
   if (nc_get_att_double(nc, NC_GLOBAL, "xmin", &d->xmin) != NC_NOERR) d->xmin = d->x[0];
@@ -122,7 +170,7 @@ static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], 
 PetscErrorCode PhynnOperatorDataLoad(MPI_Comm comm, const char *path, int nin, char (*inputs)[64], int nout, char (*outputs)[64], const char *output_time, PhynnOperatorData *d)
 {
   PetscErrorCode ierr = 0;
-  long           hdr[6];
+  long           hdr[8];
   double         dom[2];
   PetscFunctionBegin;
   PetscCall(PetscMemzero(d, sizeof(*d)));
@@ -130,10 +178,10 @@ PetscErrorCode PhynnOperatorDataLoad(MPI_Comm comm, const char *path, int nin, c
     ierr = LoadSerial(path, nin, inputs, nout, outputs, output_time, d); /* printed by rank 0, which aborts the job with it */
     PetscCall(ierr);
   }
-  hdr[0] = d->nsamples, hdr[1] = d->cin, hdr[2] = d->cout, hdr[3] = d->H, hdr[4] = d->W, hdr[5] = d->ntimes;
-  PetscCallMPI(MPI_Bcast(hdr, 6, MPI_LONG, 0, comm));
+  hdr[0] = d->nsamples, hdr[1] = d->cin, hdr[2] = d->cout, hdr[3] = d->H, hdr[4] = d->W, hdr[5] = d->ntimes, hdr[6] = d->ntraj, hdr[7] = d->steps;
+  PetscCallMPI(MPI_Bcast(hdr, 8, MPI_LONG, 0, comm));
   if (PhynnRank(comm) != 0) {
-    d->nsamples = hdr[0], d->cin = hdr[1], d->cout = hdr[2], d->H = hdr[3], d->W = hdr[4], d->ntimes = hdr[5];
+    d->nsamples = hdr[0], d->cin = hdr[1], d->cout = hdr[2], d->H = hdr[3], d->W = hdr[4], d->ntimes = hdr[5], d->ntraj = hdr[6], d->steps = hdr[7];
     PetscCall(PetscMalloc3(d->nsamples * d->cin * d->H * d->W, &d->in, d->nsamples * d->cout * d->H * d->W, &d->out, d->ntimes, &d->times));
     PetscCall(PetscMalloc1(d->W, &d->x));
   }

@@ -80,6 +80,7 @@ static PetscErrorCode OperatorTime(const Compare *c, const CompareModel *cm, dou
   char ot[64] = "last", *end;
   PetscFunctionBegin;
   PhynnRecordedOption(cm->rec.options, "output_time", ot, sizeof(ot));
+  PetscCheck(strcmp(ot, "next"), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s is a one-step operator (-output_time next); compare judges operators of one output time", cm->path);
   PetscCheck(strcmp(ot, "all"), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s maps to every time at once (-output_time all); compare judges one time: train it for one", cm->path);
   *T = !strcmp(ot, "last") ? c->t[c->nt - 1] : strtod(ot, &end);
   PetscFunctionReturn(0);

@@ -17,6 +17,7 @@ typedef struct {
   double           *rel, *band;  /* per sample: rel_l2, and (low, mid, high) band errors */
   double            mean, median, worst, band_mean[3], max_abs, infer_seconds;
   long              worst_at, median_at; /* positions in idx */
+  double           *rollout;     /* -output_time next: mean rel_l2 after k + 1 steps (d.steps values), else NULL */
   PetscBool         passed;
   int               nfailed, nth;
   PhynnThreshold    th[PHYNN_VALIDATE_MAX_THRESHOLDS];

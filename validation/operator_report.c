@@ -56,6 +56,24 @@ static PetscErrorCode ErrorsPlot(FILE *gp, const PhynnOperatorValidation *v, con
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode RolloutPlot(FILE *gp, const PhynnOperatorValidation *v, const char *dir)
+{
+  FILE *fp;
+  PetscFunctionBegin;
+  if (!v->rollout) PetscFunctionReturn(0);
+  PetscCall(PhynnPlotDataOpen(dir, "rollout.dat", &fp));
+  for (long k = 0; k < v->d.steps; k++) {
+    fprintf(fp, "%.10g", (double)(k + 1) * v->d.times[0]);
+    PhynnGpPut(fp, v->rollout[k], PETSC_TRUE);
+    fputc('\n', fp);
+  }
+  PetscCall(PhynnPlotDataClose(fp, dir, "rollout.dat"));
+  PhynnGpTerminal(gp, v->terminal, v->image_ext, 1000, 560, "rollout");
+  fprintf(gp, "set title 'rollout: the one-step operator applied to its own output, against the solver'\nset xlabel 't'\nset ylabel 'mean relative L2 (log scale)'\nset logscale y\nset format y '%%.0e'\nset grid\n");
+  fprintf(gp, "plot 'plotdata/rollout.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' notitle\nunset logscale y\nset format y\nunset grid\n");
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnOperatorPlots(const PhynnRecord *rec, const PhynnOperatorValidation *v, const char *gnuplot, const char *dir)
 {
   FILE *gp;
@@ -64,6 +82,7 @@ PetscErrorCode PhynnOperatorPlots(const PhynnRecord *rec, const PhynnOperatorVal
   PetscCall(SamplePlot(gp, v, dir, v->worst_at, "worst_sample", "worst"));
   PetscCall(SamplePlot(gp, v, dir, v->median_at, "median_sample", "median"));
   PetscCall(ErrorsPlot(gp, v, dir));
+  PetscCall(RolloutPlot(gp, v, dir));
   PetscCall(PhynnGpLossPlot(gp, v->terminal, v->image_ext, "operator", rec, dir));
   PetscCall(PhynnGnuplotRun(&gp, gnuplot, dir));
   PetscFunctionReturn(0);
@@ -107,7 +126,10 @@ PetscErrorCode PhynnOperatorWriteJSON(const PhynnOperatorValidation *v, const ch
   PhynnJsonNumber(fp, v->band_mean[2]);
   fprintf(fp, "},\n     \"rel_l2_per_sample\": ");
   PhynnJsonArray(fp, v->rel, v->n);
-  fprintf(fp, "}\n  ],\n  \"inference_seconds_per_sample\": ");
+  fprintf(fp, "}\n  ],\n  \"rollout_rel_l2\": ");
+  if (v->rollout) PhynnJsonArray(fp, v->rollout, v->d.steps);
+  else fputs("null", fp);
+  fprintf(fp, ",\n  \"inference_seconds_per_sample\": ");
   PhynnJsonNumber(fp, v->infer_seconds);
   fprintf(fp, "\n}\n");
   PetscCall(PhynnFileCommit(&fp, tmp, path));
@@ -144,7 +166,12 @@ PetscErrorCode PhynnOperatorWriteHTML(const PhynnRecord *rec, const PhynnOperato
   PhynnHtmlRow(fp, "max |prediction - reference|", buf);
   snprintf(buf, sizeof(buf), "%.3g ms", 1e3 * v->infer_seconds);
   PhynnHtmlRow(fp, "inference, one sample", buf);
+  if (v->rollout) {
+    snprintf(buf, sizeof(buf), "%.4g after 1 step, %.4g after %ld (t = %g)", v->rollout[0], v->rollout[v->d.steps - 1], v->d.steps, (double)v->d.steps * v->d.times[0]);
+    PhynnHtmlRow(fp, "rollout, mean relative L2", buf);
+  }
   fprintf(fp, "</table>\n");
+  if (v->rollout) Figure(fp, v, "rollout", "Rollout: the one-step operator applied to its own output from each trajectory's first state, against the solver over time.");
   Figure(fp, v, "worst_sample", "The worst sample: prediction against the solver's reference, and the input.");
   Figure(fp, v, "median_sample", "A typical (median) sample.");
   Figure(fp, v, "errors", "Per-sample relative L2 error, in total and by Fourier band (PDEBench's bands; by Parseval the bands add up in squares to the total).");

@@ -11,7 +11,10 @@
  *                   over samples (components low, mid, high); by Parseval the three add up in
  *                   squares to the sample's squared rel_l2;
  *   max_abs         the largest |pred - true| over all samples and points;
- *   inference       seconds to predict one sample (the median of 21 single-sample evaluations).
+ *   inference       seconds to predict one sample (the median of 21 single-sample evaluations);
+ *   rollout         (a one-step operator, -output_time next) the model applied to its own output
+ *                   from each trajectory's first state: the mean relative L2 after k steps, for
+ *                   every k (threshold component rollout: after the last).
  * Pictures: the worst and the median sample (input, prediction, reference; 2-D fields: their
  * middle row), the per-sample errors in order, the band errors, the loss history. */
 #include <complex.h>
@@ -40,7 +43,7 @@ static PetscErrorCode ChooseSamples(const PhynnRecord *rec, const char *data_pat
   char trained[PETSC_MAX_PATH_LEN] = "", hv[64], a[PATH_MAX], b[PATH_MAX];
   long nheld = 0;
   PetscFunctionBegin;
-  if (rec && PhynnRecordedOption(rec->options, "data", trained, sizeof(trained)) && realpath(trained, a) && realpath(data_path, b) && !strcmp(a, b) && PhynnRecordedOption(rec->options, "holdout", hv, sizeof(hv))) nheld = atol(hv);
+  if (rec && PhynnRecordedOption(rec->options, "data", trained, sizeof(trained)) && realpath(trained, a) && realpath(data_path, b) && !strcmp(a, b) && PhynnRecordedOption(rec->options, "holdout", hv, sizeof(hv))) nheld = atol(hv) * v->d.steps; /* trajectories, each of d.steps samples */
   v->same_family = nheld > 0 ? PETSC_TRUE : PETSC_FALSE;
   v->n           = v->same_family ? nheld : v->d.nsamples;
   PetscCheck(v->n >= 1 && v->n <= v->d.nsamples, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: the training record holds out %ld samples but the family has %ld", data_path, nheld, v->d.nsamples);
@@ -132,11 +135,40 @@ static PetscErrorCode Compute(PhynnModel m, PhynnOperatorValidation *v)
   PetscFunctionReturn(0);
 }
 
+/* -output_time next: the model applied to its own output, from each judged trajectory's first
+ * state, against the solver's states: rollout[k] = the mean over trajectories of the relative L2
+ * after k + 1 steps. */
+static PetscErrorCode Rollout(PhynnModel m, PhynnOperatorValidation *v)
+{
+  PhynnOperatorData *d = &v->d, one;
+  const long         F = d->cin * d->H * d->W, T = d->steps, ntraj = v->n / T, idx0[1] = {0};
+  double            *x, *y;
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(T, &v->rollout));
+  PetscCall(PetscMalloc1(F, &x));
+  one = *d, one.nsamples = 1, one.in = x; /* a one-sample view for PhynnOperatorPredict */
+  for (long r = 0; r < ntraj; r++) {
+    const long p0 = v->idx[r * T]; /* the trajectory's first pair */
+    PetscCall(PetscArraycpy(x, d->in + p0 * F, F));
+    for (long k = 0; k < T; k++) {
+      const double *ref = d->out + (p0 + k) * F;
+      double        e = 0, q = 0;
+      PetscCall(PhynnOperatorPredict(m, &one, 1, idx0, &y));
+      for (long j = 0; j < F; j++) e += (y[j] - ref[j]) * (y[j] - ref[j]), q += ref[j] * ref[j];
+      v->rollout[k] += sqrt(e / (q > 0 ? q : 1)) / (double)ntraj;
+      PetscCall(PetscArraycpy(x, y, F));
+      PetscCall(PetscFree(y));
+    }
+  }
+  PetscCall(PetscFree(x));
+  PetscFunctionReturn(0);
+}
+
 /* Metric values by (metric, component): rel_l2 "" (mean), median, worst, low, mid, high; max_abs "". */
 static PetscErrorCode ApplyThresholds(PhynnOperatorValidation *v)
 {
-  const char  *comp[6] = {"", "median", "worst", "low", "mid", "high"};
-  const double val[6]  = {v->mean, v->median, v->worst, v->band_mean[0], v->band_mean[1], v->band_mean[2]};
+  const char  *comp[7] = {"", "median", "worst", "low", "mid", "high", "rollout"};
+  const double val[7]  = {v->mean, v->median, v->worst, v->band_mean[0], v->band_mean[1], v->band_mean[2], v->rollout ? v->rollout[v->d.steps - 1] : NAN};
   PetscFunctionBegin;
   v->passed = PETSC_TRUE;
   for (int j = 0; j < v->nth; j++) {
@@ -146,9 +178,9 @@ static PetscErrorCode ApplyThresholds(PhynnOperatorValidation *v)
       PetscCheck(!t->component[0], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -threshold: max_abs[%s]: an operator's max_abs has no components; write max_abs=VALUE", t->component);
       x = v->max_abs;
     } else {
-      for (int c = 0; c < 6; c++)
+      for (int c = 0; c < 7; c++)
         if (!strcmp(t->component, comp[c])) x = val[c];
-      PetscCheck(!isnan(x), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -threshold: rel_l2[%s]: an operator's rel_l2 components are median, worst, low, mid and high (rel_l2 alone is the mean)", t->component);
+      PetscCheck(!isnan(x), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -threshold: rel_l2[%s]: an operator's rel_l2 components are median, worst, low, mid, high and (for one-step operators) rollout; rel_l2 alone is the mean", t->component);
     }
     if (!(x <= t->value)) {
       if (v->passed) snprintf(v->failure, sizeof(v->failure), "%s%s%s%s of the operator is %.3g > %s", PhynnMetricNames[t->metric], t->component[0] ? "[" : "", t->component, t->component[0] ? "]" : "", x, t->text);
@@ -218,6 +250,7 @@ PetscErrorCode PhynnValidateOperator(PhynnModel m, const PhynnRecord *rec, const
   PetscCall(PetscStrncpy(v->spec, PhynnModelGetSpec(m), sizeof(v->spec)));
 
   PetscCall(Compute(m, v));
+  if (v->d.steps > 1) PetscCall(Rollout(m, v));
   PetscCall(ApplyThresholds(v));
   PetscCall(PhynnReportDirBegin(dir, tmpdir, sizeof(tmpdir)));
   ierr = WriteReport(rec, v, gnuplot, tmpdir);
@@ -231,6 +264,7 @@ PetscErrorCode PhynnOperatorValidationDestroy(PhynnOperatorValidation *v)
 {
   PetscFunctionBegin;
   PetscCall(PetscFree(v->idx));
+  PetscCall(PetscFree(v->rollout));
   PetscCall(PetscFree(v->pred));
   PetscCall(PetscFree2(v->rel, v->band));
   PetscCall(PhynnOperatorDataFree(&v->d));

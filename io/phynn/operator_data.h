@@ -6,7 +6,9 @@
  * Inputs are variables (sample, x) or (sample, y, x); outputs (sample, t, x), (sample, t, y, x)
  * or time-less ones of the inputs' layout. Several names become channels: -input h0_re,h0_im is a
  * field of 2 channels. -output_time T keeps the time t_j = T (to 1e-9), "all" keeps every time as
- * a channel of its own (channel j nout + c: time j, output c). Rank 0 reads, every rank gets the
+ * a channel of its own (channel j nout + c: time j, output c), "next" makes one-step pairs
+ * (u(t_j), u(t_j+1)) of the output variables (the inputs are not read): a family of S
+ * trajectories of nt times gives S (nt - 1) samples, sample s (nt - 1) + j. Rank 0 reads, every rank gets the
  * arrays (a family of 1100 x 256 doubles is 2 MiB). Errors name the file and what is wrong:
  * a missing variable, grids that differ between inputs and outputs, a time the file lacks. */
 #ifndef PHYNN_OPERATOR_DATA_H
@@ -24,10 +26,11 @@ typedef struct {
   double    xmin, xmax;      /* the domain (the file's attributes; else the grid's ends) */
   PetscBool periodic;        /* boundary_condition says "periodic" */
   long      ntimes;          /* output times kept (1, or nt with "all") */
-  double   *times;           /* their values */
+  double   *times;           /* their values (-output_time next: the step t_1 - t_0) */
+  long      ntraj, steps;    /* trajectories, and samples of each (next: nt - 1 pairs; else 1) */
 } PhynnOperatorData;
 
-/* output_time: a number, "last" (the file's final time) or "all". */
+/* output_time: a number, "last" (the file's final time), "all" or "next". */
 PetscErrorCode PhynnOperatorDataLoad(MPI_Comm comm, const char *path, int nin, char (*inputs)[64], int nout, char (*outputs)[64], const char *output_time, PhynnOperatorData *d);
 PetscErrorCode PhynnOperatorDataFree(PhynnOperatorData *d);
 /* Parses "a,b" into names (at most PHYNN_OPERATOR_MAX_VARS); an error names the option. */

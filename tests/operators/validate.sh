@@ -60,4 +60,20 @@ else
   n=$(grep -c "error" "$dir/v4.out")
   grep -q "weights depend on its grid" "$dir/v4.out" && [ "$n" = 1 ] && [ ! -e "$dir/rep4" ] && echo "ok   a DeepONet on another grid: one line, '$(grep error "$dir/v4.out" | cut -c1-90)...', no report" || { echo "FAIL: DeepONet on another grid"; cat "$dir/v4.out"; fail=1; }
 fi
+# a one-step operator (-output_time next) of an 11-time family: 10 pairs per trajectory; the
+# rollout's first step is the one-step error of the trajectories' first pairs, and after that the
+# model runs on its own output
+"$phynn" solve heat -bc periodic -method spectral -k 0.01 -nx 64 -nt 11 -nsamples 30 -quiet -o "$dir/roll.nc" || { echo "FAIL: solve heat -nt 11"; exit 1; }
+"$phynn" train operator -arch fno -width 8 -modes 8 -layers 2 -data "$dir/roll.nc" -input u -output u -output_time next -holdout 5 -batch 25 -epochs 5 -lr 5e-3 -quiet -o "$dir/roll_fno.nc" > "$dir/roll.out" 2>&1 || { echo "FAIL: train -output_time next"; cat "$dir/roll.out"; exit 1; }
+grep -q "samples: 300 (train 250, held out 50) one-step pairs" "$dir/roll.out" && echo "ok   -output_time next: 30 trajectories of 11 times make 300 one-step pairs, the last 5 trajectories' 50 held out" || { echo "FAIL: pairs"; cat "$dir/roll.out"; fail=1; }
+"$phynn" validate "$dir/roll_fno.nc" "$dir/roll.nc" -report "$dir/roll_rep" > "$dir/roll_v.out" 2>&1 || { echo "FAIL: validate the one-step operator"; cat "$dir/roll_v.out"; fail=1; }
+"$python" - "$dir/roll_rep/metrics.json" <<'PY' || fail=1
+import json, sys
+m = json.load(open(sys.argv[1])); c = m["components"][0]; r = m["rollout_rel_l2"]; per = c["rel_l2_per_sample"]
+first = sum(per[k] for k in range(0, 50, 10)) / 5   # pair 0 of each of the 5 trajectories
+ok = len(r) == 10 and abs(r[0] - first) <= 1e-12 * first and m["samples"]["count"] == 50
+print("%s   rollout over 10 steps: after 1 step %.4g (= the mean one-step error of the first pairs, %.4g), after 10 steps %.4g" % ("ok" if ok else "FAIL:", r[0], first, r[-1]))
+sys.exit(0 if ok else 1)
+PY
+ls "$dir/roll_rep/rollout."* > /dev/null 2>&1 && echo "ok   the report pictures the rollout" || { echo "FAIL: no rollout picture"; fail=1; }
 exit $fail
