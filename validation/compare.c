@@ -173,7 +173,7 @@ static PetscErrorCode Plots(const Compare *c, const char *gnuplot, const char *d
   PetscCall(PhynnPlotDataClose(fp, dir, "fields.dat"));
   PhynnGpTerminal(gp, c->terminal, c->image_ext, 1000, 560, "fields");
   fprintf(gp, "set title '%s at t = %g: the solver and every model'\nset xlabel 'x'\nset ylabel '%s'\nset grid\nset key outside right\n", c->var, c->T, c->var);
-  fprintf(gp, "plot 'plotdata/fields.dat' using 1:2 with lines lw 4 lc rgb '#888888' title 'solver', '' using 1:3 with lines dt 3 lc rgb '#444444' title 'initial condition'");
+  fprintf(gp, "plot 'plotdata/fields.dat' using 1:2 with lines lw 4 lc rgb '#888888' title 'solver'"); /* not the initial condition: at t = T the field may be much smaller */
   for (int k = 0; k < c->n; k++) {
     char q[PETSC_MAX_PATH_LEN * 2];
     PhynnGpQuote(c->mod[k].path, q, sizeof(q));
@@ -236,7 +236,12 @@ static PetscErrorCode WriteHTML(const Compare *c, const char *path)
   PhynnTimestamp(when, sizeof(when));
   snprintf(title, sizeof(title), "PINNs and operators against the solver: %s", c->ref_path);
   PetscCall(PhynnFileOpenAtomic(path, &fp, tmp, sizeof(tmp)));
-  PhynnHtmlPageBegin(fp, title, NULL, PETSC_TRUE, 0, NULL, 0);
+  /* a comparison has no verdict: the page top without PhynnHtmlPageBegin's pass/fail line */
+  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  PhynnHtml(fp, title);
+  fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", PhynnReportCss);
+  PhynnHtml(fp, title);
+  fprintf(fp, "</h1>\n");
   fprintf(fp, "<p>");
   PhynnHtml(fp, c->title);
   fprintf(fp, ": every model's %s at t = %g on the solver's %ld points. The solver took %.3g s.</p>\n", c->var, c->T, c->nx, c->solver_seconds);
