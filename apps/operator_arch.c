@@ -8,8 +8,9 @@ static void Pair(long H, long v, char *s, size_t n) { snprintf(s, n, H == 1 ? "1
 
 static PetscErrorCode CNN(MPI_Comm comm, const PhynnOperatorData *d, const PhynnOperatorArchOpts *o, PhynnText *t)
 {
-  const long L = o->layers, f = 1L << L;
-  char       k5[16], k4[16], s2[16], p2[16], p1[16], prev[32];
+  const long  L = o->layers, f = 1L << L;
+  const char *pad = d->periodic ? " pad=circular" : ""; /* a periodic family's domain has no ends */
+  char        k5[16], k4[16], s2[16], p2[16], p1[16], prev[32];
   PetscFunctionBegin;
   PetscCheck(d->W % f == 0 && (d->H == 1 || d->H % f == 0), comm, PHYNN_ERR_INPUT, "-arch cnn halves the grid %ld times, so it needs sizes divisible by %ld (this grid is %ld x %ld); give fewer -layers", L, f, d->H, d->W);
   Pair(d->H, 5, k5, sizeof(k5));
@@ -17,13 +18,16 @@ static PetscErrorCode CNN(MPI_Comm comm, const PhynnOperatorData *d, const Phynn
   Pair(d->H, 2, s2, sizeof(s2));
   snprintf(p2, sizeof(p2), d->H == 1 ? "0,2" : "2");
   snprintf(p1, sizeof(p1), d->H == 1 ? "0,1" : "1");
-  PetscCall(PhynnTextAppend(t, "conv enc0(norm) out=%ld k=%s p=%s act=gelu\n", o->width, k5, p2));
-  for (long l = 1; l <= L; l++) PetscCall(PhynnTextAppend(t, "conv enc%ld(enc%ld) out=%ld k=%s s=%s p=%s act=gelu\n", l, l - 1, o->width << l, k5, s2, p2));
+  PetscCall(PhynnTextAppend(t, "conv enc0(norm) out=%ld k=%s p=%s act=gelu%s\n", o->width, k5, p2, pad));
+  for (long l = 1; l <= L; l++) PetscCall(PhynnTextAppend(t, "conv enc%ld(enc%ld) out=%ld k=%s s=%s p=%s act=gelu%s\n", l, l - 1, o->width << l, k5, s2, p2, pad));
   snprintf(prev, sizeof(prev), "enc%ld", L);
-  for (long l = L - 1; l >= 0; l--) { /* up to the resolution of e_l, join its features, mix */
-    PetscCall(PhynnTextAppend(t, "convt up%ld(%s) out=%ld k=%s s=%s p=%s act=gelu\n", l, prev, o->width << l, k4, s2, p1));
+  for (long l = L - 1; l >= 0; l--) { /* up to the resolution of enc_l, join its features, mix */
+    if (d->periodic) { /* nearest upsampling and a periodic convolution: no ends anywhere */
+      PetscCall(PhynnTextAppend(t, "upsample big%ld(%s) f=%s\n", l, prev, s2));
+      PetscCall(PhynnTextAppend(t, "conv up%ld(big%ld) out=%ld k=%s p=%s act=gelu%s\n", l, l, o->width << l, k5, p2, pad));
+    } else PetscCall(PhynnTextAppend(t, "convt up%ld(%s) out=%ld k=%s s=%s p=%s act=gelu\n", l, prev, o->width << l, k4, s2, p1));
     PetscCall(PhynnTextAppend(t, "concat join%ld(up%ld,enc%ld)\n", l, l, l));
-    PetscCall(PhynnTextAppend(t, "conv dec%ld(join%ld) out=%ld k=%s p=%s act=gelu\n", l, l, o->width << l, k5, p2));
+    PetscCall(PhynnTextAppend(t, "conv dec%ld(join%ld) out=%ld k=%s p=%s act=gelu%s\n", l, l, o->width << l, k5, p2, pad));
     snprintf(prev, sizeof(prev), "dec%ld", l);
   }
   PetscCall(PhynnTextAppend(t, "conv head(dec0) out=%ld k=1\n", d->cout));

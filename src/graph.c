@@ -44,6 +44,7 @@ static const struct {
   [PHYNN_OP_RIGID_WARP] = {"rigid_warp", PhynnOpRigidWarp},
   [PHYNN_OP_SPECTRAL_CONV] = {"spectral_conv", PhynnOpSpectralConv},
   [PHYNN_OP_APPEND_GRID] = {"append_grid", PhynnOpAppendGrid},
+  [PHYNN_OP_PAD_CIRCULAR] = {"pad_circular", PhynnOpPadCircular},
   [PHYNN_OP_RESHAPE]        = {"reshape", PhynnOpReshape},
   [PHYNN_OP_CONCAT]         = {"concat", PhynnOpConcat},
   [PHYNN_OP_DROPOUT]        = {"dropout", PhynnOpDropout},

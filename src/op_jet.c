@@ -25,6 +25,7 @@ int PhynnNodeJetBlocks(PhynnGraph g, const PhynnNode *n)
   case PHYNN_OP_JET_STACK: return n->nin;
   case PHYNN_OP_RESHAPE:
   case PHYNN_OP_UPSAMPLE_NEAREST:
+  case PHYNN_OP_PAD_CIRCULAR:
   case PHYNN_OP_CONCAT: return PhynnNodeJetBlocks(g, PhynnIn(g, (PhynnNode *)n, 0)); /* row-wise: the input's layout */
   default: return 1;
   }

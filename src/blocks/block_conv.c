@@ -8,13 +8,16 @@
  * exact or not: the last rows that do not fill a window are dropped, as in PyTorch); convt:
  * H' = (H - 1) s - 2p + k. Parameters <name>.W (out, C, kh, kw) for conv, (C, out, kh, kw) for
  * convt (PyTorch's layouts), and <name>.b (1, out). An input that a dense block made is reshaped
- * from its per-sample shape (PhynnBlockImages). */
+ * from its per-sample shape (PhynnBlockImages). conv's pad=circular (default zeros) pads by p
+ * periodically (src/op_pad.c): the domain has no ends, as on a periodic family. */
 #include "phynn/block.h"
 
 typedef struct {
   long out, k[2], s[2], p[2];
-  int  act, bias;
+  int  act, bias, circular;
 } ConvKeys;
+
+static const char *const PadKinds[] = {"zeros", "circular", NULL};
 
 typedef struct {
   int W, b;
@@ -45,6 +48,8 @@ static PetscErrorCode Parse(PhynnBlock b, PhynnSpecStatement *st)
   PetscCall(GetPair(st, "p", PETSC_FALSE, 0, k->p));
   PetscCall(PhynnSpecGetChoice(st, "act", PhynnActivationNames, PETSC_FALSE, &k->act, NULL));
   PetscCall(PhynnSpecGetInt(st, "bias", PETSC_FALSE, &bias, NULL));
+  PetscCall(PhynnSpecGetChoice(st, "pad", PadKinds, PETSC_FALSE, &k->circular, NULL));
+  PhynnSpecCheck(st, !k->circular || b->type == &PhynnBlockConv, "pad=circular is for conv; a transposed convolution pads zeros (upsample, then conv pad=circular, for a periodic decoder)");
   PhynnSpecCheck(st, k->out >= 1, "out=%ld: a layer needs at least one output channel", k->out);
   for (int d = 0; d < 2; d++) {
     PhynnSpecCheck(st, k->k[d] >= 1, "k=%ld: the kernel needs at least one pixel", k->k[d]);
@@ -63,6 +68,7 @@ static PetscErrorCode Print(PhynnBlock b, PhynnText *t)
   ConvKeys *k = (ConvKeys *)b->data;
   PetscFunctionBegin;
   PetscCall(PhynnTextAppend(t, " out=%ld k=%ld,%ld s=%ld,%ld p=%ld,%ld act=%s bias=%d", k->out, k->k[0], k->k[1], k->s[0], k->s[1], k->p[0], k->p[1], PhynnActivationNames[k->act], k->bias));
+  if (k->circular) PetscCall(PhynnTextAppend(t, " pad=circular")); /* only when set: the canonical form of older specs stays as it was */
   PetscFunctionReturn(0);
 }
 
@@ -120,11 +126,14 @@ static PetscErrorCode Apply(PhynnBlock b, void *state, PhynnGraph g, const int *
   PetscCheck(!jet || PhynnJetBlocks(jet) == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s %s: image blocks do not carry input derivatives (jets) in a model", b->type->kind, b->name);
   PetscCall(PhynnBlockImages(b, g, 0, in[0], &x));
   if (b->type == &PhynnBlockConvT) PetscCall(PhynnGraphConvTranspose2d(g, x, s->W, s->b, k->s[0], k->s[1], k->p[0], k->p[1], NULL, &y));
-  else PetscCall(PhynnGraphConv2d(g, x, s->W, s->b, k->s[0], k->s[1], k->p[0], k->p[1], NULL, &y));
+  else if (k->circular) { /* periodic: wrap the field around, then convolve without padding */
+    PetscCall(PhynnGraphPadCircular(g, x, k->p[0], k->p[1], &x));
+    PetscCall(PhynnGraphConv2d(g, x, s->W, s->b, k->s[0], k->s[1], 0, 0, NULL, &y));
+  } else PetscCall(PhynnGraphConv2d(g, x, s->W, s->b, k->s[0], k->s[1], k->p[0], k->p[1], NULL, &y));
   if (k->act != PHYNN_ACT_IDENTITY) PetscCall(PhynnGraphActivation(g, y, (PhynnActivation)k->act, 0.01, NULL, &y));
   *out = y;
   PetscFunctionReturn(0);
 }
 
-const PhynnBlockType PhynnBlockConv  = {"conv", "out, k, s, p, act, bias", 1, 1, PETSC_TRUE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};
+const PhynnBlockType PhynnBlockConv  = {"conv", "out, k, s, p, act, bias, pad", 1, 1, PETSC_TRUE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};
 const PhynnBlockType PhynnBlockConvT = {"convt", "out, k, s, p, act, bias", 1, 1, PETSC_TRUE, Parse, Print, Shape, Create, Apply, PhynnBlockFreeState, PhynnBlockFreeData};

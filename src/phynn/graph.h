@@ -23,7 +23,7 @@
  * on the value block) and the fused jet activation applies the chain rule to all blocks in one
  * pass, so the derivatives come out exactly, as ordinary graph values whose parameter gradients
  * flow by reverse mode: a PINN residual u_t - k u_xx is trainable. Jet-capable ops: jet_input,
- * jet_stack, dense, conv2d, conv_transpose2d, spectral_conv, avg_pool2d, upsample_nearest, reshape, concat
+ * jet_stack, dense, conv2d, conv_transpose2d, spectral_conv, avg_pool2d, upsample_nearest, pad_circular, reshape, concat
  * (when every input carries the same K blocks), dropout (given the jet: a sample's blocks share
  * its mask), the (fused) activation, slice and block (max_pool2d and batchnorm refuse jets);
  * elementwise ops after a slice or block act on one derivative block as plain values.
@@ -187,6 +187,9 @@ PetscErrorCode PhynnGraphSpectralConv(PhynnGraph g, int x, int R, long kh, long 
 /* The grid's coordinates as extra channels (src/op_grid.c): (N, C, H, W) -> (N, C + 1, H, W) with
  * x_j = x0 + dx j (H = 1), or (N, C + 2, H, W) with x_j and y_i = y0 + dy i; refuses jets. */
 PetscErrorCode PhynnGraphAppendGrid(PhynnGraph g, int x, double x0, double dx, double y0, double dy, int *node);
+/* Periodic padding (src/op_pad.c): (N, C, H, W) -> (N, C, H + 2 ph, W + 2 pw), wrapping around;
+ * a convolution after it (padding 0) sees a periodic domain. Row-wise linear: carries jets. */
+PetscErrorCode PhynnGraphPadCircular(PhynnGraph g, int x, long ph, long pw, int *node);
 /* Inverted dropout (src/op_dropout.c), 0 <= p < 1: in training mode each element is kept with
  * probability 1 - p and scaled by 1 / (1 - p); in evaluation mode (and for p = 0) the identity.
  * The mask is a counter-based hash of (graph seed, step, global sample id, element), so it is

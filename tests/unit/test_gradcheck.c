@@ -845,6 +845,25 @@ static PetscErrorCode BuildAppendGrid(PhynnGraph g, int arg, Scratch *s, int *ro
   PetscFunctionReturn(0);
 }
 
+/* pad_circular (src/op_pad.c) and a convolution after it: 1-D with the padding as wide as the
+ * signal (every value copied twice more), 2-D with both paddings. */
+static PetscErrorCode BuildPadCircular(PhynnGraph g, int arg, Scratch *s, int *root)
+{
+  const long dx1[4] = {2, 2, 1, 3}, dx2[4] = {2, 1, 4, 5}, dw1[4] = {2, 2, 1, 3}, dw2[4] = {2, 1, 3, 3};
+  int        X, W, z;
+  PetscFunctionBegin;
+  PetscCall(PhynnGraphParamND(g, "X", 4, arg ? dx2 : dx1, PHYNN_DTYPE_REAL, zeros, &X));
+  PetscCall(PhynnGraphParamND(g, "W", 4, arg ? dw2 : dw1, PHYNN_DTYPE_REAL, zeros, &W));
+  PetscCall(PhynnGraphPadCircular(g, X, arg ? 1 : 0, arg ? 2 : 3, &z));
+  PetscCall(PhynnGraphConv2d(g, z, W, -1, 1, 1, 0, 0, NULL, &z));
+  PetscCall(PhynnGraphSin(g, z, &z));
+  PetscCall(PhynnGraphMeanSquare(g, z, root));
+  PetscCall(PhynnGraphSetUp(g));
+  PetscCall(RandomParams(g, 311 + arg));
+  PetscCall(PetscStrncpy(s->what, arg ? "pad_circular (1, 2) of (2, 1, 4, 5) fields, then a 3 x 3 conv" : "pad_circular by 3 of (2, 2, 1, 3) signals (the whole signal), then a 1 x 3 conv", sizeof(s->what)));
+  PetscFunctionReturn(0);
+}
+
 /* Pooling (src/op_pool.c) of parameter images. Random draws make exact ties in a max window
  * improbable (the tie rule is checked by value in CheckConv). arg:
  *   0 average 3 x 3, stride 2, padding 1 on (2, 2, 7, 6)
@@ -1159,6 +1178,8 @@ static const GradCase cases[] = {
   {"spectral", BuildSpectral, 4, TOL_DEFAULT},
   {"spectral", BuildAppendGrid, 0, TOL_DEFAULT},
   {"spectral", BuildAppendGrid, 1, TOL_DEFAULT},
+  {"conv", BuildPadCircular, 0, TOL_DEFAULT},
+  {"conv", BuildPadCircular, 1, TOL_DEFAULT},
   {"conv", BuildPool, 0, TOL_DEFAULT},
   {"conv", BuildPool, 1, TOL_DEFAULT},
   {"conv", BuildPool, 2, TOL_DEFAULT},
