@@ -310,9 +310,7 @@ static PetscErrorCode CompareHere(const char *ref_path, int n, const char *const
   if (!ierr) ierr = WriteJSON(c, path);
   snprintf(path, sizeof(path), "%s/index.html", tmpdir);
   if (!ierr) ierr = WriteHTML(c, path);
-  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
-  if (ierr) PhynnRemoveTree(tmpdir);
-  PetscCall(ierr);
+  PetscCall(PhynnReportDirFinish(dir, tmpdir, ierr));
   PetscFunctionReturn(0);
 }
 

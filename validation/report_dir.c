@@ -81,3 +81,13 @@ PetscErrorCode PhynnReportDirCommit(const char *tmpdir, const char *dir)
   }
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PhynnReportDirFinish(const char *dir, const char *tmpdir, PetscErrorCode written)
+{
+  PetscErrorCode ierr = written;
+  PetscFunctionBegin;
+  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
+  if (ierr) PhynnRemoveTree(tmpdir);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}

@@ -22,6 +22,9 @@ PetscErrorCode PhynnReportDirCheck(const char *dir, char *clean, size_t len);
 PetscErrorCode PhynnReportDirBegin(const char *dir, char *tmpdir, size_t len);
 /* Renames tmpdir onto dir (an old dir is moved aside first and removed after). */
 PetscErrorCode PhynnReportDirCommit(const char *tmpdir, const char *dir);
+/* Ends a report: `written` is the error code of writing it into tmpdir; on success tmpdir is
+ * renamed onto dir, on failure removed (and the error raised). Begin, write, Finish. */
+PetscErrorCode PhynnReportDirFinish(const char *dir, const char *tmpdir, PetscErrorCode written);
 /* Removes a directory tree this process created (best effort: error paths). */
 void PhynnRemoveTree(const char *path);
 

@@ -35,7 +35,6 @@ static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char 
 {
   const char    *gnuplot = opt && opt->gnuplot && opt->gnuplot[0] ? opt->gnuplot : "gnuplot";
   char           dir[PETSC_MAX_PATH_LEN], tmpdir[PETSC_MAX_PATH_LEN + 32];
-  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PhynnThresholdsParse(PETSC_COMM_SELF, opt ? opt->thresholds : NULL, PHYNN_VALIDATE_MAX_THRESHOLDS, v->th, &v->nth));
@@ -57,10 +56,7 @@ static PetscErrorCode Validate(PhynnModel m, const PhynnRecord *rec, const char 
   PetscCall(PhynnValidationApplyThresholds(v));
 
   PetscCall(PhynnReportDirBegin(dir, tmpdir, sizeof(tmpdir)));
-  ierr = WriteReport(m, rec, v, gnuplot, tmpdir);
-  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
-  if (ierr) PhynnRemoveTree(tmpdir);
-  PetscCall(ierr);
+  PetscCall(PhynnReportDirFinish(dir, tmpdir, WriteReport(m, rec, v, gnuplot, tmpdir)));
   PetscFunctionReturn(0);
 }
 

@@ -30,7 +30,6 @@ PetscErrorCode PhynnValidateImages(PhynnModel m, const PhynnRecord *rec, const c
   const char    *gnuplot = opt && opt->gnuplot && opt->gnuplot[0] ? opt->gnuplot : "gnuplot";
   const char    *var     = opt && opt->var && opt->var[0] ? opt->var : "image";
   char           dir[PETSC_MAX_PATH_LEN], tmpdir[PETSC_MAX_PATH_LEN + 32];
-  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PhynnThresholdsParse(PETSC_COMM_SELF, opt ? opt->thresholds : NULL, PHYNN_VALIDATE_MAX_THRESHOLDS, v->th, &v->nth));
@@ -62,10 +61,7 @@ PetscErrorCode PhynnValidateImages(PhynnModel m, const PhynnRecord *rec, const c
   PetscCall(PhynnImageApplyThresholds(v));
 
   PetscCall(PhynnReportDirBegin(dir, tmpdir, sizeof(tmpdir)));
-  ierr = WriteReport(rec, v, gnuplot, tmpdir);
-  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
-  if (ierr) PhynnRemoveTree(tmpdir);
-  PetscCall(ierr);
+  PetscCall(PhynnReportDirFinish(dir, tmpdir, WriteReport(rec, v, gnuplot, tmpdir)));
   PetscFunctionReturn(0);
 }
 

@@ -209,7 +209,6 @@ PetscErrorCode PhynnValidateOperator(PhynnModel m, const PhynnRecord *rec, const
   char           dir[PETSC_MAX_PATH_LEN], tmpdir[PETSC_MAX_PATH_LEN + 32], input[256] = "u0", output[256] = "u", otime[64] = "last";
   char           in[PHYNN_OPERATOR_MAX_VARS][64], out[PHYNN_OPERATOR_MAX_VARS][64];
   int            nin, nout;
-  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCheck(!opt || ((!opt->noise || !opt->noise[0]) && (!opt->baseline || !opt->baseline[0]) && !opt->var), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "options -var, -noise and -baseline are for image models; an operator is judged on a family file");
@@ -253,10 +252,7 @@ PetscErrorCode PhynnValidateOperator(PhynnModel m, const PhynnRecord *rec, const
   if (v->d.steps > 1) PetscCall(Rollout(m, v));
   PetscCall(ApplyThresholds(v));
   PetscCall(PhynnReportDirBegin(dir, tmpdir, sizeof(tmpdir)));
-  ierr = WriteReport(rec, v, gnuplot, tmpdir);
-  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
-  if (ierr) PhynnRemoveTree(tmpdir);
-  PetscCall(ierr);
+  PetscCall(PhynnReportDirFinish(dir, tmpdir, WriteReport(rec, v, gnuplot, tmpdir)));
   PetscFunctionReturn(0);
 }
 

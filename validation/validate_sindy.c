@@ -48,7 +48,6 @@ PetscErrorCode PhynnValidateSindy(PhynnModel m, const PhynnRecord *rec, const ch
   const char    *gnuplot = opt && opt->gnuplot && opt->gnuplot[0] ? opt->gnuplot : "gnuplot";
   const char    *var     = opt && opt->var && opt->var[0] ? opt->var : "image";
   char           dir[PETSC_MAX_PATH_LEN], tmpdir[PETSC_MAX_PATH_LEN + 32];
-  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(CheckOptions(opt));
@@ -80,10 +79,7 @@ PetscErrorCode PhynnValidateSindy(PhynnModel m, const PhynnRecord *rec, const ch
   PetscCall(PhynnSindyApplyThresholds(v));
 
   PetscCall(PhynnReportDirBegin(dir, tmpdir, sizeof(tmpdir)));
-  ierr = WriteReport(rec, v, gnuplot, tmpdir);
-  if (!ierr) ierr = PhynnReportDirCommit(tmpdir, dir);
-  if (ierr) PhynnRemoveTree(tmpdir);
-  PetscCall(ierr);
+  PetscCall(PhynnReportDirFinish(dir, tmpdir, WriteReport(rec, v, gnuplot, tmpdir)));
   PetscFunctionReturn(0);
 }
 
