@@ -229,7 +229,7 @@ PetscErrorCode PhynnCmdSolveHeat2d(MPI_Comm comm, PhynnOptionsMode mode, int nar
   PetscCall(PhynnOptReal("xmin", 0.0, "lower end of the square [xmin, xmax)^2 in x and in y", &p->xmin, NULL));
   PetscCall(PhynnOptReal("xmax", 1.0, "upper end of the square (> xmin); the same range in y", &p->xmax, NULL));
   PetscCall(PhynnOptReal("tf", 1.0, "final time, > 0", &p->tf, NULL));
-  PetscCall(PhynnOptInt("nx", 64, "grid points per side (nx x nx grid, periodic: xmax excluded), >= 4 and >= the number of ranks", &p->nx, NULL));
+  PetscCall(PhynnOptInt("nx", 64, "grid points per side (nx x nx grid, periodic: xmax excluded), >= 4 (one problem: also >= the number of ranks)", &p->nx, NULL));
   PetscCall(PhynnOptInt("nt", 11, "output times t_j = tf j/(nt-1), >= 2", &p->nt, NULL));
   PetscCall(PhynnOptChoice("ic", ic_names, "sin", "initial condition: sin (sin(2 pi mx (x-xmin)/L) sin(2 pi my (y-xmin)/L)) or gaussian", &r.ic, NULL));
   PetscCall(PhynnOptIntList("ic_mode", "1,1", "-ic sin: the mode numbers mx,my, each in [1, (nx-1)/2]", r.ic_mode, 2, &nmode, NULL));
