@@ -2,27 +2,9 @@
 # Bad input to `phynn solve ...`: a one-line error on stderr naming the problem, a non-zero exit
 # status, and no output file (not even a temporary one). Usage: cli_errors.sh (needs $PHYNN_EXE).
 set -u
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/expect_error.sh"
 printf '1 2 3\n' > short.txt
 printf '0.1 abc\n' > bad.txt
-
-launch=() # a launcher for expect_error (mpiexec -n N), empty: run phynn directly
-expect_error() { # expect_error "stderr pattern" phynn args...
-  local pattern=$1
-  shift
-  "${launch[@]}" "$PHYNN_EXE" "$@" -o out.nc > stdout.txt 2> stderr.txt
-  local rc=$?
-  local leftover
-  leftover=$(ls out.nc* 2> /dev/null)
-  if [ $rc -eq 0 ]; then echo "FAIL: phynn $* exited 0"; fails=$((fails + 1)); return; fi
-  if ! grep -q -- "$pattern" stderr.txt; then echo "FAIL: phynn $*: stderr lacks '$pattern':"; cat stderr.txt; fails=$((fails + 1)); return; fi
-  if [ "$(grep -c 'phynn: error' stderr.txt)" != 1 ]; then echo "FAIL: phynn $*: expected one error line:"; cat stderr.txt; fails=$((fails + 1)); return; fi
-  if [ -n "$leftover" ]; then echo "FAIL: phynn $* left $leftover"; fails=$((fails + 1)); rm -f out.nc*; return; fi
-  echo "ok   phynn $*: exit $rc, $(head -1 stderr.txt)"
-}
 
 expect_error "option -k: -0.4 is not positive" solve heat -k -0.4
 expect_error "option -l: -1 is not positive" solve pendulum -l -1
@@ -50,24 +32,6 @@ expect_error "must be > 0" solve pendulum-images -bob_diameter 0
 expect_error "option -l: 0 is not positive" solve pendulum-images -l 0
 expect_error "is not a non-negative integer" solve pendulum-images -ntraj 2 -seed -1
 expect_error "exceed 2^31 values" solve pendulum-images -ntraj 1000 -nt 1000
-expect_error "option -nx: 3 is too small" solve heat2d -nx 3
-expect_error "option -k: 0 is not positive" solve heat2d -k 0
-expect_error "option -tf: 0 is not positive" solve heat2d -tf 0
-expect_error "option -tf: -2 is not positive" solve heat2d -tf -2
-expect_error "option -nt: 1 is too small" solve heat2d -nt 1
-expect_error "did you mean -nx" solve heat2d -nxx 64
-expect_error "option -ic_mode: give two mode numbers" solve heat2d -ic_mode 3
-expect_error "option -ic_mode: 32,1 is not resolved on 64 points" solve heat2d -ic_mode 32,1
-expect_error "option -ic_center: give two numbers" solve heat2d -ic gaussian -ic_center 0.5
-expect_error "option -ic_width: 0 is not positive" solve heat2d -ic gaussian -ic_width 0
-expect_error "options -grf_length/-grf_sigma" solve heat2d -nsamples 2 -grf_length -1
-expect_error "is not a non-negative integer" solve heat2d -nsamples 2 -seed 0.5
-# more ranks than grid rows: the distributed solve refuses (a family splits samples instead)
-if [ -n "${MPIEXEC:-}" ]; then
-  read -r -a launch <<< "$MPIEXEC 5"
-  expect_error "option -nx: 4 rows cannot be spread over 5 ranks" solve heat2d -nx 4
-  launch=()
-fi
 # an unwritable output path (a directory that does not exist)
 "$PHYNN_EXE" solve heat -o "$dir/missing/heat.nc" 2> stderr.txt
 rc=$?
@@ -75,13 +39,6 @@ if [ $rc -ne 0 ] && grep -q "does not exist" stderr.txt && [ ! -e "$dir/missing"
 # -help runs nothing and writes nothing
 "$PHYNN_EXE" solve nls -help -o help.nc > stdout.txt 2>&1
 if [ $? -eq 0 ] && grep -q -- "-substeps" stdout.txt && [ ! -e help.nc ]; then echo "ok   solve nls -help lists options, writes nothing"; else echo "FAIL: solve nls -help"; cat stdout.txt; fails=$((fails + 1)); fi
-# heat2d -help lists every option it reads, writes nothing
-"$PHYNN_EXE" solve heat2d -help -o help.nc > stdout.txt 2>&1
-missing=""
-for o in k xmin xmax tf nx nt ic ic_mode ic_center ic_width nsamples seed grf_length grf_sigma o quiet; do
-  grep -q -- "^  -$o <" stdout.txt || missing="$missing -$o"
-done
-if [ -z "$missing" ] && [ ! -e help.nc ]; then echo "ok   solve heat2d -help lists its 16 options, writes nothing"; else echo "FAIL: solve heat2d -help lacks:$missing"; cat stdout.txt; fails=$((fails + 1)); fi
 # a valid initial-condition file is accepted (the positive path of -ic file)
 awk 'BEGIN { for (i = 0; i < 64; i++) { x = -5 + 10 * i / 64; printf "%.17g 0\n", 2 / ((exp(x) + exp(-x)) / 2) } }' > ic.txt
 if "$PHYNN_EXE" solve nls -ic file -ic_file ic.txt -nx 64 -nt 5 -o ok.nc -quiet && [ -s ok.nc ]; then echo "ok   solve nls -ic file with 64 rows"; else echo "FAIL: solve nls -ic file with a valid file"; fails=$((fails + 1)); fi
