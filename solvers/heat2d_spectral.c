@@ -13,8 +13,9 @@
  * the r2c transform is planned with FFTW_MPI_TRANSPOSED_OUT, so the coefficients come out as
  * blocks of whole kx columns (each with every ky), and the c2r transform takes them back with
  * FFTW_MPI_TRANSPOSED_IN: one all-to-all transpose per transform instead of two. The damping is
- * pointwise in Fourier space and needs no communication. Memory per rank: about 7 slabs of
- * nx^2/P doubles (padded real slab, two coefficient slabs, u0, and the caller's input/output).
+ * pointwise in Fourier space and needs no communication. Memory per rank: 4 slabs of nx^2/P
+ * doubles (padded real slab, two coefficient slabs, the copy of u0), the caller's arrays and
+ * FFTW's transpose buffers.
  *
  * Plans use FFTW_ESTIMATE (never MEASURE) on arrays from fftw_alloc_*, so the plan, and with it
  * every rounding, depends only on (nx, communicator size): the same on every run. */
