@@ -25,6 +25,7 @@ PetscErrorCode PhynnCommandCheckArgs(MPI_Comm comm, const char *name, const char
 PetscErrorCode PhynnCmdSolvePendulum(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdSolvePendulumImages(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdSolveHeat(MPI_Comm, PhynnOptionsMode, int, char **);
+PetscErrorCode PhynnCmdSolveHeat2d(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdSolveNls(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainFit(MPI_Comm, PhynnOptionsMode, int, char **);
 PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm, PhynnOptionsMode, int, char **);

@@ -1,6 +1,6 @@
 /* phynn: one executable, subcommands.
  *
- *   phynn solve pendulum|pendulum-images|heat|nls [options]   reference solutions as NetCDF
+ *   phynn solve pendulum|pendulum-images|heat|heat2d|nls [options]   reference solutions as NetCDF
  *   phynn train fit|perceptron-iris|linreg ...   train a network (mpirun -np N for data parallelism)
  *   phynn pca FRAMES.nc -k K -o PCA.nc           principal components of image frames (a linear autoencoder)
  *   phynn eval MODEL.nc -in POINTS -o OUT        outputs and input derivatives of a trained model
@@ -49,6 +49,7 @@ static const PhynnCommand phynn_commands[] = {
   {"solve pendulum", "", "reference trajectories of the pendulum (PETSc TS, RK5(4))", PhynnCmdSolvePendulum},
   {"solve pendulum-images", "", "frames of the pendulum (rod or Champion blob) with exact image_t, image_tt", PhynnCmdSolvePendulumImages},
   {"solve heat", "", "reference solutions of the 1D heat equation (PETSc TS + DMDA, FFTW)", PhynnCmdSolveHeat},
+  {"solve heat2d", "", "reference solutions of the 2D periodic heat equation (FFTW MPI slabs, exact in time)", PhynnCmdSolveHeat2d},
   {"solve nls", "", "reference solutions of the nonlinear Schrodinger equation (FFTW split-step)", PhynnCmdSolveNls},
   {"train fit", "", "fit a network to a CSV table (last column = target; mpirun for data parallelism)", PhynnCmdTrainFit},
   {"train sindy-ae", "", "discover the latent dynamics of image frames: a SINDy autoencoder (tutorial Example 4; mpirun splits the minibatches, -runs sweeps seeds)", PhynnCmdTrainSindyAE},

@@ -80,14 +80,30 @@ PetscErrorCode PhynnNcCheckWritable(MPI_Comm comm, const char *path)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const double *data)
+/* Leaves define mode if the file is still in it. */
+static PetscErrorCode EnterDataMode(const PhynnNcWriter *w)
 {
   int status;
 
   PetscFunctionBegin;
   status = nc_enddef(w->ncid);
   PetscCheck(status == NC_NOERR || status == NC_ENOTINDEFINE, PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in nc_enddef)", w->path, nc_strerror(status));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const double *data)
+{
+  PetscFunctionBegin;
+  PetscCall(EnterDataMode(w));
   PhynnNcCall(w->path, nc_put_var_double(w->ncid, varid, data));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnNcPutVarBlock(const PhynnNcWriter *w, int varid, const size_t *start, const size_t *count, const double *data)
+{
+  PetscFunctionBegin;
+  PetscCall(EnterDataMode(w));
+  PhynnNcCall(w->path, nc_put_vara_double(w->ncid, varid, start, count, data));
   PetscFunctionReturn(0);
 }
 

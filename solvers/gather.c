@@ -23,3 +23,23 @@ PetscErrorCode PhynnGatherRows(MPI_Comm comm, long n, long rowlen, const double 
   if (rank == 0) PetscCall(PetscFree2(counts, displs));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PhynnGatherRowsV(MPI_Comm comm, long nlocal, long rowlen, const double *local, double *global)
+{
+  int   rank = PhynnRank(comm), size = PhynnSize(comm);
+  long *n, total = 0;
+  int  *counts, *displs;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc3(size, &n, size, &counts, size, &displs));
+  PetscCallMPI(MPI_Allgather(&nlocal, 1, MPI_LONG, n, 1, MPI_LONG, comm)); /* every rank checks the total */
+  for (int r = 0; r < size; r++) {
+    counts[r] = (int)PetscMin(n[r] * rowlen, (long)PETSC_MAX_INT);
+    displs[r] = (int)PetscMin(total * rowlen, (long)PETSC_MAX_INT);
+    total += n[r];
+  }
+  PetscCheck(total * rowlen <= (long)PETSC_MAX_INT, comm, PETSC_ERR_SUP, "%ld values are too many to gather in one message; use a smaller grid", total * rowlen);
+  PetscCallMPI(MPI_Gatherv(local, counts[rank], MPI_DOUBLE, global, counts, displs, MPI_DOUBLE, 0, comm));
+  PetscCall(PetscFree3(n, counts, displs));
+  PetscFunctionReturn(0);
+}

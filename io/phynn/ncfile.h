@@ -35,6 +35,11 @@ PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w);
 PetscErrorCode PhynnNcCheckWritable(MPI_Comm comm, const char *path);
 /* Writes a whole double variable (data mode is entered as needed). */
 PetscErrorCode PhynnNcPutVarDoubles(const PhynnNcWriter *w, int varid, const double *data);
+/* Writes the block [start[d], start[d] + count[d]) of a double variable (data mode is entered as
+ * needed), so a large variable is written piece by piece (a time level, a sample) and never held
+ * whole. Fixed-size variables are stored contiguously (NetCDF-4's default), so a block of whole
+ * trailing rows is one contiguous write. */
+PetscErrorCode PhynnNcPutVarBlock(const PhynnNcWriter *w, int varid, const size_t *start, const size_t *count, const double *data);
 /* Closes and renames the temporary file onto the final path. A variable named like a dimension
  * must be that dimension's 1-D coordinate (what CF and xarray take it for): otherwise the file is
  * discarded with an error naming the variable. */

@@ -2,26 +2,9 @@
 # Bad input to `phynn solve ...`: a one-line error on stderr naming the problem, a non-zero exit
 # status, and no output file (not even a temporary one). Usage: cli_errors.sh (needs $PHYNN_EXE).
 set -u
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/expect_error.sh"
 printf '1 2 3\n' > short.txt
 printf '0.1 abc\n' > bad.txt
-
-expect_error() { # expect_error "stderr pattern" phynn args...
-  local pattern=$1
-  shift
-  "$PHYNN_EXE" "$@" -o out.nc > stdout.txt 2> stderr.txt
-  local rc=$?
-  local leftover
-  leftover=$(ls out.nc* 2> /dev/null)
-  if [ $rc -eq 0 ]; then echo "FAIL: phynn $* exited 0"; fails=$((fails + 1)); return; fi
-  if ! grep -q -- "$pattern" stderr.txt; then echo "FAIL: phynn $*: stderr lacks '$pattern':"; cat stderr.txt; fails=$((fails + 1)); return; fi
-  if [ "$(grep -c 'phynn: error' stderr.txt)" != 1 ]; then echo "FAIL: phynn $*: expected one error line:"; cat stderr.txt; fails=$((fails + 1)); return; fi
-  if [ -n "$leftover" ]; then echo "FAIL: phynn $* left $leftover"; fails=$((fails + 1)); rm -f out.nc*; return; fi
-  echo "ok   phynn $*: exit $rc, $(head -1 stderr.txt)"
-}
 
 expect_error "option -k: -0.4 is not positive" solve heat -k -0.4
 expect_error "option -l: -1 is not positive" solve pendulum -l -1
