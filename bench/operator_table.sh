@@ -13,7 +13,7 @@
 # output go (default: a temporary directory, printed at the end). Rows and their options:
 #   fno        -arch fno (width 32, 16 bins, 4 layers), batch 10, lr 5e-3, 40 epochs
 #   deeponet   -arch deeponet (128 wide, 3 layers each), batch 20, lr 1e-3, 300 epochs
-#   cnn        -arch cnn (16 channels, 3 levels), batch 20, lr 1e-3, 40 epochs
+#   cnn        -arch cnn (16 channels, 3 levels), batch 20, lr 2e-3, 40 epochs
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,7 +30,7 @@ opts_of() {
   case $1 in
   fno) echo "-arch fno -batch 10 -lr 5e-3 -epochs 40" ;;
   deeponet) echo "-arch deeponet -batch 20 -lr 1e-3 -epochs 300" ;;
-  cnn) echo "-arch cnn -batch 20 -lr 1e-3 -epochs 40" ;;
+  cnn) echo "-arch cnn -batch 20 -lr 2e-3 -epochs 40" ;;
   *) echo "operator_table.sh: unknown row '$1' (fno deeponet cnn)" >&2; exit 1 ;;
   esac
 }
