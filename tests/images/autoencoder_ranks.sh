@@ -11,6 +11,7 @@ mpiexec=$1 npflag=$2 phynn=$3
 dir=$(mktemp -d "$PWD/images_ranks.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 fail=0
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/loss_logs.sh"
 "$phynn" solve pendulum-images -nx 32 -ny 32 -nt 24 -quiet -o "$dir/frames.nc" || { echo "FAIL: solve pendulum-images"; exit 1; }
 
 run() { # np name arch [extra]
@@ -21,12 +22,7 @@ run() { # np name arch [extra]
   cut -d, -f1,3- "$dir/$name.csv" > "$dir/$name.loss"
 }
 compare() { # a b
-  paste -d, "$dir/$1.loss" "$dir/$2.loss" | awk -F, -v name="$1 vs $2" '
-    NR == 1 { n = NF / 2; next }
-    { rows++; for (k = 2; k <= n; k++) { a = $k; b = $(k + n); d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a;
-        r = s > 0 ? d / s : d; if (r > max) { max = r; at = $1 } } }
-    END { ok = rows == 20 && max <= 1e-10
-          printf "%s   %s: max relative loss difference %.3g (iteration %s) over %d steps, tolerance 1e-10\n", (ok ? "ok" : "FAIL:"), name, max, at, rows; exit !ok }' || fail=1
+  compare_loss_logs "$1" "$2"
 }
 for np in 1 2 3; do run $np spatial_np$np spatial -denoise salt:0.2; done
 run 2 spatial_np2b spatial -denoise salt:0.2

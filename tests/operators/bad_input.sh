@@ -24,13 +24,12 @@ d.createVariable("u0", "f8", ("sample", "x"))[:] = np.ones((4, 32))
 d.createVariable("u", "f8", ("sample", "t", "xo"))[:] = np.ones((4, 2, 16))
 d.close()
 PY
-expect() { # name pattern args...
-  local name=$1 pat=$2; shift 2
-  rm -f "$dir/out.nc"
-  if "$phynn" train operator -o "$dir/out.nc" -quiet "$@" > "$dir/$name.out" 2>&1; then echo "FAIL: $name: exit 0"; fail=1; return; fi
-  local n; n=$(grep -c "error" "$dir/$name.out")
-  if [ "$n" != 1 ] || ! grep -q -- "$pat" "$dir/$name.out" || [ -e "$dir/out.nc" ]; then echo "FAIL: $name (want one error line matching '$pat', no output file):"; cat "$dir/$name.out"; fail=1
-  else echo "ok   $name: $(grep error "$dir/$name.out" | head -1 | cut -c1-150)"; fi
+cd "$dir" || exit 1
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/expect_error.sh"
+expect() { # name pattern args...: the shared bad-input contract, and the message names the problem
+  local name=$1 pat=$2 before=$fail; shift 2
+  expect_error "$name" out.nc train operator -o out.nc -quiet "$@"
+  if [ "$fail" = "$before" ] && ! grep -q -- "$pat" stderr.txt; then echo "FAIL: $name: the message does not say '$pat'"; fail=1; fi
 }
 expect missing_variable "has no variable 'h0_re'" -data "$dir/heat.nc" -input h0_re
 expect missing_output "has no variable 'v'" -data "$dir/heat.nc" -output v

@@ -10,6 +10,7 @@ mpiexec=$1 npflag=$2 phynn=$3
 dir=$(mktemp -d "$PWD/operator_ranks.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 fail=0
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/loss_logs.sh"
 "$phynn" solve heat -bc periodic -method spectral -k 0.01 -nx 64 -nt 3 -nsamples 40 -quiet -o "$dir/family.nc" || { echo "FAIL: solve heat -nsamples"; exit 1; }
 
 run() { # np name arch [extra]
@@ -20,12 +21,7 @@ run() { # np name arch [extra]
   cut -d, -f1,3- "$dir/$name.csv" > "$dir/$name.loss"
 }
 compare() { # a b
-  paste -d, "$dir/$1.loss" "$dir/$2.loss" | awk -F, -v name="$1 vs $2" '
-    NR == 1 { n = NF / 2; next }
-    { rows++; for (k = 2; k <= n; k++) { a = $k; b = $(k + n); d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a;
-        r = s > 0 ? d / s : d; if (r > max) { max = r; at = $1 } } }
-    END { ok = rows == 20 && max <= 1e-10
-          printf "%s   %s: max relative loss difference %.3g (iteration %s) over %d steps, tolerance 1e-10\n", (ok ? "ok" : "FAIL:"), name, max, at, rows; exit !ok }' || fail=1
+  compare_loss_logs "$1" "$2"
   local e1 e2
   e1=$(awk '/^heldout_rel_l2:/ { print $2 }' "$dir/$1.out"); e2=$(awk '/^heldout_rel_l2:/ { print $2 }' "$dir/$2.out")
   awk -v a="$e1" -v b="$e2" -v name="$1 vs $2" 'BEGIN { d = a - b; if (d < 0) d = -d; ok = a != "" && d <= 1e-8 * a

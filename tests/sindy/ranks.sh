@@ -10,6 +10,7 @@ mpiexec=$1 npflag=$2 phynn=$3
 dir=$(mktemp -d "$PWD/sindy_ranks.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 fail=0
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/loss_logs.sh"
 "$phynn" solve pendulum-images -render blob -nx 12 -ny 12 -ntraj 4 -nt 12 -tf 3 -g 1 -seed 3 -quiet -o "$dir/frames.nc" || { echo "FAIL: solve pendulum-images"; exit 1; }
 run() { # np name [extra]
   local np=$1 name=$2; shift 2
@@ -19,12 +20,7 @@ run() { # np name [extra]
   cut -d, -f1,3- "$dir/$name.csv" > "$dir/$name.loss"
 }
 compare() { # a b
-  paste -d, "$dir/$1.loss" "$dir/$2.loss" | awk -F, -v name="$1 vs $2" '
-    NR == 1 { n = NF / 2; next }
-    { rows++; for (k = 2; k <= n; k++) { a = $k; b = $(k + n); d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a;
-        r = s > 0 ? d / s : d; if (r > max) { max = r; at = $1 } } }
-    END { ok = rows == 20 && max <= 1e-10
-          printf "%s   %s: max relative difference of loss and terms %.3g (iteration %s) over %d steps, tolerance 1e-10\n", (ok ? "ok" : "FAIL:"), name, max, at, rows; exit !ok }' || fail=1
+  compare_loss_logs "$1" "$2"
   /usr/bin/python3 - "$dir/$1.nc" "$dir/$2.nc" <<'PY' || fail=1
 import sys, numpy as np, netCDF4
 a, b = (netCDF4.Dataset(p)['sindy'] for p in sys.argv[1:3])
