@@ -91,7 +91,7 @@ PetscErrorCode PhynnCmdTrainOperator(MPI_Comm comm, PhynnOptionsMode mode, int n
   PetscCall(PhynnOptReal("holdout", 0.1, "held-out samples, the last of the file: a count (>= 1) or a fraction (< 1)", &holdout, NULL));
   PetscCall(PhynnOptInt("seed", 0, "seed of the initial weights and the minibatch shuffles", &seed, NULL));
   PetscCall(PhynnOptInt("batch", 20, "samples per global minibatch (0: all training samples)", &batch, NULL));
-  PetscCall(PhynnOptInt("epochs", 100, "passes over the training samples (sets the default of -max_it)", &epochs, NULL));
+  PetscCall(PhynnOptInt("epochs", 100, "passes over the training samples (sets the default of -max_it); unless -lr_schedule is given, the rate decays exponentially to 1/100 of -lr over them", &epochs, NULL));
   PetscCall(PhynnOptString("o", "operator.nc", "output model file (NetCDF)", out, sizeof(out), NULL));
   PetscCall(PhynnOptBool("profile", PETSC_FALSE, "time every operation of the training graph and print seconds per step per op type at the end (rank 0)", &profile, NULL));
 
