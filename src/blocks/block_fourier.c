@@ -8,8 +8,8 @@
  * spectral_conv (src/op_spectral.c) keeps the lowest `modes` rfft bins along W (bins 0 .. K-1:
  * K bins, the original FNO scripts' convention; the neuraloperator library's n_modes = 2(K-1)
  * keeps the same bins) and, in 2-D, the first modes[0] positive and negative frequencies along
- * H; W h + b is the pointwise (1 x 1 convolution) path, dropped with linear=0. out defaults to
- * the input's channels. Parameters <name>.R (complex (rows kept, K, C, out), Li's initialiser
+ * H; W h + b is the pointwise (1 x 1 convolution) path, dropped with linear=0. out=0 (the
+ * default) keeps the input's channels. Parameters <name>.R (complex (rows kept, K, C, out), Li's initialiser
  * uniform [0, 1/(C out)) for both parts), <name>.W (out, C, 1, 1) and <name>.b (1, out). A stack
  * of these between a lifting and a projection (`conv` blocks with k=1) is an FNO; with act=identity
  * and linear=0 one layer is a pure Fourier multiplier, which represents the periodic heat
