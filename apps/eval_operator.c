@@ -28,13 +28,8 @@ PetscErrorCode PhynnEvalOperatorModel(PhynnModel m, const PhynnRecord *rec, cons
   PetscCall(PhynnOperatorParseNames(PETSC_COMM_SELF, "input", input, &nin, inames));
   PetscCall(PhynnOperatorParseNames(PETSC_COMM_SELF, "output", output, &nout, onames));
   PetscCall(PhynnOperatorDataLoad(PETSC_COMM_SELF, in, nin, inames, nout, onames, otime, &d));
-  {
-    const PhynnModelVar *mi;
-    int                  ni;
-    PetscCall(PhynnModelGetInputs(m, &ni, &mi));
-    if (ni == 1 && mi[0].shape.ndim == 3 && (mi[0].shape.dim[1] != d.H || mi[0].shape.dim[2] != d.W)) PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &d, &regrid));
-    if (regrid) use = regrid;
-  }
+  PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &d, &regrid));
+  if (regrid) use = regrid;
   PetscCall(PhynnOperatorCheckModel(PETSC_COMM_SELF, use, model_path, &d));
   PetscCall(PetscMalloc1(d.nsamples, &idx));
   for (long s = 0; s < d.nsamples; s++) idx[s] = s;

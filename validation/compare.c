@@ -109,12 +109,7 @@ static PetscErrorCode Operator(Compare *c, CompareModel *cm)
   PetscCall(PetscMemzero(&d, sizeof(d)));
   d.nsamples = 1, d.cin = 1, d.cout = 1, d.H = 1, d.W = c->nx, d.ntimes = 1;
   d.in = c->u, d.out = c->u + c->jT * c->nx, d.x = c->x; /* borrowed */
-  {
-    const PhynnModelVar *mi;
-    int                  ni;
-    PetscCall(PhynnModelGetInputs(m, &ni, &mi));
-    if (ni == 1 && mi[0].shape.ndim == 3 && mi[0].shape.dim[2] != c->nx) PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &d, &regrid));
-  }
+  PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &d, &regrid));
   PetscCall(PhynnOperatorCheckModel(PETSC_COMM_SELF, regrid ? regrid : m, cm->path, &d));
   for (int r = 0; r < 21; r++) {
     double t0 = PhynnTime();

@@ -116,8 +116,11 @@ PetscErrorCode PhynnOperatorRegrid(MPI_Comm comm, PhynnModel m, const PhynnOpera
   PhynnText            t = {NULL, 0, 0};
   PetscErrorCode       ierr;
   PetscFunctionBegin;
+  *out = NULL;
   PetscCall(PhynnModelGetInputs(m, &nin, &in));
-  PetscCheck(nin == 1 && eol && !strncmp(spec, "input ", 6), comm, PHYNN_ERR_INPUT, "an operator model has one input, its first statement");
+  /* its own grid, or not a one-field operator at all (PhynnOperatorCheckModel says what is wrong) */
+  if (nin != 1 || in[0].shape.ndim != 3 || (in[0].shape.dim[1] == d->H && in[0].shape.dim[2] == d->W)) PetscFunctionReturn(0);
+  PetscCheck(eol && !strncmp(spec, "input ", 6), comm, PHYNN_ERR_INPUT, "an operator model has one input, its first statement");
   PetscCheck(in[0].shape.ndim == 3 && in[0].shape.dim[0] == d->cin, comm, PHYNN_ERR_INPUT, "the model maps %ld input channel(s), the family has %ld", in[0].shape.dim[0], d->cin);
   PetscCall(PhynnTextAppend(&t, "input %s dims=%ld,%ld,%ld%s", in[0].name, d->cin, d->H, d->W, eol));
   PetscCall(PhynnModelCreate(comm, out));

@@ -235,8 +235,9 @@ PetscErrorCode PhynnValidateOperator(PhynnModel m, const PhynnRecord *rec, const
     PetscCall(PhynnModelGetInputs(m, &ni, &mi));
     v->trained_H = mi[0].shape.ndim == 3 ? mi[0].shape.dim[1] : 0;
     v->trained_W = mi[0].shape.ndim == 3 ? mi[0].shape.dim[2] : 0;
-    if (ni == 1 && mi[0].shape.ndim == 3 && (v->trained_H != v->d.H || v->trained_W != v->d.W)) PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &v->d, &v->regrid));
+    (void)ni;
   }
+  PetscCall(PhynnOperatorRegrid(PETSC_COMM_SELF, m, &v->d, &v->regrid));
   if (v->regrid) m = v->regrid;
   PetscCall(PhynnOperatorCheckModel(PETSC_COMM_SELF, m, data_path, &v->d));
   PetscCall(ChooseSamples(rec, data_path, v));

@@ -20,8 +20,10 @@ PetscErrorCode PhynnOperatorPredict(PhynnModel m, const PhynnOperatorData *d, lo
 PetscErrorCode PhynnOperatorError(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, long n, const long *idx, PhynnOperatorErr *e);
 /* The relative errors of every sample (rel, n values; allocated) for reports. */
 PetscErrorCode PhynnOperatorErrors(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, long n, const long *idx, double **rel);
-/* m on the family's grid (another resolution): a new model with the same weights, or a one-line
- * error when its weights depend on the grid (a DeepONet). */
+/* m on the family's grid when that is another resolution: *out a new model with the same weights
+ * (destroy it), or a one-line error when its weights depend on the grid (a DeepONet); *out NULL
+ * when m is already on the family's grid (or is no one-field operator: PhynnOperatorCheckModel
+ * then says so). */
 PetscErrorCode PhynnOperatorRegrid(MPI_Comm comm, PhynnModel m, const PhynnOperatorData *d, PhynnModel *out);
 
 #endif
