@@ -2,12 +2,25 @@
 #include "phynn/ncfile.h"
 
 #include <errno.h>
+#include <hdf5.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A full disk must end in an error line, not a crash. When HDF5 cannot flush a file on close
+ * (ENOSPC while nc_close writes the cached metadata), netCDF reports the error but leaves the
+ * file half-closed inside HDF5; HDF5's own atexit handler (H5_term_library) then closes it again
+ * at process exit and segfaults (HDF5 1.10.8, netCDF 4.9.0). phynn closes or discards every file
+ * itself (PhynnNcCommit, PhynnNcDiscardAll), so the handler has nothing left to do, and turning it
+ * off costs nothing. It must happen before HDF5 initialises, that is before the first netCDF call
+ * of the process: hence a constructor of the library rather than a call in main(). */
+__attribute__((constructor)) static void PhynnNoHdf5AtExit(void)
+{
+  (void)H5dont_atexit();
+}
 
 /* Temporary files not yet committed, so an error exit can remove them. */
 #define PHYNN_NC_MAX_PENDING 16
@@ -40,6 +53,18 @@ void PhynnNcDiscardAll(void)
     }
 }
 
+PetscErrorCode PhynnNcFail(const char *path, int status, const char *call, int err)
+{
+  PetscFunctionBegin;
+  if (err == EFBIG)
+    SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s: %s (in %s): the file-size limit (ulimit -f, or the batch system's) is reached; raise it or write a smaller file; a file already there under that name is left as it was",
+            path, strerror(err), call);
+  if (err == ENOSPC || err == EDQUOT)
+    SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s: %s (in %s); free space or choose another path; a file already there under that name is left as it was", path, strerror(err),
+            call);
+  SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in %s)", path, nc_strerror(status), call);
+}
+
 PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w)
 {
   char dir[PETSC_MAX_PATH_LEN];
@@ -54,8 +79,15 @@ PetscErrorCode PhynnNcCreate(const char *path, PhynnNcWriter *w)
   PetscCheck(access(d, W_OK) == 0, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s: directory '%s' %s; create it or choose another -o path", path, d,
              errno == ENOENT ? "does not exist" : "is not writable");
   snprintf(w->tmp_path, sizeof(w->tmp_path), "%s.tmp.%ld", path, (long)getpid());
+  errno  = 0;
   status = nc_create(w->tmp_path, NC_NETCDF4 | NC_CLOBBER, &w->ncid);
-  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot create %s: %s; check the path and permissions", path, nc_strerror(status));
+  if (status != NC_NOERR) {
+    int err = errno;
+    /* HDF5 may have left the file behind before it gave up (a full disk) */
+    unlink(w->tmp_path);
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG) PetscCall(PhynnNcFail(path, status, "nc_create", err));
+    SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot create %s: %s; check the path and permissions", path, nc_strerror(status));
+  }
   PendingAdd(w->tmp_path, w->ncid);
   PetscFunctionReturn(0);
 }

@@ -9,6 +9,7 @@
 #ifndef PHYNN_NCFILE_H
 #define PHYNN_NCFILE_H
 
+#include <errno.h>
 #include <netcdf.h>
 
 #include "phynn/sys.h"
@@ -19,13 +20,16 @@ typedef struct {
   char tmp_path[PETSC_MAX_PATH_LEN + 32];
 } PhynnNcWriter;
 
-/* Wraps a netCDF call: on failure, an error naming the file, the call and nc_strerror(). */
-#define PhynnNcCall(path, call)                                                                         \
-  do {                                                                                                  \
-    int phynn_nc_status_ = (call);                                                                      \
-    PetscCheck(phynn_nc_status_ == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in %s)", \
-               (path), nc_strerror(phynn_nc_status_), #call);                                           \
+/* Wraps a netCDF call: on failure, an error naming the file, the call and nc_strerror(), or,
+ * when the call failed because the disk is full or a quota or file-size limit was hit (errno,
+ * which HDF5 leaves set from its failed write), a message that says so and what to do. */
+#define PhynnNcCall(path, call)                                                   \
+  do {                                                                            \
+    errno                = 0;                                                     \
+    int phynn_nc_status_ = (call);                                                \
+    if (phynn_nc_status_ != NC_NOERR) PetscCall(PhynnNcFail((path), phynn_nc_status_, #call, errno)); \
   } while (0)
+PetscErrorCode PhynnNcFail(const char *path, int status, const char *call, int err);
 
 /* Creates the temporary file (NetCDF-4, define mode). Fails with a clear message when the
  * directory does not exist or is not writable. */
