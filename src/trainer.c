@@ -3,6 +3,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "phynn/modelfile.h"
@@ -726,7 +727,12 @@ static PetscErrorCode HistoryAppendRow(PhynnTrainer t, const double *src)
     fprintf(t->log, "%ld,%.6f,%.17g", (long)row[0], row[1], row[2]);
     for (int k = 0; k < t->nterms; k++) fprintf(t->log, ",%.17g", row[3 + k]);
     fputc('\n', t->log);
-    fflush(t->log);
+    /* The log is live (users tail it), so it is written row by row under its own name; a row
+     * that does not reach the disk (full disk, quota) must stop the run, not leave a log that
+     * silently ends early. */
+    errno = 0;
+    PetscCheck(fflush(t->log) == 0 && !ferror(t->log), PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write the loss log %s: %s; free space or choose another -%sloss_log path", t->log_path,
+               errno ? strerror(errno) : "write error", t->prefix);
   }
   PetscFunctionReturn(0);
 }

@@ -5,7 +5,8 @@
 #      no final model; after space is freed, -resume from that checkpoint ends with bitwise the
 #      weights of an uninterrupted run;
 #   2. a solver output written over an existing file on a full disk: the old file unchanged;
-#   3. a file-size limit (ulimit -f, EFBIG), the other way a write runs out of room.
+#   3. the live loss log on a full disk: the run stops with one line instead of reporting success;
+#   4. a file-size limit (ulimit -f, EFBIG), the other way a write runs out of room.
 # The tmpfs is mounted in a private mount namespace (unshare -rm: works for root and, where user
 # namespaces are allowed, for other users), so nothing outside this script sees it and it goes
 # away with the script.
@@ -69,7 +70,19 @@ no_temporaries disk "solver output on a full disk"
 [ $fail -eq 0 ] && echo "ok   solver output on a full disk: $(cat solve.err)"
 rm -f disk/*
 
-# 3. A file-size limit: writes fail with EFBIG (SIGXFSZ ignored, so the write returns the error
+# 3. The live loss log (written row by row) stops fitting: the run stops with one line; it must
+# not go on and report success with a log that ends early.
+dd if=/dev/zero of=disk/fill bs=4k count=$(( (2048 - 64) / 4 )) 2> /dev/null
+rc=0
+"$phynn" train pinn-heat "${opts[@]}" -max_it 3000 -loss_log disk/log.csv -log_every 1 -o model.nc > /dev/null 2> log.err || rc=$?
+[ $rc -ne 0 ] || say_fail "a run whose loss log hit a full disk exited 0"
+[ "$(wc -l < log.err)" -eq 1 ] && grep -q '^phynn: error: cannot write the loss log .*No space left on device' log.err ||
+  { say_fail "loss log on a full disk: expected one 'cannot write the loss log' line, got:"; cat log.err; }
+[ ! -e model.nc ] || say_fail "a model was written by the run whose loss log failed"
+[ $fail -eq 0 ] && echo "ok   loss log on a full disk: $(cat log.err)"
+rm -f disk/*
+
+# 4. A file-size limit: writes fail with EFBIG (SIGXFSZ ignored, so the write returns the error
 # instead of killing the process, as on a batch system that enforces a file-size limit).
 rc=0
 (trap '' XFSZ; ulimit -f 4096; exec "$phynn" solve heat -nx 1025 -nt 1001 -o big.nc) > /dev/null 2> limit.err || rc=$?
