@@ -212,6 +212,9 @@ static PetscErrorCode Evaluate(PhynnModel m, const Points *p, const PhynnJet *je
   }
   {
     double *out;
+    char    outside[512];
+    PetscCall(PhynnModelOutsideDomain(m, p->n, p->X, outside, sizeof(outside)));
+    if (outside[0]) PetscCall(PetscFPrintf(PETSC_COMM_SELF, stderr, "phynn: warning: %s\n", outside));
     /* out is (K n) x nout in jet block order: block b, point i, output o at (b n + i) nout + o. */
     PetscCall(PhynnModelEvaluatePoints(m, p->n, p->X, jet, &out));
     for (long i = 0; i < p->n; i++)

@@ -185,7 +185,10 @@ static PetscErrorCode EvaluateOnGrid(PhynnModel m, const PhynnValidation *v, dou
 {
   const char *names[2] = {v->dim[0], v->dim[1]};
   long        len[2]   = {(long)v->len[0], (long)v->len[1]};
+  char        outside[512];
   PetscFunctionBegin;
+  PetscCall(PhynnModelGridOutsideDomain(m, v->ndims, names, len, (const double *const *)v->coord, outside, sizeof(outside)));
+  if (outside[0]) PetscCall(PetscFPrintf(PETSC_COMM_SELF, stderr, "phynn: warning: %s\n", outside));
   PetscCall(PhynnModelEvaluateGrid(m, v->ndims, names, len, (const double *const *)v->coord, NULL, out));
   PetscFunctionReturn(0);
 }

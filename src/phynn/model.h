@@ -108,6 +108,12 @@ PetscErrorCode PhynnModelEvaluatePoints(PhynnModel m, long n, const double *x, c
  * with len[d] values coord[d]; the points run row-major over the dimensions in this order (the
  * layout of a reference variable u(t, x)). */
 PetscErrorCode PhynnModelEvaluateGrid(PhynnModel m, int ndim, const char *const *names, const long *len, const double *const *coord, const PhynnJet *jet, double **out);
+/* Whether points (n x ncoord, as for PhynnModelEvaluatePoints) or a grid (as for
+ * PhynnModelEvaluateGrid) reach outside the box [lb, ub] the model's inputs were trained on: msg
+ * gets one sentence saying how many and what the box is, or "" when all are inside (or the model
+ * records no box). */
+PetscErrorCode PhynnModelOutsideDomain(PhynnModel m, long n, const double *x, char *msg, size_t len);
+PetscErrorCode PhynnModelGridOutsideDomain(PhynnModel m, int ndim, const char *const *names, const long *len, const double *const *coord, char *msg, size_t mlen);
 /* A two-input model (branch sensors, trunk coordinates: a DeepONet's form) on the Cartesian
  * product of ns samples a (ns x width of input 0) and np coordinates b (np x width of input 1):
  * out[k] (allocated) has the ns np rows s np + p, every sample at every coordinate. */
