@@ -1,6 +1,7 @@
 #!/bin/sh
 # Smoke test of `phynn bench`: usage  test_bench.sh PHYNN [MPIEXEC -n NP]
-# Runs a tiny benchmark and checks that every output key is there and every number is positive.
+# Runs a tiny benchmark and checks that every output key is there, every number is positive, and
+# the counts are exact (points, parameters, GEMM flops, ranks and points per rank).
 # Never asserts speed.
 set -u
 exe=$1
@@ -34,6 +35,10 @@ done
 [ "$(value parameters)" = 114 ] || { echo "FAIL: parameters"; fail=1; }
 [ "$(value layers)" = "2,8,8,2" ] || { echo "FAIL: layers"; fail=1; }
 awk -v v="$(value gemm_flops_per_step)" 'BEGIN { exit !(v == 139264) }' || { echo "FAIL: gemm_flops_per_step"; fail=1; }
+# The rank count and each rank's share: 1 rank (no launcher) or the NP of the launcher's -n NP.
+np=1; [ $# -ge 3 ] && np=$3
+[ "$(value ranks)" = "$np" ] || { echo "FAIL: ranks = '$(value ranks)', want $np"; fail=1; }
+[ "$(value points_per_rank)" = $((64 / np)) ] || { echo "FAIL: points_per_rank = '$(value points_per_rank)', want $((64 / np))"; fail=1; }
 # The loss is finite and Adam lowers it over 4 steps at this tiny size.
 awk -v a="$(value loss_first)" -v b="$(value loss_last)" 'BEGIN { exit !(a > 0 && b > 0 && b < a) }' || { echo "FAIL: loss did not decrease"; fail=1; }
 exit $fail

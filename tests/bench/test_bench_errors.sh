@@ -9,6 +9,12 @@ expect_error() { # expect_error PATTERN ARGS...
   msg=$("$exe" bench "$@" 2>&1 >/dev/null)
   rc=$?
   if [ $rc -eq 0 ]; then echo "FAIL: 'phynn bench $*' succeeded"; fail=1; return; fi
+  lines=$(printf '%s\n' "$msg" | wc -l)
+  case "$msg" in
+    "phynn: error: "*) ;;
+    *) echo "FAIL: 'phynn bench $*': stderr does not start with 'phynn: error: ': $msg"; fail=1; return ;;
+  esac
+  if [ "$lines" -ne 1 ]; then echo "FAIL: 'phynn bench $*': $lines stderr lines, want 1:"; printf '%s\n' "$msg"; fail=1; return; fi
   case "$msg" in
     *"$pattern"*) echo "ok: $*: $msg" ;;
     *) echo "FAIL: 'phynn bench $*': expected '$pattern' in: $msg"; fail=1 ;;

@@ -34,7 +34,17 @@ expect_in() {
   fi
 }
 
-if run 0 version; then expect_in "$out" "phynn " "phynn version"; fi
+# `phynn version` is one line: the project version of CMakeLists.txt and the git revision the
+# binary was built from (12 hex digits, "-dirty" for uncommitted changes, or "unknown").
+if run 0 version; then
+  want=$(sed -n 's/^project(phynn VERSION \([0-9.]*\) .*/\1/p' "${PHYNN_SOURCE_DIR:?CTest sets PHYNN_SOURCE_DIR}/CMakeLists.txt")
+  if [[ -n $want && $(wc -l < "$out") -eq 1 ]] && grep -Eqx "phynn ${want//./\\.} \(git ([0-9a-f]{12}(-dirty)?|unknown)\)" "$out"; then
+    ok "phynn version: $(cat "$out")"
+  else
+    fail "phynn version: want one line 'phynn $want (git <12 hex digits>[-dirty])', got:"
+    sed 's/^/    /' "$out" >&2
+  fi
+fi
 if run 0; then expect_in "$out" "usage:" "phynn with no arguments prints the usage"; fi
 if run nonzero no-such-command; then expect_in "$out" "unknown command 'no-such-command'" "unknown command"; fi
 
@@ -61,7 +71,9 @@ if [[ ${#best} -ge 5 ]]; then
   typo=${best:0:$((${#best} - 2))}${best: -1} # drop the second-to-last letter
   if run nonzero version -"$typo" 1; then expect_in "$out" "did you mean -$best?" "close typo -$typo"; fi
 else
-  echo "skip 'did you mean': no command declares an option of 5 or more letters yet"
+  # the commands declare options like -checkpoint_every: finding none means the -help parsing
+  # above stopped matching, which would silently disable this check
+  fail "'did you mean': found no option of 5 or more letters in the commands' -help (longest: '$best')"
 fi
 
 if ((failures)); then

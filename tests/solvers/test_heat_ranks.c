@@ -1,6 +1,10 @@
 /* The heat TS solver gives the same numbers on any number of ranks: the DMDA solve on
- * PETSC_COMM_WORLD equals the serial solve (PETSC_COMM_SELF on rank 0) to 1e-10 (max abs), for
- * the default Dirichlet problem and for a periodic Gaussian. Registered with NP 1, 2, 3. */
+ * PETSC_COMM_WORLD equals the serial solve (PETSC_COMM_SELF on rank 0) to 1e-13 (max abs; measured
+ * at most 6.7e-16: only the order of the parallel sums differs), for the default Dirichlet problem
+ * and for a periodic Gaussian. Registered with NP 1, 2, 3. At 1 rank the two solves are the same
+ * computation, so the distributed Dirichlet solution is also held to the exact solution
+ * exp(-k pi^2 t) sin(pi x), 1e-5 as in test_heat.c (measured 4.2e-6): an independent check at
+ * every rank count. */
 #include "phynn/heat.h"
 #include "phynn_test.h"
 
@@ -27,7 +31,14 @@ static PetscErrorCode Compare(MPI_Comm comm, const PhynnHeat *p, const char *wha
     for (long k = 0; k < p->nx * p->nt; k++) diff = fmax(diff, fabs(u[k] - v[k]));
     char name[160];
     snprintf(name, sizeof(name), "%s: max |u(%d ranks) - u(1 rank)|", what, PhynnSize(comm));
-    CHECK_CLOSE(name, diff, 0, 0, 1e-10);
+    CHECK_CLOSE(name, diff, 0, 0, 1e-13);
+    if (p->bc == PHYNN_HEAT_DIRICHLET) {
+      double err = 0;
+      for (long j = 0; j < p->nt; j++)
+        for (long i = 0; i < p->nx; i++) err = fmax(err, fabs(u[j * p->nx + i] - exp(-p->k * M_PI * M_PI * PhynnHeatT(p, j)) * sin(M_PI * PhynnHeatX(p, i))));
+      snprintf(name, sizeof(name), "%s: max |u(%d ranks) - exp(-k pi^2 t) sin(pi x)|", what, PhynnSize(comm));
+      CHECK_CLOSE(name, err, 0, 0, 1e-5);
+    }
     PetscCall(PetscFree(v));
   }
   PetscCall(PetscFree2(u0, u));
