@@ -32,7 +32,8 @@ PetscErrorCode PhynnModelOutsideDomain(PhynnModel m, long n, const double *x, ch
   PetscFunctionBegin;
   msg[0] = '\0';
   PetscCall(PhynnModelGetPointIO(m, "the domain check", &mi, NULL));
-  if (!mi->lb || !mi->ub) PetscFunctionReturn(0); /* no box recorded: nothing to compare with */
+  /* lb, ub are the box only of a model that scales its inputs; others record no box */
+  if (!mi->scaled || !mi->lb || !mi->ub) PetscFunctionReturn(0);
   for (long p = 0; p < n; p++) {
     PetscBool out = PETSC_FALSE;
     for (int c = 0; c < mi->ncomp; c++) out = out || Outside(mi, c, x[p * mi->ncomp + c]);
@@ -49,7 +50,7 @@ PetscErrorCode PhynnModelGridOutsideDomain(PhynnModel m, int ndim, const char *c
   PetscFunctionBegin;
   msg[0] = '\0';
   PetscCall(PhynnModelGetPointIO(m, "the domain check", &mi, NULL));
-  if (!mi->lb || !mi->ub) PetscFunctionReturn(0);
+  if (!mi->scaled || !mi->lb || !mi->ub) PetscFunctionReturn(0);
   for (int d = 0; d < ndim; d++) {
     long inside = len[d];
     for (int c = 0; c < mi->ncomp; c++)

@@ -111,7 +111,7 @@ PetscErrorCode PhynnModelEvaluateGrid(PhynnModel m, int ndim, const char *const 
 /* Whether points (n x ncoord, as for PhynnModelEvaluatePoints) or a grid (as for
  * PhynnModelEvaluateGrid) reach outside the box [lb, ub] the model's inputs were trained on: msg
  * gets one sentence saying how many and what the box is, or "" when all are inside (or the model
- * records no box). */
+ * does not scale its inputs, so records no box). */
 PetscErrorCode PhynnModelOutsideDomain(PhynnModel m, long n, const double *x, char *msg, size_t len);
 PetscErrorCode PhynnModelGridOutsideDomain(PhynnModel m, int ndim, const char *const *names, const long *len, const double *const *coord, char *msg, size_t mlen);
 /* A two-input model (branch sensors, trunk coordinates: a DeepONet's form) on the Cartesian
