@@ -5,14 +5,17 @@ set -uo pipefail
 phynn=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; cd "$work"
 fail=0
-expect_error() { # $1 = what the message must contain; the rest: the command
+expect_error() { # $1 = what the message must contain; the rest: the command. The contract of
+  # tests/lib/expect_error.sh: exit != 0, exactly ONE stderr line "phynn: error: ...", no out.nc
+  # and no temporary out.nc.tmp.* left behind.
   local want=$1; shift
-  "$@" -o out.nc > out.txt 2> err.txt; local rc=$?
+  "$@" -o out.nc > out.txt 2> err.txt; local rc=$? lines left
+  lines=$(wc -l < err.txt); left=$(ls out.nc* 2> /dev/null)
   if [ $rc -eq 0 ]; then echo "FAIL: '$*' succeeded"; fail=1; return; fi
   if ! grep -q "^phynn: error: .*$want" err.txt; then echo "FAIL: '$*': no error line with '$want':"; cat err.txt; fail=1; return; fi
-  if [ "$(grep -c 'phynn: error' err.txt)" -ne 1 ]; then echo "FAIL: '$*': more than one error line"; fail=1; fi
-  if [ -e out.nc ]; then echo "FAIL: '$*' left an output file"; fail=1; rm -f out.nc; fi
-  echo "ok   $* -> $(head -n 1 err.txt)"
+  if [ "$lines" -ne 1 ]; then echo "FAIL: '$*': $lines stderr lines, want 1:"; cat err.txt; fail=1; return; fi
+  if [ -n "$left" ]; then echo "FAIL: '$*' left $left"; fail=1; rm -f out.nc*; return; fi
+  echo "ok   $* -> $(cat err.txt)"
 }
 expect_error "must start with 2" "$phynn" train pinn-heat -layers 3,10,1
 expect_error "not positive" "$phynn" train pinn-heat -k -0.4
@@ -24,10 +27,14 @@ expect_error "cannot read missing.nc" "$phynn" train pinn-heat -max_it 1 -lbfgs_
 expect_error "not positive" "$phynn" train pinn-pendulum -l 0
 expect_error "is not a number" "$phynn" train pinn-pendulum -theta0 abc
 expect_error "no data" "$phynn" train pendulum-g
+expect_error "option -resample_every: -1 is negative" "$phynn" train pinn-heat -resample_every -1 -max_it 1
 # -resume compares the canonical specs, not only the parameter counts: tanh and sine networks of
 # the same sizes are not interchangeable.
 "$phynn" train pinn-heat -layers 2,4,1 -max_it 2 -lbfgs_it 0 -quiet -checkpoint ck.nc -o first.nc > /dev/null
 expect_error "was written for another model" "$phynn" train pinn-heat -layers 2,4,1 -activation sine -max_it 4 -lbfgs_it 0 -quiet -resume ck.nc
+# another width (another parameter count) and another problem are refused the same way (U5)
+expect_error "was written for another model" "$phynn" train pinn-heat -layers 2,5,1 -max_it 4 -lbfgs_it 0 -quiet -resume ck.nc
+expect_error "was written for another model" "$phynn" train pinn-nls -layers 2,4,2 -max_it 4 -lbfgs_it 0 -quiet -resume ck.nc
 # -model_spec: a spec file replaces the network; it must take the problem's coordinates
 printf 'input p dims=2 names=x,y\nmlp net(p) sizes=2,4,1\noutput net names=u\n' > other.spec
 expect_error "needs one input with names=x,t" "$phynn" train pinn-heat -model_spec other.spec -max_it 1

@@ -42,4 +42,10 @@ if [ $? -eq 0 ] && grep -q -- "-substeps" stdout.txt && [ ! -e help.nc ]; then e
 # a valid initial-condition file is accepted (the positive path of -ic file)
 awk 'BEGIN { for (i = 0; i < 64; i++) { x = -5 + 10 * i / 64; printf "%.17g 0\n", 2 / ((exp(x) + exp(-x)) / 2) } }' > ic.txt
 if "$PHYNN_EXE" solve nls -ic file -ic_file ic.txt -nx 64 -nt 5 -o ok.nc -quiet && [ -s ok.nc ]; then echo "ok   solve nls -ic file with 64 rows"; else echo "FAIL: solve nls -ic file with a valid file"; fails=$((fails + 1)); fi
+# ... and its values are h(t = 0): the first 64 values of h_re (row t = 0) are the file's first
+# column to the 17 printed digits, and h_im(t = 0) is 0.
+row0() { ncdump -p 17,17 -v "$1" ok.nc | sed -n "/^ $1 =/,/;/p" | sed "s/^ $1 =//; s/;//" | tr ',' '\n' | tr -d ' \t' | sed '/^$/d' | head -n 64; }
+if paste -d' ' <(cut -d' ' -f1 ic.txt) <(row0 h_re) <(row0 h_im) | awk 'NF != 3 || $1 != $2 || $3 != 0 { bad++ } END { exit !(NR == 64 && !bad) }'; then
+  echo "ok   solve nls -ic file: h(t = 0) is the file's 64 values exactly"
+else echo "FAIL: solve nls -ic file: h(t = 0) differs from ic.txt"; fails=$((fails + 1)); fi
 exit $fails

@@ -1395,12 +1395,16 @@ static PetscErrorCode CheckRefusals(void)
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = PhynnGraphActivation(g, h, PHYNN_ACT_RELU, 0, &jet, &a);
   CHECK(ierr != 0, "relu in a second-order jet must be refused");
+  int before = phynn_test_failures;
+  CHECK(ierr != 0, "relu in a second-order jet must be refused");
+  ierr = PhynnGraphActivation(g, h, PHYNN_ACT_LEAKY_RELU, 0.1, &jet, &a);
+  CHECK(ierr != 0, "leaky_relu in a second-order jet must be refused (docs/jets.md)");
   ierr = PhynnGraphActivation(g, h, PHYNN_ACT_SOFTMAX, 0, &jet, &a);
   CHECK(ierr != 0, "softmax in a jet must be refused");
   ierr = PhynnJetFromNames(PETSC_COMM_SELF, 1, names, "y", &jet, &nreq, blocks, NULL);
   CHECK(ierr != 0, "a derivative in an unknown coordinate must be refused");
   PetscCall(PetscPopErrorHandler());
-  printf("ok   relu/softmax in second-order jets and unknown coordinates are refused\n");
+  if (phynn_test_failures == before) printf("ok   relu/leaky_relu/softmax in second-order jets and unknown coordinates are refused\n");
   PetscCall(PhynnGraphDestroy(&g));
   PetscFunctionReturn(0);
 }
