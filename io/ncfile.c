@@ -118,8 +118,9 @@ static PetscErrorCode EnterDataMode(const PhynnNcWriter *w)
   int status;
 
   PetscFunctionBegin;
+  errno  = 0;
   status = nc_enddef(w->ncid);
-  PetscCheck(status == NC_NOERR || status == NC_ENOTINDEFINE, PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in nc_enddef)", w->path, nc_strerror(status));
+  if (status != NC_NOERR && status != NC_ENOTINDEFINE) PetscCall(PhynnNcFail(w->path, status, "nc_enddef", errno));
   PetscFunctionReturn(0);
 }
 

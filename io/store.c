@@ -240,9 +240,10 @@ PetscErrorCode PhynnStorePutIntArray(PhynnStore s, const char *name, int ndim, c
   if (!count) PetscFunctionReturn(0);
   PetscCall(PetscMalloc1(count, &v));
   for (long i = 0; i < count; i++) v[i] = data[i];
-  PetscErrorCode ierr = nc_put_var_longlong(Cur(s), varid, v) == NC_NOERR ? 0 : PHYNN_ERR_FILE;
+  errno      = 0;
+  int status = nc_put_var_longlong(Cur(s), varid, v), err = errno;
   PetscCall(PetscFree(v));
-  PetscCheck(!ierr, PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: cannot write '%s'", s->path, name);
+  if (status != NC_NOERR) PetscCall(PhynnNcFail(s->path, status, "nc_put_var_longlong", err));
   PetscFunctionReturn(0);
 }
 
