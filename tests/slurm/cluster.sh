@@ -106,6 +106,8 @@ start() {
   # MpiDefault=pmix: srun starts Open MPI ranks that find each other through PMIx (with "none"
   # every rank would be a separate 1-rank MPI job). KillWait: a job past its limit or cancelled
   # gets SIGTERM, then SIGKILL this many seconds later (phynn needs well under a second).
+# MinJobAge=4: sbatch --wait polls every 2 s while that is under MinJobAge/2, and 4x slower
+# each time otherwise (up to 32 s), so the default 300 would add half a minute to a job's wait.
 # EnforcePartLimits=ALL: a job that asks for more than the node has is refused at sbatch, at once,
 # instead of pending for ever (a test would only see its timeout).
   cat > "$SLURM_CONF" << EOF
@@ -139,7 +141,7 @@ SchedulerType=sched/backfill
 ReturnToService=2
 EnforcePartLimits=ALL
 KillWait=10
-MinJobAge=300
+MinJobAge=4
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
