@@ -2,6 +2,8 @@
 # Shared by the slurm tier's job tests (sourced): the work directory, submitting a job and
 # waiting for it, and the checks every job's outputs get.
 # Needs SLURM_CONF (the cluster of tests/slurm/cluster.sh), PHYNN_EXE and PHYNN_SOURCE_DIR.
+# The caller sets work (its work_dir) before calling submit.
+# shellcheck disable=SC2154
 
 fail() {
   echo "FAIL: $*" >&2
