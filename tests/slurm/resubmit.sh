@@ -21,14 +21,21 @@ weights "$work/full/model.nc" > "$work/full.txt"
 OUT=$work/part timeout 150 sbatch --wait --parsable --chdir="$PHYNN_SOURCE_DIR" --output="$work/part-%j.out" --ntasks=2 --cpus-per-task=1 --time=5 \
   "$script" > "$work/part.jobid" &
 waiter=$!
-for _ in $(seq 1 600); do
-  [ -f "$work/part/loss.csv" ] && [ "$(wc -l < "$work/part/loss.csv")" -gt 20 ] && break
+# (up to 140 s: the job may wait in the queue behind the other tests' jobs)
+training() { [ -f "$work/part/loss.csv" ] && [ "$(wc -l < "$work/part/loss.csv")" -gt 20 ]; }
+for _ in $(seq 1 1400); do
+  training && break
   kill -0 $waiter 2> /dev/null || break
   sleep 0.1
 done
 job=$(cat "$work/part.jobid")
 job=${job%%;*}
 [ -n "$job" ] || fail "sbatch printed no job id"
+if ! training && kill -0 $waiter 2> /dev/null; then
+  squeue >&2 || true
+  scancel "$job" || true
+  fail "job $job did not start training within 140 s (squeue above)"
+fi
 # Without --batch/--full scancel signals the job's steps (the srun-launched ranks), not the batch
 # shell: the script goes on after the training step ends and says to resubmit, as at a time limit.
 scancel --signal=TERM "$job" || fail "scancel --signal=TERM $job failed"
