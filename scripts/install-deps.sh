@@ -18,6 +18,7 @@ packages=(
   python3-netcdf4 python3-numpy python3-xarray  # docs/model-file.md's Python snippet; tests/apps/files_open.sh opens every kind of file with xarray
   python3-scipy                          # tests/sindy: an independent integration of a discovered law
   gnuplot-nox                            # plots in validation reports
+  clang libclang-rt-14-dev               # tests/fuzz: libFuzzer harnesses (-fsanitize=fuzzer) in build-fuzz/
 )
 
 say() { echo "install-deps: $*"; }
