@@ -232,7 +232,7 @@ PetscErrorCode PhynnNcOpen(const char *path, int *ncid)
   PetscFunctionBegin;
   PetscCheck(access(path, R_OK) == 0, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot read %s: %s; check the file name", path, strerror(errno));
   status = nc_open(path, NC_NOWRITE, ncid);
-  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s is not a readable NetCDF file (%s); give a file written by phynn or another NetCDF tool", path,
+  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s is not a readable NetCDF file (%s): it is damaged, cut short or of another format; copy or write it again (phynn writes whole files only)", path,
              nc_strerror(status));
   PetscFunctionReturn(0);
 }

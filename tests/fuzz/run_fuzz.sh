@@ -35,7 +35,7 @@ for a in "$work"/crash-* "$work"/timeout-* "$work"/oom-* "$work"/leak-*; do
       echo "fuzz $name: note: $(basename "$a") does not fail when replayed alone (memory grown over many inputs)" ;;
     libhdf5 | libnetcdf)
       library=$((library + 1))
-      echo "fuzz $name: note: a fault inside $first (not phynn's code): $(basename "$a"): $(grep -m1 -oE 'ERROR: [A-Za-z]+: [a-z-]+' "$a.report")" ;;
+      echo "fuzz $name: note: a fault inside $first (not phynn's code): $(basename "$a"): $(grep -m1 -oE 'ERROR: [A-Za-z]+: [A-Za-z-]+' "$a.report")" ;;
     *)
       ours=$((ours + 1))
       sed -n '/ERROR:/,/SUMMARY/p' "$a.report" | head -n 40
