@@ -27,6 +27,10 @@ static PetscErrorCode InspectRank0(const char *path, const char *var, long *dims
   PetscCheck(type != NC_CHAR && type != NC_STRING, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "image data %s: variable '%s' is text, not numbers", path, var);
   PetscCheck(ndims == 3 || ndims == 4, PETSC_COMM_SELF, PHYNN_ERR_INPUT,
              "image data %s: variable '%s' has %d dimensions; frames must be (sample, y, x) or (sample, channel, y, x)", path, var, ndims);
+  {
+    size_t n;
+    PetscCall(PhynnNcCheckCount(path, var, ndims, shape, &n)); /* frames are allocated from these lengths */
+  }
   dims[0] = (long)shape[0];
   dims[1] = ndims == 4 ? (long)shape[1] : 1;
   dims[2] = (long)shape[ndims - 2];

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -264,7 +265,7 @@ PetscErrorCode PhynnNcOpen(const char *path, int *ncid)
   PetscFunctionBegin;
   PetscCheck(access(path, R_OK) == 0, PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot read %s: %s; check the file name", path, strerror(errno));
   status = nc_open(path, NC_NOWRITE, ncid);
-  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s is not a readable NetCDF file (%s); give a file written by phynn or another NetCDF tool", path,
+  PetscCheck(status == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s is not a readable NetCDF file (%s): it is damaged, cut short or of another format; copy or write it again (phynn writes whole files only)", path,
              nc_strerror(status));
   PetscFunctionReturn(0);
 }
@@ -288,6 +289,25 @@ PetscErrorCode PhynnNcVarShape(int ncid, const char *path, int varid, int *ndims
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnNcCheckCount(const char *path, const char *name, int ndims, const size_t *shape, size_t *count)
+{
+  struct stat st;
+  size_t      bytes = stat(path, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0, limit = bytes * PHYNN_NC_VALUES_PER_BYTE + 4096, n = 1;
+  char        dims[160] = "";
+  PetscBool   over = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  for (int d = 0; d < ndims; d++) {
+    size_t used = strlen(dims);
+    snprintf(dims + used, sizeof(dims) - used, "%s%zu", d ? " x " : "", shape[d]);
+    if (shape[d] && n > limit / shape[d]) over = PETSC_TRUE; /* also catches a product that would overflow */
+    else n *= shape[d];
+  }
+  PetscCheck(!over, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "NetCDF file %s: variable '%s' claims %s values, more than a file of %zu bytes can hold; the file is damaged (regenerate it)", path, name, dims, bytes);
+  *count = n;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnNcReadDoubles(int ncid, const char *path, const char *name, double **data, size_t *n)
 {
   int    varid, ndims;
@@ -296,8 +316,7 @@ PetscErrorCode PhynnNcReadDoubles(int ncid, const char *path, const char *name, 
   PetscFunctionBegin;
   PetscCall(PhynnNcVar(ncid, path, name, &varid));
   PetscCall(PhynnNcVarShape(ncid, path, varid, &ndims, shape));
-  *n = 1;
-  for (int i = 0; i < ndims; i++) *n *= shape[i];
+  PetscCall(PhynnNcCheckCount(path, name, ndims, shape, n));
   PetscCall(PetscMalloc1(*n ? *n : 1, data));
   PhynnNcCall(path, nc_get_var_double(ncid, varid, *data));
   for (size_t i = 0; i < *n; i++)

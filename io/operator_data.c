@@ -24,13 +24,15 @@ PetscErrorCode PhynnOperatorParseNames(MPI_Comm comm, const char *option, const 
 /* A variable's dimension names and lengths. */
 static PetscErrorCode VarDims(int nc, const char *path, const char *name, int *ndims, char (*dname)[NC_MAX_NAME + 1], size_t *len)
 {
-  int var, ids[8];
+  int    var, ids[8];
+  size_t n;
   PetscFunctionBegin;
   PetscCall(PhynnNcVar(nc, path, name, &var));
   PhynnNcCall(path, nc_inq_varndims(nc, var, ndims));
   PetscCheck(*ndims <= 8, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable '%s' has %d dimensions", path, name, *ndims);
   PhynnNcCall(path, nc_inq_vardimid(nc, var, ids));
   for (int k = 0; k < *ndims; k++) PhynnNcCall(path, nc_inq_dim(nc, ids[k], dname[k], &len[k]));
+  PetscCall(PhynnNcCheckCount(path, name, *ndims, len, &n)); /* the arrays sized from these lengths stay within the file's */
   PetscFunctionReturn(0);
 }
 
@@ -54,7 +56,10 @@ static PetscErrorCode LoadPairs(int nc, const char *path, int nout, char (*outpu
     PetscCall(VarDims(nc, path, outputs[k], &nd, dn, len));
     PetscCheck((nd == 3 || nd == 4) && !strcmp(dn[0], "sample") && !strcmp(dn[1], "t") && !strcmp(dn[nd - 1], "x"), PETSC_COMM_SELF, PHYNN_ERR_INPUT,
                "option -output_time next: %s: '%s' is not a family's field of (sample, t, x) or (sample, t, y, x)", path, outputs[k]);
+    /* the fields are copied by the t coordinate's length: the time dimension must be that long */
+    PetscCheck((long)len[1] == nt, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "option -output_time next: %s: '%s' has %zu times but the coordinate t has %ld; the file is damaged", path, outputs[k], len[1], nt);
     if (k == 0) d->ntraj = (long)len[0], d->H = nd == 4 ? (long)len[2] : 1, d->W = (long)len[nd - 1];
+    PetscCheck(d->ntraj >= 1 && d->H >= 1 && d->W >= 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: output '%s' is empty (%ld trajectories of %ld x %ld points)", path, outputs[k], d->ntraj, d->H, d->W);
     PetscCheck((long)len[0] == d->ntraj && (nd == 4 ? (long)len[2] : 1) == d->H && (long)len[nd - 1] == d->W, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: outputs '%s' and '%s' are on different grids", path, outputs[0], outputs[k]);
   }
   S = d->ntraj, HW = d->H * d->W;
@@ -104,6 +109,7 @@ static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], 
     }
     PetscCheck((long)len[0] == d->nsamples && (nd == 3 ? (long)len[1] : 1) == d->H && (long)len[nd - 1] == d->W, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: inputs '%s' and '%s' are on different grids", path, inputs[0], inputs[k]);
   }
+  PetscCheck(d->ntraj || (d->nsamples >= 1 && d->H >= 1 && d->W >= 1), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: input '%s' is empty (%ld samples of %ld x %ld points)", path, inputs[0], d->nsamples, d->H, d->W);
   HW = d->H * d->W;
   if (d->ntraj) goto coordinates; /* -output_time next: LoadPairs read the fields */
   d->ntraj = d->nsamples;
@@ -121,6 +127,7 @@ static PetscErrorCode LoadSerial(const char *path, int nin, char (*inputs)[64], 
     PetscCheck(nd >= 2 && !strcmp(dn[0], "sample") && (long)len[0] == d->nsamples, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: output '%s' is not a function of the same samples as input '%s'", path, outputs[k], inputs[0]);
     PetscCheck(nd - timed == (d->H > 1 ? 3 : 2) && (long)len[nd - 1] == d->W && (d->H == 1 || (long)len[nd - 2] == d->H), PETSC_COMM_SELF, PHYNN_ERR_INPUT,
                "%s: output '%s' is not on the grid of input '%s' (%ld x %ld); inputs and outputs must share the grid", path, outputs[k], inputs[0], d->H, d->W);
+    PetscCheck(!timed || (t && (long)len[1] == nt), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: output '%s' has %zu times but the coordinate t has %ld; the file is damaged", path, outputs[k], len[1], t ? nt : 0);
     if (k == 0) {
       if (!timed || !strcmp(output_time, "last")) d->ntimes = 1, sel = timed ? nt - 1 : 0;
       else if (!strcmp(output_time, "all")) d->ntimes = nt, sel = -1;

@@ -267,19 +267,19 @@ PetscBool PhynnStoreHasArray(PhynnStore s, const char *name)
 static PetscErrorCode Shape(PhynnStore s, const char *name, int *varid, int *ndim, long *dims, long *count)
 {
   int    dimids[NC_MAX_VAR_DIMS];
-  size_t len;
+  size_t shape[PHYNN_STORE_MAX_DIMS], n;
   char   buf[PETSC_MAX_PATH_LEN + 320];
   PetscFunctionBegin;
   PetscCheck(nc_inq_varid(Cur(s), name, varid) == NC_NOERR, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s has no variable '%s'; the file is damaged or was not written by this phynn version", Where(s, buf, sizeof(buf)), name);
   PhynnNcCall(s->path, nc_inq_varndims(Cur(s), *varid, ndim));
   PetscCheck(*ndim <= PHYNN_STORE_MAX_DIMS, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: variable '%s' has %d dimensions (at most %d)", Where(s, buf, sizeof(buf)), name, *ndim, PHYNN_STORE_MAX_DIMS);
   PhynnNcCall(s->path, nc_inq_vardimid(Cur(s), *varid, dimids));
-  *count = 1;
   for (int k = 0; k < *ndim; k++) {
-    PhynnNcCall(s->path, nc_inq_dimlen(Cur(s), dimids[k], &len));
-    if (dims) dims[k] = (long)len;
-    *count *= (long)len;
+    PhynnNcCall(s->path, nc_inq_dimlen(Cur(s), dimids[k], &shape[k]));
+    if (dims) dims[k] = (long)shape[k];
   }
+  PetscCall(PhynnNcCheckCount(s->path, name, *ndim, shape, &n)); /* before any allocation of that size */
+  *count = (long)n;
   PetscFunctionReturn(0);
 }
 

@@ -19,6 +19,7 @@ packages=(
   python3-scipy                          # tests/sindy: an independent integration of a discovered law
   gnuplot-nox                            # plots in validation reports
   slurm-wlm munge                        # tests/slurm: a one-node Slurm cluster (slurmctld, slurmd, sbatch) for jobs/*.sbatch
+  clang libclang-rt-14-dev               # tests/fuzz: libFuzzer harnesses (-fsanitize=fuzzer) in build-fuzz/
 )
 
 say() { echo "install-deps: $*"; }

@@ -5,6 +5,8 @@
 #   scripts/test.sh                 from anywhere; builds in build/ and build-asan/ of the checkout
 #   PHYNN_JOBS=4 scripts/test.sh    more parallel build and test jobs (default 2)
 #   PHYNN_SKIP_SLURM=1 scripts/test.sh   without the slurm tier (ctest -LE slurm; CI never skips it)
+#   PHYNN_SKIP_FUZZ=1 scripts/test.sh   skip the fuzz tier (build-fuzz/, clang + libFuzzer); CI never does
+#   PHYNN_FUZZ_SECONDS=60 scripts/test.sh   seconds each fuzz harness runs (default 40)
 #
 # Exit status: 0 when everything built and passed, 1 otherwise. A build failure stops at once; a
 # failing test does not stop the sanitizer pass, so one run reports both.
@@ -42,6 +44,18 @@ say "ctest: unit tests under ASan + UBSan (build-asan/)"
 if ! ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"; then
   failed+=("unit tests under sanitizers (build-asan/)")
+fi
+
+# The fuzz tier: every reader of outside data under libFuzzer + ASan + UBSan, from the seed corpora
+# of tests/fuzz/ (tests/fuzz/README.md). A separate clang build; the fuzz tests only.
+if [[ ${PHYNN_SKIP_FUZZ:-0} == 1 ]]; then
+  say "fuzz tier skipped (PHYNN_SKIP_FUZZ=1)"
+else
+  say "configure + build: clang libFuzzer harnesses with -DPHYNN_FUZZ=ON in build-fuzz/"
+  CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DPHYNN_FUZZ=ON -DPHYNN_FUZZ_SECONDS="${PHYNN_FUZZ_SECONDS:-40}"
+  cmake --build build-fuzz -j"$jobs"
+  say "ctest: fuzz harnesses, ${PHYNN_FUZZ_SECONDS:-40} s each (build-fuzz/)"
+  if ! ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$jobs"; then failed+=("fuzz harnesses (build-fuzz/)"); fi
 fi
 
 if ((${#failed[@]})); then

@@ -150,8 +150,10 @@ static PetscErrorCode ParseInput(PhynnModel m, PhynnSpecStatement *st)
   }
   m->nin++; /* from here on FreeVar cleans up on error */
   n = (int)PhynnVarShapeSize(&v->shape);
+  /* the lists are read into arrays of the shape's size: no more entries than that (a longer list
+   * overflowed them: tests/fuzz/regressions/spec) */
   PetscCall(AllocNames(n <= PHYNN_MODEL_MAX_COMP ? n : 1, &v->comp));
-  PetscCall(PhynnSpecGetNameList(st, "names", PETSC_FALSE, PHYNN_MODEL_MAX_COMP, PHYNN_MODEL_NAME_MAX, (char *)v->comp, &v->ncomp, &have_names));
+  PetscCall(PhynnSpecGetNameList(st, "names", PETSC_FALSE, n <= PHYNN_MODEL_MAX_COMP ? n : 1, PHYNN_MODEL_NAME_MAX, (char *)v->comp, &v->ncomp, &have_names));
   PhynnSpecCheck(st, !have_names || (nd == 1 && v->ncomp == n), "names lists %d components but dims=%ld gives %d; name every component of a 1-D input", v->ncomp, dims[0], n);
   for (int i = 0; i < v->ncomp; i++)
     for (int j = 0; j < i; j++) PhynnSpecCheck(st, strcmp(v->comp[i], v->comp[j]), "the component name '%s' appears twice", v->comp[i]);
@@ -216,11 +218,12 @@ static PetscErrorCode ParseOutput(PhynnModel m, PhynnSpecStatement *st)
   PetscCall(PetscStrncpy(v->name, st->name, sizeof(v->name)));
   m->nout++;
   n = (int)PhynnVarShapeSize(&v->shape);
+  /* as for inputs: lists no longer than the arrays they are read into */
   PetscCall(AllocNames(n <= PHYNN_MODEL_MAX_COMP ? n : 1, &v->comp));
   PetscCall(AllocNames(n <= PHYNN_MODEL_MAX_COMP ? n : 1, &v->ref));
-  PetscCall(PhynnSpecGetNameList(st, "names", PETSC_FALSE, PHYNN_MODEL_MAX_COMP, PHYNN_MODEL_NAME_MAX, (char *)v->comp, &v->ncomp, &have_names));
+  PetscCall(PhynnSpecGetNameList(st, "names", PETSC_FALSE, n <= PHYNN_MODEL_MAX_COMP ? n : 1, PHYNN_MODEL_NAME_MAX, (char *)v->comp, &v->ncomp, &have_names));
   PhynnSpecCheck(st, !have_names || (v->shape.ndim == 1 && v->ncomp == n), "names lists %d components but block '%s' gives %d per sample", v->ncomp, st->name, n);
-  PetscCall(PhynnSpecGetNameList(st, "ref", PETSC_FALSE, PHYNN_MODEL_MAX_COMP, PHYNN_MODEL_NAME_MAX, (char *)v->ref, &nref, &have_ref));
+  PetscCall(PhynnSpecGetNameList(st, "ref", PETSC_FALSE, n <= PHYNN_MODEL_MAX_COMP ? n : 1, PHYNN_MODEL_NAME_MAX, (char *)v->ref, &nref, &have_ref));
   PhynnSpecCheck(st, !have_ref || nref == (have_names ? v->ncomp : 1), "ref lists %d reference variables; give one per component ('-' for none)", nref);
   for (int c = 0; c < nref; c++)
     if (!strcmp(v->ref[c], "-")) v->ref[c][0] = '\0';

@@ -103,8 +103,8 @@ static PetscErrorCode CheckTable(PhynnModel m, PhynnStore s)
   PetscFunctionReturn(0);
 }
 
-/* theta, and every per-parameter copy equal to its slice bitwise (someone edited one and not
- * the other otherwise). */
+/* theta, and every per-parameter copy equal to its slice bitwise: otherwise someone edited one
+ * and not the other, or a bit of one flipped on disk (the copies are the check against damage). */
 static PetscErrorCode ReadTheta(PhynnModel m, PhynnStore s)
 {
   PhynnGraph tg;
@@ -125,7 +125,7 @@ static PetscErrorCode ReadTheta(PhynnModel m, PhynnStore s)
     differ = info.ndoubles && memcmp(copy, theta + info.offset, (size_t)info.ndoubles * sizeof(double)) ? PETSC_TRUE : PETSC_FALSE;
     PetscCall(PetscFree(copy));
     if (differ) PetscCall(PetscFree(theta));
-    PetscCheck(!differ, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model file %s: variable '%s' differs from its slice of 'theta'; theta is the authoritative copy: edit theta (or both) consistently", PhynnStorePath(s), info.name);
+    PetscCheck(!differ, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model file %s: variable '%s' differs from its slice of 'theta': the file is damaged (a changed bit) or was edited in one place only; restore it from a copy, or edit theta and the copy alike", PhynnStorePath(s), info.name);
   }
   PetscErrorCode ierr = PhynnModelSetTheta(m, n, theta ? theta : (double[1]){0});
   PetscCall(PetscFree(theta));

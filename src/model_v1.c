@@ -156,7 +156,7 @@ static PetscErrorCode CheckCopies(PhynnModel m, PhynnStore s, const double *thet
     PetscCall(PhynnStoreGetArray(s, name, PETSC_FALSE, info.ndoubles, NULL, NULL, &copy));
     differ = memcmp(copy, theta + info.offset, (size_t)info.ndoubles * sizeof(double)) ? PETSC_TRUE : PETSC_FALSE;
     PetscCall(PetscFree(copy));
-    PetscCheck(!differ, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model file %s: variable '%s' differs from its slice of 'theta'; theta is the authoritative copy: edit theta (or both) consistently", PhynnStorePath(s), name);
+    PetscCheck(!differ, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "model file %s: variable '%s' differs from its slice of 'theta': the file is damaged (a changed bit) or was edited in one place only; restore it from a copy, or edit theta and the copy alike", PhynnStorePath(s), name);
   }
   PetscFunctionReturn(0);
 }

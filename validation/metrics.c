@@ -156,6 +156,10 @@ static PetscErrorCode ReadGrid(PhynnModel m, int ncid, const char *path, const c
     PetscCheck(cnd == 1 && cdim == dimids[d], PETSC_COMM_SELF, PHYNN_ERR_INPUT, "reference %s: coordinate variable '%s' is not a 1-D variable over dimension '%s'; the file is not a phynn reference", path, dname[d],
                dname[d]);
   }
+  {
+    size_t n;
+    PetscCall(PhynnNcCheckCount(path, var, ndims, dlen, &n)); /* the model is evaluated on this grid before the values are read */
+  }
   if (ndims == 2) PetscCheck(strcmp(dname[0], dname[1]), PETSC_COMM_SELF, PHYNN_ERR_INPUT, "reference %s: variable '%s' uses dimension '%s' twice", path, var, dname[0]);
   if (!v->ndims) {
     v->ndims = ndims;

@@ -71,6 +71,13 @@ PetscErrorCode PhynnNcOpen(const char *path, int *ncid);
 PetscErrorCode PhynnNcVar(int ncid, const char *path, const char *name, int *varid);
 /* Lengths of a variable's dimensions (at most 8). */
 PetscErrorCode PhynnNcVarShape(int ncid, const char *path, int varid, int *ndims, size_t *shape);
+/* The element count of a variable of shape[0..ndims), checked before anything is allocated for it:
+ * a damaged or hostile header can claim any lengths. The product must not overflow and must be at
+ * most PHYNN_NC_VALUES_PER_BYTE values per byte of the file (deflate, NetCDF-4's compression,
+ * cannot pack more: its best ratio is about 1032:1), so a file of a few KB never makes phynn
+ * allocate gigabytes. An error names the file, the variable and the claimed shape. */
+#define PHYNN_NC_VALUES_PER_BYTE 1100
+PetscErrorCode PhynnNcCheckCount(const char *path, const char *name, int ndims, const size_t *shape, size_t *count);
 /* Reads a whole double variable into a new array (PetscFree it); *n is the element count.
  * NaN or Inf in the data is an error naming the file, the variable and the index. */
 PetscErrorCode PhynnNcReadDoubles(int ncid, const char *path, const char *name, double **data, size_t *n);
