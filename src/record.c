@@ -1,4 +1,5 @@
 /* The training record (phynn/record.h) and its group /training in a store. */
+#include <limits.h>
 #include <string.h>
 
 #include "phynn/record.h"
@@ -71,6 +72,7 @@ PetscErrorCode PhynnRecordView(const PhynnRecord *r, PhynnStore s)
   PetscCall(PhynnStorePushGroup(s, "training"));
   PetscCall(PhynnStorePutInt(s, NULL, "seed", (long long)r->seed));
   PetscCall(PhynnStorePutInt(s, NULL, "iteration", r->iteration));
+  if (r->ranks > 0) PetscCall(PhynnStorePutInt(s, NULL, "ranks", r->ranks));
   PetscCall(PhynnStorePutText(s, NULL, "optimizer", r->optimizer));
   PetscCall(PhynnStorePutText(s, NULL, "options", r->options ? r->options : ""));
   PetscCall(PhynnStorePutArray(s, "optimizer_state", 1, &odim, &osize, r->opt_state, "the optimiser's full state (moments, history, counters) for a bitwise restart"));
@@ -99,6 +101,12 @@ PetscErrorCode PhynnRecordLoad(PhynnRecord *r, PhynnStore s)
   r->seed = (uint64_t)v;
   PetscCall(PhynnStoreGetInt(s, NULL, "iteration", &v));
   r->iteration = (long)v;
+  /* optional: files written before the rank count was recorded have none */
+  if (PhynnStoreHasAttr(s, NULL, "ranks")) {
+    PetscCall(PhynnStoreGetInt(s, NULL, "ranks", &v));
+    PetscCheck(v >= 1 && v <= INT_MAX, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%s: training:ranks is %lld; the file is damaged", PhynnStorePath(s), v);
+    r->ranks = (int)v;
+  }
   PetscCall(PhynnStoreGetText(s, NULL, "optimizer", &opt));
   PetscCall(PetscStrncpy(r->optimizer, opt, sizeof(r->optimizer)));
   PetscCall(PetscFree(opt));

@@ -57,6 +57,12 @@ struct _p_PhynnTrainer {
   long           checkpoint_every;
   uint64_t       seed;        /* of the initial weights, for the record */
   PhynnModel     model;       /* checkpoints are written from it (PhynnTrainerSetModel) */
+  /* The checkpoint taken at the last -checkpoint_every iteration, waiting for its loss to come out
+   * finite before it is written (TakeCheckpoint, WritePendingCheckpoint). */
+  PetscBool      ck_pending;
+  double        *ck_theta;
+  PhynnRecord    ck_rec;
+  long           ck_written;  /* iteration of the checkpoint on disk from this session (-1: none) */
   /* state */
   int            stop_requested; /* agreed by all ranks through the allreduce */
   PetscBool      stopped_by_signal;
@@ -771,6 +777,8 @@ long PhynnTrainerFirstIteration(PhynnTrainer t) { return t->it_start; }
 
 static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel m, PhynnRecord *rec);
 
+/* Writes the current state (weights, optimiser state, history) to -checkpoint now: at the end of
+ * training and when a signal stops it. Rank 0 writes; the file appears atomically. */
 static PetscErrorCode WriteCheckpoint(PhynnTrainer t)
 {
   PetscFunctionBegin;
@@ -782,6 +790,43 @@ static PetscErrorCode WriteCheckpoint(PhynnTrainer t)
   ierr = PhynnRank(t->comm) == 0 ? PhynnModelSave(t->model, &rec, t->checkpoint_path) : 0;
   PetscCall(PhynnRecordReset(&rec));
   PetscCall(ierr);
+  t->ck_written = t->iteration;
+  t->ck_pending = PETSC_FALSE; /* the state just written is newer than any waiting one */
+  PetscFunctionReturn(0);
+}
+
+/* The periodic checkpoint is written one step late, on purpose. When it is taken after step i,
+ * nobody has evaluated the loss at the iterate theta_i it holds yet (step i evaluated theta_{i-1}
+ * and moved). Step i + 1 evaluates loss(theta_i); only if that is finite does the snapshot reach
+ * the disk (WritePendingCheckpoint). So when a run diverges, the file on disk holds the last
+ * weights whose loss was finite, and "resume from the last checkpoint with a smaller -lr" works;
+ * written at once it would hold the very weights whose loss is inf. Bitwise resume is unchanged:
+ * the snapshot is the state after step i, as before, only written later. */
+static PetscErrorCode TakeCheckpoint(PhynnTrainer t)
+{
+  PetscFunctionBegin;
+  PetscCheck(t->model, t->comm, PETSC_ERR_ARG_WRONGSTATE, "checkpoints need PhynnTrainerSetModel");
+  /* the graph holds the weights of the last evaluation: copy the iterate in first */
+  PetscCall(PhynnGraphLoadParameters(t->g, t->theta));
+  PetscCall(PhynnRecordReset(&t->ck_rec));
+  PetscCall(StoreState(t, t->model, &t->ck_rec));
+  if (!t->ck_theta) PetscCall(PetscMalloc1(t->nparams ? t->nparams : 1, &t->ck_theta));
+  PetscCall(PetscArraycpy(t->ck_theta, t->theta, t->nparams));
+  t->ck_pending = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WritePendingCheckpoint(PhynnTrainer t)
+{
+  PetscErrorCode ierr;
+  PetscFunctionBegin;
+  /* the model may hold newer weights (a monitor copies them in): put the snapshot's back */
+  PetscCall(PhynnModelSetTheta(t->model, t->nparams, t->ck_theta));
+  ierr = PhynnRank(t->comm) == 0 ? PhynnModelSave(t->model, &t->ck_rec, t->checkpoint_path) : 0;
+  PetscCall(ierr);
+  t->ck_written = t->ck_rec.iteration;
+  t->ck_pending = PETSC_FALSE;
+  PetscCall(PhynnRecordReset(&t->ck_rec));
   PetscFunctionReturn(0);
 }
 
@@ -806,6 +851,12 @@ static PetscErrorCode Resume(PhynnTrainer t)
   PetscCall(PhynnModelGetTheta(ck, &n, &theta));
   PetscCheck(n == t->nparams, t->comm, PHYNN_ERR_INPUT, "checkpoint %s holds %ld parameters, this run's model has %ld; resume with the same -layers and problem options", t->resume_path, n, t->nparams);
   PetscCheck(rec.nterms == t->nterms, t->comm, PHYNN_ERR_INPUT, "checkpoint %s has %d loss terms, this run has %d; resume with the same problem options", t->resume_path, rec.nterms, t->nterms);
+  /* Another rank count is allowed: the data split and the minibatches are global, so the run
+   * continues the same computation; only the order of the allreduce's sums changes, so the
+   * weights agree with an uninterrupted run to rounding, not bit for bit. Say so once. */
+  if (rec.ranks > 0 && rec.ranks != PhynnSize(t->comm) && PhynnRank(t->comm) == 0)
+    PetscCall(PetscFPrintf(PETSC_COMM_SELF, stderr, "phynn: warning: checkpoint %s was written by a run on %d ranks, this one has %d: it continues the same training, equal to an uninterrupted run to rounding but not bitwise (resume on %d ranks for that)\n",
+                           t->resume_path, rec.ranks, PhynnSize(t->comm), rec.ranks));
   PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
   PetscCall(PetscArraycpy(gtheta, theta, t->nparams));
   t->iteration = rec.iteration;
@@ -823,6 +874,18 @@ static PetscErrorCode Resume(PhynnTrainer t)
   PetscCall(PhynnModelDestroy(&ck));
   PetscCall(PhynnRecordReset(&rec));
   PetscFunctionReturn(0);
+}
+
+/* A non-finite loss stops the run (all ranks agree: the loss is allreduced). The message points
+ * at the checkpoint on disk, which holds the last weights whose loss was finite. */
+static PetscErrorCode CheckLossFinite(PhynnTrainer t, double loss, const char *phase)
+{
+  PetscFunctionBegin;
+  if (isfinite(loss)) PetscFunctionReturn(0);
+  if (t->ck_written >= 0)
+    SETERRQ(t->comm, PHYNN_ERR_NUMERIC, "the loss became %g at iteration %ld (%s); the checkpoint %s holds iteration %ld, the last whose loss was finite: continue from it with -resume %s and a smaller -lr, or check the data", loss, t->iteration,
+            phase, t->checkpoint_path, t->ck_written, t->checkpoint_path);
+  SETERRQ(t->comm, PHYNN_ERR_NUMERIC, "the loss became %g at iteration %ld (%s); lower the learning rate (-lr), check the data, or restart from a checkpoint", loss, t->iteration, phase);
 }
 
 PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
@@ -843,6 +906,8 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     fputc('\n', t->log);
   }
   t->seconds_before = t->monitor_seconds = 0;
+  t->ck_written     = -1;
+  t->ck_pending     = PETSC_FALSE;
   if (t->resume_path[0]) PetscCall(Resume(t));
   t->it_start = t->iteration;
   {
@@ -860,8 +925,9 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
       PetscBool converged = PETSC_FALSE, stop = PETSC_FALSE;
       t->eval_iteration = t->iteration;
       PetscCall(PhynnOptimizerStep(opt, t->theta, Objective, t, &loss, &converged));
-      PetscCheck(isfinite(loss), t->comm, PHYNN_ERR_NUMERIC, "the loss became %g at iteration %ld (%s); lower the learning rate (-lr), check the data, or restart from the last checkpoint", loss,
-                 t->iteration, name);
+      PetscCall(CheckLossFinite(t, loss, name));
+      /* the loss at the iterate a waiting checkpoint holds has just come out finite */
+      if (t->ck_pending) PetscCall(WritePendingCheckpoint(t));
       t->iteration++;
       /* The hook sees (and may change) the optimiser's own iterate, before it is logged or
        * checkpointed, so a checkpoint holds what the next step starts from. */
@@ -881,11 +947,7 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
         t->stopped_by_signal = PETSC_TRUE;
         break;
       }
-      if (t->checkpoint_path[0] && t->checkpoint_every > 0 && t->iteration % t->checkpoint_every == 0) {
-        /* the graph holds the weights of the last evaluation: copy the iterate in first */
-        PetscCall(PhynnGraphLoadParameters(t->g, t->theta));
-        PetscCall(WriteCheckpoint(t));
-      }
+      if (t->checkpoint_path[0] && t->checkpoint_every > 0 && t->iteration % t->checkpoint_every == 0) PetscCall(TakeCheckpoint(t));
       if (stop) break;
       if (converged) {
         if (!t->quiet) PetscCall(PhynnPrintf(t->comm, "%s converged at iteration %ld (loss %.4e)\n", name, t->iteration, loss));
@@ -910,6 +972,8 @@ PetscErrorCode PhynnTrainerTrain(PhynnTrainer t)
     PetscFunctionReturn(0);
   }
   PetscCall(Objective(t, t->theta, &loss, NULL));
+  /* the final weights' loss has not been seen by any step: a last step may have diverged */
+  PetscCall(CheckLossFinite(t, loss, "final"));
   t->seconds = PhynnTrainerElapsed(t);
   if (t->nhistory == 0 || t->history[(t->nhistory - 1) * (3 + t->nterms)] != (double)t->iteration) PetscCall(HistoryAppend(t, t->iteration, t->seconds, loss));
   if (!t->quiet) PetscCall(Progress(t, "done", t->iteration, total, loss, SessionSeconds(t)));
@@ -960,6 +1024,7 @@ static PetscErrorCode StoreState(PhynnTrainer t, PhynnModel m, PhynnRecord *rec)
   PetscCall(PhynnModelGetWeights(m, t->g));
   rec->iteration = t->iteration;
   rec->seed      = t->seed;
+  rec->ranks     = PhynnSize(t->comm);
   PetscCall(PhynnOptimizerGetType(opt, &type));
   PetscCall(PhynnOptimizerGetStateSize(opt, &size));
   PetscCall(PetscMalloc1(size ? size : 1, &state));
@@ -985,6 +1050,8 @@ PetscErrorCode PhynnTrainerDestroy(PhynnTrainer *t)
   PetscCall(PetscFree((*t)->history));
   PetscCall(PetscFree((*t)->mask));
   PetscCall(PetscFree((*t)->mb_perm));
+  PetscCall(PetscFree((*t)->ck_theta));
+  PetscCall(PhynnRecordReset(&(*t)->ck_rec));
   PetscCall(PetscFree(*t));
   PetscFunctionReturn(0);
 }

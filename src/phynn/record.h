@@ -13,6 +13,7 @@
 typedef struct {
   uint64_t seed;
   long     iteration;
+  int      ranks;     /* MPI ranks of the run that wrote it (0: unknown; older files do not record it) */
   char     optimizer[32];
   long     nopt_state;
   double  *opt_state;

@@ -58,6 +58,23 @@ for other in np2a np3; do
           printf "%s   np=1 vs %s: max |weight difference| %.3g (weight %d of %d), tolerance 1e-10\n", (ok ? "ok" : "FAIL:"), name, max, at, NR; exit !ok }' || fail=1
 done
 
+if [ "$batch" -eq 0 ]; then
+  # A checkpoint written on 2 ranks, resumed on 1 (a resubmitted job on fewer nodes): one warning
+  # line that the continuation is not bitwise, and the weights agree with the uninterrupted 2-rank
+  # run to rounding (1e-10, as the rank counts above).
+  run 2 half -max_it 50 -checkpoint "$dir/half_ck.nc"
+  run 1 resumed1 -resume "$dir/half_ck.nc"
+  grep -q "^phynn: warning: checkpoint .*half_ck.nc was written by a run on 2 ranks, this one has 1: .*not bitwise" "$dir/resumed1.out" &&
+    echo "ok   resuming a 2-rank checkpoint on 1 rank warns that the result is not bitwise" ||
+    { echo "FAIL: no rank-count warning when resuming a 2-rank checkpoint on 1 rank:"; cat "$dir/resumed1.out"; fail=1; }
+  ranks=$(ncdump -h "$dir/half_ck.nc" | sed -n 's/.*:ranks = \([0-9]*\).*/\1/p')
+  [ "$ranks" = 2 ] && echo "ok   the checkpoint records ranks = 2" || { echo "FAIL: the checkpoint records ranks '$ranks', want 2"; fail=1; }
+  paste "$dir/np2a.theta" "$dir/resumed1.theta" | awk -v nw="$nw" '
+    NF != 2 { bad = 1 } { d = $1 - $2; if (d < 0) d = -d; if (d > max) max = d }
+    END { ok = !bad && NR == nw && max <= 1e-10;
+          printf "%s   np=2 for 50 steps, resumed on np=1 to 100 vs np=2 throughout: max |weight difference| %.3g, tolerance 1e-10\n", (ok ? "ok" : "FAIL:"), max; exit !ok }' || fail=1
+fi
+
 if [ "$batch" -gt 0 ]; then
   steps=$(value steps_per_epoch np1)
   want=$(( (rows_data + batch - 1) / batch ))
