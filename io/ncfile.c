@@ -63,6 +63,10 @@ PetscErrorCode PhynnNcFail(const char *path, int status, const char *call, int e
   if (err == ENOSPC || err == EDQUOT)
     SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot write %s: %s (in %s); free space or choose another path; a file already there under that name is left as it was", path, strerror(err),
             call);
+  /* An HDF error while reading values: a Fletcher-32 checksum (PhynnNcChecksum) or HDF5's own
+   * structure does not match what is on disk. */
+  if (status == NC_EHDFERR && strncmp(call, "nc_get_", 7) == 0)
+    SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "cannot read %s: stored values fail their checksum: the file is damaged (a flipped bit, a cut or corrupted copy); use an intact copy or write it again", path);
   SETERRQ(PETSC_COMM_SELF, PHYNN_ERR_FILE, "NetCDF file %s: %s (in %s)", path, nc_strerror(status), call);
 }
 
@@ -241,10 +245,21 @@ PetscErrorCode PhynnNcPutProvenance(const PhynnNcWriter *w, const char *title)
   PetscFunctionReturn(0);
 }
 
+/* Every array gets HDF5's Fletcher-32 checksum filter: a reader then refuses a chunk whose bits
+ * changed (a flipped bit on disk or in a copy) instead of handing back wrong numbers, which no
+ * range check can tell from right ones. It needs chunked storage, so scalars keep none. */
+PetscErrorCode PhynnNcChecksum(const char *path, int ncid, int varid, int ndims)
+{
+  PetscFunctionBegin;
+  if (ndims > 0) PhynnNcCall(path, nc_def_var_fletcher32(ncid, varid, NC_FLETCHER32));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PhynnNcDefVar(const PhynnNcWriter *w, const char *name, int ndims, const int *dimids, const char *units, const char *long_name, int *varid)
 {
   PetscFunctionBegin;
   PhynnNcCall(w->path, nc_def_var(w->ncid, name, NC_DOUBLE, ndims, dimids, varid));
+  PetscCall(PhynnNcChecksum(w->path, w->ncid, *varid, ndims));
   if (units) PetscCall(PhynnNcPutText(w, *varid, "units", units));
   if (long_name) PetscCall(PhynnNcPutText(w, *varid, "long_name", long_name));
   PetscFunctionReturn(0);

@@ -216,6 +216,8 @@ static PetscErrorCode DefVar(PhynnStore s, const char *name, nc_type type, int n
     *count *= dims[k];
   }
   PhynnNcCall(s->path, nc_def_var(Cur(s), name, type, ndim, dimids, varid));
+  /* HDF5 filters need fixed-size elements: variable-length strings get no checksum */
+  if (type != NC_STRING) PetscCall(PhynnNcChecksum(s->path, Cur(s), *varid, ndim));
   if (long_name) PhynnNcCall(s->path, nc_put_att_text(Cur(s), *varid, "long_name", strlen(long_name), long_name));
   PetscFunctionReturn(0);
 }

@@ -2,8 +2,9 @@
 # Damaged inputs (issue 13, part 2): a truncated and a bit-flipped model file, checkpoint and
 # reference, and a checkpoint of another architecture. Each must give ONE line "phynn: error: ...",
 # a non-zero exit and no output file (tests/lib/expect_error.sh), never a crash or a result.
-# The bit flips land where phynn can tell: a weight (theta and its per-parameter copy must agree
-# bitwise, docs/model-file.md) and the NetCDF/HDF5 signature.
+# The bit flips land in a weight (theta and its per-parameter copy must agree bitwise,
+# docs/model-file.md), in the optimiser state and in a reference's values (every array carries
+# HDF5's Fletcher-32 checksum, io/ncfile.c PhynnNcChecksum), and in the NetCDF/HDF5 signature.
 # Usage: damaged.sh PHYNN
 set -u
 phynn=$1
@@ -28,14 +29,24 @@ weight_offset() { /usr/bin/python3 -c "
 import sys, struct, netCDF4
 p = sys.argv[1]; t0 = float(netCDF4.Dataset(p)['theta'][0])
 b = open(p, 'rb').read(); print(b.index(struct.pack('<d', t0)))" "$1"; }
+# value_offset FILE GROUP VAR INDEX: the byte offset of the bits of VAR's first value from INDEX on
+# whose 8 bytes occur once in the file (GROUP "" for the root; symmetric solutions repeat values)
+value_offset() { /usr/bin/python3 -c "
+import sys, struct, netCDF4
+p, g, v, i = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+d = netCDF4.Dataset(p); d = d[g] if g else d; b = open(p, 'rb').read()
+x = next(k for k in (struct.pack('<d', float(y)) for y in d[v][:].ravel()[i:]) if b.count(k) == 1)
+print(b.index(x))" "$@"; }
 # the HDF5 signature (\x89HDF at offset 0): a flipped bit makes the file unreadable as NetCDF
 truncate_half model.nc model_cut.nc
 flip_at model.nc model_flip.nc "$(weight_offset model.nc)" 3
 flip_at model.nc model_sig.nc 1 0
 truncate_half ckpt.nc ckpt_cut.nc
 flip_at ckpt.nc ckpt_flip.nc "$(weight_offset ckpt.nc)" 3
+flip_at ckpt.nc ckpt_optflip.nc "$(value_offset ckpt.nc training optimizer_state 7)" 5
 truncate_half ref.nc ref_cut.nc
 flip_at ref.nc ref_sig.nc 2 1
+flip_at ref.nc ref_flip.nc "$(value_offset ref.nc "" u 13)" 4
 printf 'a,b\n0.5,0.1\n' > points.csv
 "$phynn" "${fit[@]}" -layers 2,4,1 -max_it 2 -checkpoint wide.nc -o wide_model.nc > /dev/null || { echo "FAIL: setup other architecture"; exit 1; }
 rm -f wide_model.nc
@@ -48,6 +59,8 @@ expect_error "eval: a flipped bit in the signature" out.csv eval model_sig.nc -i
 expect_error "validate: truncated model file" report validate model_cut.nc ref.nc -report report
 expect_error "validate: truncated reference" report validate heat_model.nc ref_cut.nc -report report
 expect_error "validate: a flipped bit in the reference's signature" report validate heat_model.nc ref_sig.nc -report report
+expect_error "validate: a flipped bit in the reference's values (checksum)" report validate heat_model.nc ref_flip.nc -report report
+expect_error "resume: a flipped bit in the optimiser state (checksum)" out.nc "${fit[@]}" -max_it 6 -resume ckpt_optflip.nc -o out.nc
 expect_error "resume: truncated checkpoint" out.nc "${fit[@]}" -max_it 6 -resume ckpt_cut.nc -o out.nc
 expect_error "resume: a flipped bit in a weight" out.nc "${fit[@]}" -max_it 6 -resume ckpt_flip.nc -o out.nc
 expect_error "resume: a checkpoint of another architecture" out.nc "${fit[@]}" -max_it 6 -resume wide.nc -o out.nc
