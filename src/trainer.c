@@ -855,8 +855,8 @@ static PetscErrorCode Resume(PhynnTrainer t)
    * continues the same computation; only the order of the allreduce's sums changes, so the
    * weights agree with an uninterrupted run to rounding, not bit for bit. Say so once. */
   if (rec.ranks > 0 && rec.ranks != PhynnSize(t->comm) && PhynnRank(t->comm) == 0)
-    PetscCall(PetscFPrintf(PETSC_COMM_SELF, stderr, "phynn: warning: checkpoint %s was written by a run on %d ranks, this one has %d: it continues the same training, equal to an uninterrupted run to rounding but not bitwise (resume on %d ranks for that)\n",
-                           t->resume_path, rec.ranks, PhynnSize(t->comm), rec.ranks));
+    PetscCall(PetscFPrintf(PETSC_COMM_SELF, stderr, "phynn: warning: checkpoint %s was written by a run on %d rank%s, this one has %d: it continues the same training, equal to an uninterrupted run to rounding but not bitwise (resume on %d rank%s for that)\n",
+                           t->resume_path, rec.ranks, rec.ranks == 1 ? "" : "s", PhynnSize(t->comm), rec.ranks, rec.ranks == 1 ? "" : "s"));
   PetscCall(PhynnGraphParameters(t->g, &gtheta, NULL, NULL));
   PetscCall(PetscArraycpy(gtheta, theta, t->nparams));
   t->iteration = rec.iteration;
