@@ -300,7 +300,7 @@ static PetscErrorCode CreateModel(PhynnPinn *p, int nsizes, const long *sizes, P
 {
   PhynnText           t = {NULL, 0, 0};
   const PhynnPinnIO  *io = &p->io;
-  const PhynnInitSpec spec = {init, 0, 0};
+  const PhynnInitSpec spec = PhynnInitFromChoice(init); /* not {init, 0, 0}: all zeros for normal, uniform, constant */
   PetscFunctionBegin;
   PetscCall(PhynnTextAppend(&t, "input points dims=%d names=", io->nin));
   for (int c = 0; c < io->nin; c++) PetscCall(PhynnTextAppend(&t, "%s%s", c ? "," : "", io->in_names[c]));
@@ -372,7 +372,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(problem->options(p));
   PetscCall(PhynnOptIntList("layers", p->default_layers, "layer sizes, input to output", sizes, PHYNN_MLP_MAX_LAYERS + 1, &nsizes, NULL));
   PetscCall(PhynnOptChoice("activation", PhynnActivationNames, PhynnActivationNames[p->default_activation], "hidden-layer activation", &act, NULL));
-  PetscCall(PhynnOptChoice("init", PhynnInitNames, "xavier_normal", "weight initialiser (biases start at zero)", &init, NULL));
+  PetscCall(PhynnOptChoice("init", PhynnInitNames, "xavier_normal", "weight initialiser (normal: N(0, 0.1^2), uniform: [-0.1, 0.1), constant: 0.1; biases start at 0)", &init, NULL));
   PetscCall(PhynnOptInt("seed", 1234, "random seed: weights and points", &seed, NULL));
   PetscCall(PhynnOptChoice("sampler", sampler_names, "lhs", "collocation sampling: uniform random or Latin hypercube", &sampler, NULL));
   PetscCall(PhynnOptInt("resample_every", 0, "redraw the collocation points every N iterations of the first optimiser (0: never)", &p->resample_every, NULL));

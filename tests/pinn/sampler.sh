@@ -10,7 +10,12 @@
 #   - the uniform sample's mean and variance per coordinate are those of the uniform
 #     distribution within 5 standard errors;
 #   - 1 and 2 ranks draw bitwise the same uniform points;
-#   - -points_out into a missing directory: one error line, before training, no model file.
+#   - -points_out into a missing directory: one error line, before training, no model file;
+#   - -init: the initial weights of a 2,40,40,1 network (-max_it 0; 1720 weights, 81 biases) per
+#     choice: constant all 0.1; uniform in [-0.1, 0.1) with variance 1/300; normal variance
+#     0.01; xavier_normal (the default) variance 2 / (fan_in + fan_out) per layer; biases 0
+#     (variances within 5 standard errors). normal, uniform and constant used to give all-zero
+#     weights (the PINN passed the spec {kind, 0, 0}).
 # usage: sampler.sh PHYNN MPIEXEC
 set -euo pipefail
 phynn=$1
@@ -69,3 +74,27 @@ rc=0
 [ $rc -ne 0 ] && [ "$(grep -c . bad.err)" = 1 ] && grep -q '^phynn: error: option -points_out: cannot write missing/p.csv' bad.err && ! grep -q final_loss bad.out && [ ! -f never.nc ] ||
   { echo "FAIL: -points_out missing/p.csv: exit $rc, stderr:"; cat bad.err; exit 1; }
 echo "ok   -points_out missing/p.csv: exit $rc before training, one line: $(cat bad.err)"
+
+# measured (seed 5): uniform [-0.0998, 0.0999], variance 0.00335; normal variance 0.01036;
+# xavier_normal per layer 0.05417, 0.02563, 0.06065 (want 0.04762, 0.02500, 0.04878)
+# -init: theta is W1 (40x2), b1 (40), W2 (40x40), b2 (40), W3 (1x40), b3 (1)
+theta() { ncdump -p 17,17 -v theta "$1" | sed -n '/^ theta =/,/;/p' | sed 's/^ theta =//; s/;//' | tr ',' '\n' | tr -d ' \t' | sed '/^$/d'; }
+for init in constant uniform normal xavier_normal; do
+  "$phynn" train pinn-heat -layers 2,40,40,1 -max_it 0 -lbfgs_it 0 -init $init -seed 5 -quiet -o init_$init.nc > /dev/null
+  theta init_$init.nc | awk -v init=$init '
+    { i = NR - 1; layer = i < 80 ? 1 : i < 120 ? -1 : i < 1720 ? 2 : i < 1760 ? -2 : i < 1800 ? 3 : -3
+      if (layer < 0) { if ($1 != 0) nonzero_b++; next }
+      n++; s += $1; ss += $1 * $1; nl[layer]++; sl[layer] += $1 * $1
+      if ($1 < lo || n == 1) lo = $1; if ($1 > hi || n == 1) hi = $1 }
+    END { ok = NR == 1801 && n == 1720 && !nonzero_b; v = ss / n
+          if (init == "constant") { ok = ok && lo == 0.1 && hi == 0.1; msg = sprintf("every weight in [%g, %g] (want 0.1)", lo, hi) }
+          else if (init == "uniform") { V = 0.01 / 3; ok = ok && lo >= -0.1 && hi < 0.1 && (v - V)^2 <= 25 * V * V * 0.8 / n
+                                        msg = sprintf("weights in [%.4f, %.4f] (want [-0.1, 0.1)), variance %.5f (want %.5f +- %.5f)", lo, hi, v, V, 5 * V * sqrt(0.8 / n)) }
+          else if (init == "normal") { V = 0.01; ok = ok && (v - V)^2 <= 25 * V * V * 2 / n
+                                       msg = sprintf("weight variance %.5f (want 0.01 +- %.5f), range [%.3f, %.3f]", v, 5 * V * sqrt(2 / n), lo, hi) }
+          else { msg = "weight variance per layer"
+                 split("2 40 40", fi, " "); split("40 40 1", fo, " ")
+                 for (l = 1; l <= 3; l++) { V = 2 / (fi[l] + fo[l]); vl = sl[l] / nl[l]; ok = ok && (vl - V)^2 <= 25 * V * V * 2 / nl[l]
+                   msg = msg sprintf(" %d: %.5f (want %.5f +- %.5f)", l, vl, V, 5 * V * sqrt(2 / nl[l])) } }
+          printf "%s   -init %s: %s; %d nonzero biases of 81\n", ok ? "ok" : "FAIL:", init, msg, nonzero_b; exit !ok }'
+done
