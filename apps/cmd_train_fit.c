@@ -204,10 +204,7 @@ PetscErrorCode PhynnCmdTrainFit(MPI_Comm comm, PhynnOptionsMode mode, int nargs,
   f.Y = Y;
 
   /* ---- the graph: inputs -> network -> loss against the target rows ---- */
-  PhynnInitSpec spec = {(PhynnInit)init, 0, 0};
-  if (init == PHYNN_INIT_NORMAL) spec.b = 0.1;
-  if (init == PHYNN_INIT_UNIFORM) spec.a = -0.1, spec.b = 0.1;
-  if (init == PHYNN_INIT_CONSTANT) spec.a = 0.1;
+  PhynnInitSpec spec = PhynnInitFromChoice((PhynnInit)init);
   int y, L;
   f.g = g;
   PetscCall(PhynnModelSetUp(m, g, &spec));

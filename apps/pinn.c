@@ -1,6 +1,7 @@
 /* The PINN runner: `phynn train pinn-*`. Options, model, point sets split across ranks,
  * sampling, trainer, model file. The problems (apps/problem_*.c) supply only their physics. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "phynn/mlp.h"
@@ -217,6 +218,67 @@ static PetscErrorCode Prepare(void *ctx, long iteration)
   PetscFunctionReturn(0);
 }
 
+/* -points_out: every point set as the last evaluation saw it, gathered on rank 0, as CSV
+ * "set,round,index,<coordinates>" (round: the resampling round the set was drawn for, 0 for the
+ * sets that are never redrawn; index: the global point index). The points do not depend on the
+ * rank count, so the file does not either. */
+static PetscErrorCode OpenPoints(PhynnPinn *p, const char *path, FILE **f)
+{
+  int ok = 1;
+  PetscFunctionBegin;
+  *f = NULL;
+  if (PhynnRank(p->comm) == 0) {
+    *f = fopen(path, "w");
+    ok = *f != NULL;
+  }
+  /* every rank learns rank 0's outcome, so all of them stop together */
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, p->comm));
+  PetscCheck(ok, p->comm, PHYNN_ERR_FILE, "option -points_out: cannot write %s; check that its directory exists and is writable", path);
+  PetscFunctionReturn(0);
+}
+
+/* f: opened by OpenPoints (rank 0), closed here */
+static PetscErrorCode WritePoints(PhynnPinn *p, const char *path, FILE *f)
+{
+  int     size = PhynnSize(p->comm), rank = PhynnRank(p->comm);
+  int    *counts = NULL, *displs = NULL;
+  double *all = NULL;
+  int     ok = 1;
+  PetscFunctionBegin;
+  if (rank == 0) {
+    PetscCall(PetscMalloc2(size, &counts, size, &displs));
+    fprintf(f, "set,round,index");
+    for (int c = 0; c < p->io.nin; c++) fprintf(f, ",%s", p->io.in_names[c]);
+    fputc('\n', f);
+  }
+  for (int k = 0; k < p->nsets; k++) {
+    PhynnPointSet *set = &p->sets[k];
+    int            mine = (int)(set->count * set->dim);
+    PetscCheck(set->nglobal * set->dim < 2147483647L, p->comm, PETSC_ERR_SUP, "option -points_out: set '%s' is too large to gather", set->name);
+    if (rank == 0) PetscCall(PetscMalloc1(set->nglobal * set->dim + 1, &all));
+    PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, p->comm));
+    if (rank == 0)
+      for (int r = 0; r < size; r++) displs[r] = r ? displs[r - 1] + counts[r - 1] : 0;
+    PetscCallMPI(MPI_Gatherv(set->x, mine, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0, p->comm));
+    if (rank == 0) {
+      for (long i = 0; i < set->nglobal; i++) {
+        fprintf(f, "%s,%ld,%ld", set->name, set->resample ? p->round : 0L, i);
+        for (int d = 0; d < set->dim; d++) fprintf(f, ",%.17g", all[i * set->dim + d]);
+        fputc('\n', f);
+      }
+      PetscCall(PetscFree(all));
+    }
+  }
+  if (rank == 0) {
+    ok = !ferror(f);
+    ok = fclose(f) == 0 && ok;
+    PetscCall(PetscFree2(counts, displs));
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, p->comm));
+  PetscCheck(ok, p->comm, PHYNN_ERR_FILE, "option -points_out: cannot write %s; free space or choose another path", path);
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   PhynnPinn  *p;
   PhynnTrack *track;
@@ -238,7 +300,7 @@ static PetscErrorCode CreateModel(PhynnPinn *p, int nsizes, const long *sizes, P
 {
   PhynnText           t = {NULL, 0, 0};
   const PhynnPinnIO  *io = &p->io;
-  const PhynnInitSpec spec = {init, 0, 0};
+  const PhynnInitSpec spec = PhynnInitFromChoice(init); /* not {init, 0, 0}: all zeros for normal, uniform, constant */
   PetscFunctionBegin;
   PetscCall(PhynnTextAppend(&t, "input points dims=%d names=", io->nin));
   for (int c = 0; c < io->nin; c++) PetscCall(PhynnTextAppend(&t, "%s%s", c ? "," : "", io->in_names[c]));
@@ -291,9 +353,10 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PhynnPinn *p;
   long       sizes[PHYNN_MLP_MAX_LAYERS + 1], seed;
   int        nsizes, act, init, sampler;
-  char       out_path[PETSC_MAX_PATH_LEN], what[64], ref_path[PETSC_MAX_PATH_LEN], spec_path[PETSC_MAX_PATH_LEN];
+  char       out_path[PETSC_MAX_PATH_LEN], what[64], ref_path[PETSC_MAX_PATH_LEN], spec_path[PETSC_MAX_PATH_LEN], points_path[PETSC_MAX_PATH_LEN];
   long       ref_every;
   Monitor    mon = {NULL, NULL};
+  FILE      *points_file = NULL;
   PetscBool  collect = mode == PHYNN_OPTIONS_COLLECT;
 
   PetscFunctionBegin;
@@ -309,7 +372,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(problem->options(p));
   PetscCall(PhynnOptIntList("layers", p->default_layers, "layer sizes, input to output", sizes, PHYNN_MLP_MAX_LAYERS + 1, &nsizes, NULL));
   PetscCall(PhynnOptChoice("activation", PhynnActivationNames, PhynnActivationNames[p->default_activation], "hidden-layer activation", &act, NULL));
-  PetscCall(PhynnOptChoice("init", PhynnInitNames, "xavier_normal", "weight initialiser (biases start at zero)", &init, NULL));
+  PetscCall(PhynnOptChoice("init", PhynnInitNames, "xavier_normal", "weight initialiser (normal: N(0, 0.1^2), uniform: [-0.1, 0.1), constant: 0.1; biases start at 0)", &init, NULL));
   PetscCall(PhynnOptInt("seed", 1234, "random seed: weights and points", &seed, NULL));
   PetscCall(PhynnOptChoice("sampler", sampler_names, "lhs", "collocation sampling: uniform random or Latin hypercube", &sampler, NULL));
   PetscCall(PhynnOptInt("resample_every", 0, "redraw the collocation points every N iterations of the first optimiser (0: never)", &p->resample_every, NULL));
@@ -317,6 +380,7 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
   PetscCall(PhynnOptString("o", what, "model file to write", out_path, sizeof(out_path), NULL));
   PetscCall(PhynnOptString("model_spec", "", "architecture spec file replacing the -layers/-activation network (docs/model-file.md)", spec_path, sizeof(spec_path), NULL));
   PetscCall(PhynnOptString("reference", "", "reference solution (phynn solve ...) to track the error on its grid during training", ref_path, sizeof(ref_path), NULL));
+  PetscCall(PhynnOptString("points_out", "", "write the point sets of the last evaluation (CSV: set,round,index,coordinates) to FILE", points_path, sizeof(points_path), NULL));
   PetscCall(PhynnOptInt("reference_every", 100, "iterations between error evaluations against -reference", &ref_every, NULL));
   PetscCall(PhynnTrainerSetDefaults(p->trainer, PHYNN_OPTIM_ADAM, p->default_adam_it, p->default_lr, p->default_lbfgs_it));
   PetscCall(PhynnTrainerSetFromOptions(p->trainer));
@@ -366,7 +430,9 @@ PetscErrorCode PhynnPinnRun(const PhynnPinnProblem *problem, MPI_Comm comm, Phyn
     PetscCall(PhynnPrintf(comm, "phynn train %s: %s\n  network %s (%s), %ld parameters, %d rank(s)\n", problem->name, problem->equation, layers, PhynnActivationNames[act],
                           nparams, PhynnSize(comm)));
   }
+  if (points_path[0]) PetscCall(OpenPoints(p, points_path, &points_file)); /* a bad path fails before training */
   PetscCall(PhynnTrainerTrain(p->trainer));
+  if (points_path[0]) PetscCall(WritePoints(p, points_path, points_file));
   {
     long   its;
     double loss, secs;

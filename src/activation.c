@@ -10,6 +10,15 @@ const char *const PhynnActivationNames[] = {"identity", "sigmoid", "tanh", "relu
 const char *const PhynnInitNames[]       = {"zeros", "normal", "uniform", "xavier_normal", "xavier_uniform", "constant", NULL};
 const char *const PhynnLossNames[]       = {"mse", "mae", "bce", "cce", NULL};
 
+PhynnInitSpec PhynnInitFromChoice(PhynnInit kind)
+{
+  PhynnInitSpec s = {kind, 0, 0};
+  if (kind == PHYNN_INIT_NORMAL) s.b = 0.1;
+  if (kind == PHYNN_INIT_UNIFORM) s.a = -0.1, s.b = 0.1;
+  if (kind == PHYNN_INIT_CONSTANT) s.a = 0.1;
+  return s;
+}
+
 PetscErrorCode PhynnActivationFromName(MPI_Comm comm, const char *what, const char *name, PhynnActivation *act)
 {
   PetscFunctionBegin;

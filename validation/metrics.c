@@ -52,6 +52,12 @@ PetscErrorCode PhynnThresholdsParse(MPI_Comm comm, const char *text, int max, Ph
   if (!text || !text[0]) PetscFunctionReturn(0);
   PetscCheck(strlen(text) < sizeof(buf), comm, PHYNN_ERR_INPUT, "option -threshold: the text is too long (%zu characters, at most %zu)", strlen(text), sizeof(buf) - 1);
   PetscCall(PetscStrncpy(buf, text, sizeof(buf)));
+  /* strtok_r would skip empty items: ",", "a=1," and "a=1,,b=2" must not silently hold fewer
+   * thresholds than they seem to (a bare "," would turn the gate off) */
+  {
+    size_t len = strlen(text);
+    PetscCheck(text[0] != ',' && text[len - 1] != ',' && !strstr(text, ",,"), comm, PHYNN_ERR_INPUT, "option -threshold: '%s' has an empty item (a comma at either end or two in a row); %s", text, syntax);
+  }
   for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
     char          *eq = strchr(item, '='), *br, name[64];
     PhynnThreshold t;

@@ -103,6 +103,10 @@ typedef struct {
   PhynnInit kind;
   double    a, b; /* normal: mean a, stddev b; uniform: [a, b); constant: a; xavier: gain a (1 if 0); grid: a to b */
 } PhynnInitSpec;
+/* The spec of an -init choice (a name of PhynnInitNames): normal N(0, 0.1^2), uniform [-0.1, 0.1),
+ * constant 0.1, Xavier with gain 1, zeros. A {kind, 0, 0} spec would give all-zero weights for
+ * normal, uniform and constant (standard deviation 0, the empty interval, the constant 0). */
+PhynnInitSpec PhynnInitFromChoice(PhynnInit kind);
 
 /* ---- losses ------------------------------------------------------------------------------- */
 typedef enum { PHYNN_LOSS_MSE, PHYNN_LOSS_MAE, PHYNN_LOSS_BCE, PHYNN_LOSS_CCE, PHYNN_LOSS_COUNT } PhynnLoss;
