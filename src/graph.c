@@ -163,7 +163,9 @@ PetscErrorCode PhynnGraphNewNode(PhynnGraph g, PhynnOpType op, int nin, const in
     n->in[k] = in[k];
     if (g->nodes[in[k]].requires_grad) n->requires_grad = 1;
     if (g->nodes[in[k]].batched) n->batched = 1;
+    if (g->nodes[in[k]].data_dep) n->data_dep = 1;
   }
+  if (op == PHYNN_OP_INPUT) n->data_dep = 1;
   PetscCall(PetscSNPrintf(n->name, sizeof(n->name), "node%d", *id));
   *node = n;
   PetscFunctionReturn(0);
@@ -279,6 +281,7 @@ PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad,
   PetscFunctionBegin;
   PetscCheck(g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnGraphSetUp first");
   if (theta) *theta = g->theta;
+  if (theta) PhynnGraphInvalidateCache(g); /* the caller may write the weights */
   if (grad) *grad = g->dtheta;
   if (n) *n = g->nparams;
   PetscFunctionReturn(0);
@@ -289,6 +292,7 @@ PetscErrorCode PhynnGraphLoadParameters(PhynnGraph g, const double *theta)
   PetscFunctionBegin;
   PetscCheck(g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "call PhynnGraphSetUp first");
   if (theta == g->theta) PetscFunctionReturn(0);
+  PhynnGraphInvalidateCache(g);
   for (int i = 0; i < g->nnodes; i++) {
     const PhynnNode *n = &g->nodes[i];
     if (n->op == PHYNN_OP_PARAM && !n->frozen) PetscCall(PetscArraycpy(g->theta + n->param_offset, theta + n->param_offset, PhynnShapeDoubles(&n->shape)));
@@ -418,6 +422,9 @@ PetscErrorCode PhynnGraphForward(PhynnGraph g, int root)
     PhynnNode *n = &g->nodes[i];
     PhynnOpFn  fn;
     if (!n->needed) continue;
+    /* a value that depends on the parameters alone is still the one computed last time */
+    const int cacheable = g->cache_constants && !g->training && !n->data_dep && n->op != PHYNN_OP_PARAM;
+    if (cacheable && n->cached) continue;
     fn = phynn_ops[n->op].fn;
     PetscCheck(n->op != PHYNN_OP_INPUT || n->value || n->shape.dim[0] == 0, g->comm, PETSC_ERR_ARG_WRONGSTATE, "input '%s' has no data; call PhynnGraphSetInput", n->name);
     PetscCall(fn(g, n, PHYNN_ACTION_SHAPE));
@@ -426,6 +433,7 @@ PetscErrorCode PhynnGraphForward(PhynnGraph g, int root)
     double t0 = g->profile ? PhynnTime() : 0;
     PetscCall(fn(g, n, PHYNN_ACTION_FORWARD));
     if (g->profile) g->op_seconds[0][n->op] += PhynnTime() - t0;
+    n->cached = cacheable;
   }
   PetscFunctionReturn(0);
 }

@@ -51,6 +51,8 @@ typedef struct {
   int         requires_grad;  /* depends on a trainable parameter */
   int         frozen;         /* PARAM: not trainable (PhynnGraphSetTrainable); its gradient stays 0 */
   int         needed;         /* on the path to the current root */
+  int         data_dep;       /* depends on an INPUT's values (else on parameters and constants only) */
+  int         cached;         /* constant cache: the value is current for the parameters loaded */
   PhynnShape  alloc_shape;    /* the shape of the last ALLOC */
   int         allocated;      /* ALLOC has run */
   /* Op-owned parameters and state (kann's ptr/ptr_size, ggml's op_params): zeroed bytes the
@@ -90,6 +92,10 @@ struct _p_PhynnGraph {
   uint64_t   seed;
   long      *sample_ids;      /* nsample_ids of them; nsample_ids < 0: not set (the default ids) */
   long       nsample_ids, sample_cap;
+  /* The constant cache (PhynnGraphSetConstantCache): in evaluation mode, a node that depends on
+   * no input (a DeepONet's trunk on its fixed grid) keeps its value between Forwards until the
+   * parameters change. */
+  PetscBool  cache_constants;
   /* profiling (PhynnGraphSetProfiling): wall seconds per op type, forward and backward */
   PetscBool  profile;
   double     op_seconds[2][PHYNN_OP_COUNT];

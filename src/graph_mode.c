@@ -7,7 +7,21 @@ PetscErrorCode PhynnGraphSetTraining(PhynnGraph g, PetscBool training)
 {
   PetscFunctionBegin;
   g->training = training ? PETSC_TRUE : PETSC_FALSE;
+  PhynnGraphInvalidateCache(g);
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphSetConstantCache(PhynnGraph g, PetscBool on)
+{
+  PetscFunctionBegin;
+  g->cache_constants = on ? PETSC_TRUE : PETSC_FALSE;
+  PhynnGraphInvalidateCache(g);
+  PetscFunctionReturn(0);
+}
+
+void PhynnGraphInvalidateCache(PhynnGraph g)
+{
+  for (int i = 0; i < g->nnodes; i++) g->nodes[i].cached = 0;
 }
 
 PetscBool PhynnGraphGetTraining(PhynnGraph g) { return g->training; }

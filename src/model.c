@@ -22,11 +22,13 @@ struct _p_PhynnModel {
   PhynnBlock   *blocks;
   long          nparams; /* -1 until known */
   double       *theta;   /* the weights (NULL until set) */
+  long          theta_version; /* counts the changes of theta */
   Binding      *bind;
   int           nbind, bind_cap;
   /* the cached evaluation graph (built for one jet layout) and the parameter-table graph */
   PhynnGraph    eval_g, table_g;
   PhynnJet      eval_jet;
+  long          eval_version; /* theta_version of the weights in eval_g (-1: none yet) */
   int           eval_in[PHYNN_MODEL_MAX_VARS], eval_out[PHYNN_MODEL_MAX_VARS];
 };
 
@@ -551,6 +553,7 @@ PetscErrorCode PhynnModelSetTheta(PhynnModel m, long n, const double *theta)
   PetscCheck(n == need, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "%ld weights given but the model's spec needs %ld", n, need);
   if (!m->theta) PetscCall(PetscMalloc1(need ? need : 1, &m->theta));
   PetscCall(PetscArraycpy(m->theta, theta, n));
+  m->theta_version++;
   PetscFunctionReturn(0);
 }
 
@@ -613,9 +616,17 @@ PetscErrorCode PhynnModelEvaluate(PhynnModel m, long n, const double *const *in,
     PetscCall(PhynnModelApply(m, m->eval_g, m->eval_in, jet, m->eval_out));
     PetscCall(PhynnGraphSetUp(m->eval_g));
     PetscCall(PhynnGraphSetTraining(m->eval_g, PETSC_FALSE)); /* dropout off, batch norm on its running statistics */
-    m->eval_jet = *jet;
+    /* evaluations repeat with the same weights: the parts that depend on the weights alone (a
+     * DeepONet's trunk on its grid) are computed once, not for every sample or chunk */
+    PetscCall(PhynnGraphSetConstantCache(m->eval_g, PETSC_TRUE));
+    m->eval_jet     = *jet;
+    m->eval_version = -1;
   }
-  PetscCall(PhynnModelSetWeights(m, m->eval_g));
+  /* the weights reach the graph only when they changed, which keeps its constant cache */
+  if (m->eval_version != m->theta_version) {
+    PetscCall(PhynnModelSetWeights(m, m->eval_g));
+    m->eval_version = m->theta_version;
+  }
   for (int k = 0; k < m->nin; k++) PetscCall(PhynnGraphSetInput(m->eval_g, m->eval_in[k], n, in[k]));
   for (int k = 0; k < m->nout; k++) {
     const double *v;

@@ -272,12 +272,23 @@ PetscBool      PhynnGraphGetTraining(PhynnGraph g);
 PetscErrorCode PhynnGraphSetStep(PhynnGraph g, long step);
 PetscErrorCode PhynnGraphSetRandomSeed(PhynnGraph g, uint64_t seed);
 PetscErrorCode PhynnGraphSetSampleIds(PhynnGraph g, long count, const long *global_ids);
+/* The constant cache, for evaluation graphs that are run many times with the same weights (a
+ * model's predictions): with it on and the graph in evaluation mode, a Forward skips every node
+ * that depends on no input (only on parameters and constants: a DeepONet's trunk on its fixed
+ * grid, a grid channel) when it has computed it since the parameters last changed, so one new
+ * sample costs only the data-dependent part. The cache is dropped by PhynnGraphLoadParameters,
+ * by PhynnGraphParameters when it hands out theta for writing (callers write through that
+ * pointer before their next Forward), by PhynnGraphSetTraining, and by
+ * PhynnGraphInvalidateCache. Off by default: training changes the weights every step. */
+PetscErrorCode PhynnGraphSetConstantCache(PhynnGraph g, PetscBool on);
+void           PhynnGraphInvalidateCache(PhynnGraph g);
 
 /* Allocates the contiguous parameter and gradient buffers (parameters point into slices, in
  * creation order, a complex element taking two doubles) and lets every op size its own state for
  * the shapes known so far. A second call does nothing. */
 PetscErrorCode PhynnGraphSetUp(PhynnGraph g);
-/* The buffers: theta (n doubles) and grad (n doubles). Writing theta changes the model. */
+/* The buffers: theta (n doubles) and grad (n doubles). Writing theta changes the model; asking
+ * for theta drops the constant cache, so write through the pointer before the next Forward. */
 PetscErrorCode PhynnGraphParameters(PhynnGraph g, double **theta, double **grad, long *n);
 /* Copies theta (n doubles, the layout of the graph's buffer) into the graph's parameters, except
  * the frozen ones, which keep the graph's values (batch norm's running statistics, updated by the
