@@ -1,7 +1,7 @@
 # Helpers for registering phynn's CTest cases.
 #
 #   phynn_test_executable(NAME SOURCES...)           build a test program linked with libphynn
-#   phynn_add_test(NAME COMMAND... LABELS l [TIMEOUT s] [FIXTURES_SETUP f] [FIXTURES_REQUIRED f])
+#   phynn_add_test(NAME COMMAND... LABELS l [TIMEOUT s] [FIXTURES_SETUP f] [FIXTURES_REQUIRED f] [OUTPUTS f...])
 #   phynn_add_mpi_test(NAME NP n COMMAND... LABELS l ...)  registers NAME_np<n> under mpiexec
 #
 # OUTPUTS f... (either function; for FIXTURES_SETUP tests): the files the command writes, relative
