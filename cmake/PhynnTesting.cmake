@@ -1,8 +1,13 @@
 # Helpers for registering phynn's CTest cases.
 #
 #   phynn_test_executable(NAME SOURCES...)           build a test program linked with libphynn
-#   phynn_add_test(NAME COMMAND... LABELS l [TIMEOUT s] [FIXTURES_SETUP f] [FIXTURES_REQUIRED f])
+#   phynn_add_test(NAME COMMAND... LABELS l [TIMEOUT s] [FIXTURES_SETUP f] [FIXTURES_REQUIRED f] [OUTPUTS f...])
 #   phynn_add_mpi_test(NAME NP n COMMAND... LABELS l ...)  registers NAME_np<n> under mpiexec
+#
+# OUTPUTS f... (either function; for FIXTURES_SETUP tests): the files the command writes, relative
+# to the working directory. They are removed before the command runs, and the test fails unless
+# the command exits 0 and writes each of them (tests/lib/fresh_outputs.sh), so a command that
+# exits 0 without writing cannot leave a stale file of an earlier run to the dependent tests.
 #
 # Every test runs with one BLAS thread per rank (ranks and threads must not fight over the cores),
 # and with Open MPI allowed to run as root and to oversubscribe (3 ranks on 2 cores).
@@ -44,25 +49,35 @@ function(_phynn_set_test_properties name)
   endif()
 endfunction()
 
+# The command, run through tests/lib/fresh_outputs.sh when OUTPUTS are given.
+function(_phynn_fresh_outputs var)
+  cmake_parse_arguments(F "" "" "OUTPUTS;COMMAND" ${ARGN})
+  if(F_OUTPUTS)
+    set(${var} bash ${CMAKE_SOURCE_DIR}/tests/lib/fresh_outputs.sh ${F_OUTPUTS} -- ${F_COMMAND} PARENT_SCOPE)
+  else()
+    set(${var} ${F_COMMAND} PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(phynn_add_test name)
-  cmake_parse_arguments(T "" "TIMEOUT;WORKING_DIRECTORY" "COMMAND;LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT" ${ARGN})
+  cmake_parse_arguments(T "" "TIMEOUT;WORKING_DIRECTORY" "COMMAND;LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT;OUTPUTS" ${ARGN})
   if(NOT T_WORKING_DIRECTORY)
     set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
   endif()
-  add_test(NAME ${name} COMMAND ${T_COMMAND} WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+  _phynn_fresh_outputs(cmd OUTPUTS ${T_OUTPUTS} COMMAND ${T_COMMAND})
+  add_test(NAME ${name} COMMAND ${cmd} WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
   _phynn_set_test_properties(${name} TIMEOUT "${T_TIMEOUT}" LABELS ${T_LABELS}
     FIXTURES_SETUP ${T_FIXTURES_SETUP} FIXTURES_REQUIRED ${T_FIXTURES_REQUIRED} ENVIRONMENT ${T_ENVIRONMENT})
 endfunction()
 
 function(phynn_add_mpi_test name)
-  cmake_parse_arguments(T "" "NP;TIMEOUT;WORKING_DIRECTORY" "COMMAND;LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT" ${ARGN})
+  cmake_parse_arguments(T "" "NP;TIMEOUT;WORKING_DIRECTORY" "COMMAND;LABELS;FIXTURES_SETUP;FIXTURES_REQUIRED;ENVIRONMENT;OUTPUTS" ${ARGN})
   if(NOT T_WORKING_DIRECTORY)
     set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
   endif()
   set(full ${name}_np${T_NP})
-  add_test(NAME ${full}
-    COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${T_NP} ${MPIEXEC_PREFLAGS} ${T_COMMAND} ${MPIEXEC_POSTFLAGS}
-    WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+  _phynn_fresh_outputs(cmd OUTPUTS ${T_OUTPUTS} COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${T_NP} ${MPIEXEC_PREFLAGS} ${T_COMMAND} ${MPIEXEC_POSTFLAGS})
+  add_test(NAME ${full} COMMAND ${cmd} WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
   set(procs ${T_NP})
   if(procs GREATER 2)
     set(procs 2)

@@ -25,6 +25,10 @@ complete() { # report directory has every file, none empty
   for f in index.html metrics.json field_u.png error_over_time.png loss_history.png; do
     [ -s "$d/$f" ] || { bad "$d/$f missing or empty"; return; }
   done
+  for f in field_u.png error_over_time.png loss_history.png; do # PNG signature
+    [ "$(head -c 8 "$d/$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { bad "$d/$f is not a PNG file"; return; }
+  done
+  [ ! -e "$d/plotdata" ] && [ ! -e "$d/plots.gp" ] || { bad "$d: plot scratch (plotdata/, plots.gp) left"; return; }
   ok "report $d complete"
 }
 one_line() { # stderr is exactly one line starting with phynn: error: and matching $2
@@ -38,6 +42,11 @@ complete "$W/r_exact"
 run nothreshold 0 "$PHYNN" validate "$W/plane.nc" "$W/ref_perturbed.nc" -report "$W/r_none"
 run failing nonzero "$PHYNN" validate "$W/plane.nc" "$W/ref_perturbed.nc" -report "$W/r_fail" -threshold rel_l2=1e-3
 one_line failing "validation failed: rel_l2 of u is 1.05e-2 > 1e-3"
+# thresholds just either side of the fixture's rel_l2 (0.0105434703, test_validate.c): the exit status flips
+run just_above 0 "$PHYNN" validate "$W/plane.nc" "$W/ref_perturbed.nc" -report "$W/r_above" -threshold rel_l2=0.0105445
+run just_below nonzero "$PHYNN" validate "$W/plane.nc" "$W/ref_perturbed.nc" -report "$W/r_below" -threshold rel_l2=0.0105424
+one_line just_below "validation failed: rel_l2 of u is 1.05e-2 > 0.0105424"
+complete "$W/r_below"
 complete "$W/r_fail"
 grep -q '"passed": false' "$W/r_fail/metrics.json" && ok "failing: metrics.json says passed false" || bad "failing: metrics.json"
 grep -q 'class="verdict fail"' "$W/r_fail/index.html" && ok "failing: index.html shows FAILED" || bad "failing: index.html verdict"
@@ -77,7 +86,9 @@ for d in r_e1 r_e2 r_e3 r_e4 r_e5 r_e6 r_e7; do
   ls -d "$W/$d"* >/dev/null 2>&1 && bad "$d: report directory created after an error" || ok "$d: no report directory"
 done
 run svg 0 "$PHYNN" validate "$W/pendulum.nc" "$W/ref_pendulum.nc" -report "$W/r_svg" -terminal svg
-[ -s "$W/r_svg/field_theta.svg" ] && grep -q 'field_theta.svg' "$W/r_svg/index.html" && ok "svg terminal" || bad "svg terminal"
+# a real SVG document (an <svg element, ending with </svg>), shown by the page
+[ -s "$W/r_svg/field_theta.svg" ] && grep -q '<svg' "$W/r_svg/field_theta.svg" && [ "$(tail -c 64 "$W/r_svg/field_theta.svg" | tr -d ' \n\r' | tail -c 6)" = "</svg>" ] \
+  && grep -qF '<img src="field_theta.svg"' "$W/r_svg/index.html" && ok "svg terminal" || bad "svg terminal"
 
 if [ $fail = 0 ]; then rm -rf "$W"; else echo "files kept in $W"; fi
 exit $fail
