@@ -6,7 +6,7 @@
 #   PHYNN_JOBS=4 scripts/test.sh    more parallel build and test jobs (default 2)
 #   PHYNN_SKIP_SLURM=1 scripts/test.sh   without the slurm tier (ctest -LE slurm; CI never skips it)
 #   PHYNN_SKIP_FUZZ=1 scripts/test.sh   skip the fuzz tier (build-fuzz/, clang + libFuzzer); CI never does
-#   PHYNN_FUZZ_SECONDS=60 scripts/test.sh   seconds each fuzz harness runs (default 40)
+#   PHYNN_FUZZ_SECONDS=60 scripts/test.sh   seconds each fuzz harness runs (default 30)
 #
 # Exit status: 0 when everything built and passed, 1 otherwise. A build failure stops at once; a
 # failing test does not stop the sanitizer pass, so one run reports both.
@@ -19,7 +19,8 @@ jobs=${PHYNN_JOBS:-2}
 # OpenBLAS threads inside each would fight over them (and make timings meaningless).
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-say() { echo "test.sh: $*"; }
+start=$SECONDS
+say() { printf 'test.sh: [%d:%02d] %s\n' $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)) "$*"; }
 failed=()
 
 say "configure + build: Release in build/"
@@ -52,9 +53,9 @@ if [[ ${PHYNN_SKIP_FUZZ:-0} == 1 ]]; then
   say "fuzz tier skipped (PHYNN_SKIP_FUZZ=1)"
 else
   say "configure + build: clang libFuzzer harnesses with -DPHYNN_FUZZ=ON in build-fuzz/"
-  CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DPHYNN_FUZZ=ON -DPHYNN_FUZZ_SECONDS="${PHYNN_FUZZ_SECONDS:-40}"
+  CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DPHYNN_FUZZ=ON -DPHYNN_FUZZ_SECONDS="${PHYNN_FUZZ_SECONDS:-30}"
   cmake --build build-fuzz -j"$jobs"
-  say "ctest: fuzz harnesses, ${PHYNN_FUZZ_SECONDS:-40} s each (build-fuzz/)"
+  say "ctest: fuzz harnesses, ${PHYNN_FUZZ_SECONDS:-30} s each (build-fuzz/)"
   if ! ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$jobs"; then failed+=("fuzz harnesses (build-fuzz/)"); fi
 fi
 
