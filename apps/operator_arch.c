@@ -6,6 +6,13 @@
 /* In 1-D (H = 1) kernels and strides act along W only: "1,5"; in 2-D "5". */
 static void Pair(long H, long v, char *s, size_t n) { snprintf(s, n, H == 1 ? "1,%ld" : "%ld", v); }
 
+long PhynnOperatorCnnLevels(const PhynnOperatorData *d)
+{
+  long side = d->H == 1 ? d->W : (d->H < d->W ? d->H : d->W), L = 1;
+  while (side % (2L << L) == 0 && side / (2L << L) >= 8 && d->W % (2L << L) == 0 && (d->H == 1 || d->H % (2L << L) == 0)) L++;
+  return L;
+}
+
 static PetscErrorCode CNN(MPI_Comm comm, const PhynnOperatorData *d, const PhynnOperatorArchOpts *o, PhynnText *t)
 {
   const long  L = o->layers, f = 1L << L;

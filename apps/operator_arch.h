@@ -20,6 +20,9 @@ typedef struct {
   char   ref[64];
 } PhynnOperatorArchOpts;
 
+/* The cnn's default levels: the grid is halved until its smaller side is 8 points (and while the
+ * sizes stay divisible), so the bottom of the U-Net sees the whole domain; at least 1. */
+long PhynnOperatorCnnLevels(const PhynnOperatorData *d);
 PetscErrorCode PhynnOperatorArch(MPI_Comm comm, const char *arch, const PhynnOperatorData *d, const PhynnOperatorArchOpts *o, PhynnText *t);
 
 #endif

@@ -13,7 +13,7 @@
 # output go (default: a temporary directory, printed at the end). Rows and their options:
 #   fno        -arch fno (width 32, 16 bins, 4 layers), batch 10, lr 5e-3, 40 epochs
 #   deeponet   -arch deeponet (128 wide, 3 layers each), batch 20, lr 1e-3, 300 epochs
-#   cnn        -arch cnn (16 channels, 3 levels), batch 20, lr 2e-3, 40 epochs
+#   cnn        -arch cnn (16 channels, levels from the grid: 5 at nx 256), batch 20, lr 2e-3, 40 epochs
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
