@@ -14,6 +14,8 @@
 #   fno        -arch fno (width 32, 16 bins, 4 layers), batch 10, lr 5e-3, 40 epochs
 #   deeponet   -arch deeponet (128 wide, 3 layers each), batch 20, lr 1e-3, 300 epochs
 #   cnn        -arch cnn (16 channels, levels from the grid: 5 at nx 256), batch 20, lr 2e-3, 40 epochs
+#   deeponet64 -arch deeponet -width 64, batch 20, lr 1e-3, 1000 epochs (the goal's row, not default)
+#   cnn60      -arch cnn as above, 60 epochs (the goal's row, not default)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,7 +33,9 @@ opts_of() {
   fno) echo "-arch fno -batch 10 -lr 5e-3 -epochs 40" ;;
   deeponet) echo "-arch deeponet -batch 20 -lr 1e-3 -epochs 300" ;;
   cnn) echo "-arch cnn -batch 20 -lr 2e-3 -epochs 40" ;;
-  *) echo "operator_table.sh: unknown row '$1' (fno deeponet cnn)" >&2; exit 1 ;;
+  deeponet64) echo "-arch deeponet -width 64 -batch 20 -lr 1e-3 -epochs 1000" ;;
+  cnn60) echo "-arch cnn -batch 20 -lr 2e-3 -epochs 60" ;;
+  *) echo "operator_table.sh: unknown row '$1' (fno deeponet cnn deeponet64 cnn60)" >&2; exit 1 ;;
   esac
 }
 family=(solve heat -bc periodic -method spectral -k 0.01 -tf 1)
