@@ -74,6 +74,7 @@ PetscErrorCode PhynnBlockRegisterAll(void)
   PetscCall(PhynnBlockRegister(&PhynnBlockReshape));
   PetscCall(PhynnBlockRegister(&PhynnBlockSoftArgmax));
   PetscCall(PhynnBlockRegister(&PhynnBlockWarp));
+  PetscCall(PhynnBlockRegister(&PhynnBlockPolar));
   PetscCall(PhynnBlockRegister(&PhynnBlockBatchNorm));
   PetscCall(PhynnBlockRegister(&PhynnBlockDropout));
   PetscCall(PhynnBlockRegister(&PhynnBlockConcat));

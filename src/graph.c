@@ -42,6 +42,7 @@ static const struct {
   [PHYNN_OP_UPSAMPLE_NEAREST] = {"upsample_nearest", PhynnOpUpsampleNearest},
   [PHYNN_OP_SPATIAL_SOFTARGMAX] = {"spatial_softargmax", PhynnOpSpatialSoftArgmax},
   [PHYNN_OP_RIGID_WARP] = {"rigid_warp", PhynnOpRigidWarp},
+  [PHYNN_OP_POLAR_ANGLE] = {"polar_angle", PhynnOpPolarAngle},
   [PHYNN_OP_SPECTRAL_CONV] = {"spectral_conv", PhynnOpSpectralConv},
   [PHYNN_OP_APPEND_GRID] = {"append_grid", PhynnOpAppendGrid},
   [PHYNN_OP_PAD_CIRCULAR] = {"pad_circular", PhynnOpPadCircular},

@@ -19,7 +19,7 @@ typedef enum {
   PHYNN_OP_SCALE, PHYNN_OP_SIN, PHYNN_OP_COS, PHYNN_OP_SQUARE, PHYNN_OP_SQRT, PHYNN_OP_MEAN, PHYNN_OP_LOSS, PHYNN_OP_MEAN_SQUARE,
   PHYNN_OP_WEIGHTED_SUM, PHYNN_OP_JET_STACK, PHYNN_OP_BLOCK, PHYNN_OP_CONV2D, PHYNN_OP_CONV_TRANSPOSE2D, PHYNN_OP_AVG_POOL2D,
   PHYNN_OP_MAX_POOL2D, PHYNN_OP_UPSAMPLE_NEAREST, PHYNN_OP_RESHAPE, PHYNN_OP_CONCAT, PHYNN_OP_DROPOUT, PHYNN_OP_BATCHNORM,
-  PHYNN_OP_SPATIAL_SOFTARGMAX, PHYNN_OP_RIGID_WARP, PHYNN_OP_SPECTRAL_CONV, PHYNN_OP_APPEND_GRID, PHYNN_OP_PAD_CIRCULAR, PHYNN_OP_COUNT
+  PHYNN_OP_SPATIAL_SOFTARGMAX, PHYNN_OP_RIGID_WARP, PHYNN_OP_POLAR_ANGLE, PHYNN_OP_SPECTRAL_CONV, PHYNN_OP_APPEND_GRID, PHYNN_OP_PAD_CIRCULAR, PHYNN_OP_COUNT
 } PhynnOpType;
 
 /* What the driver asks of an op:
@@ -180,6 +180,7 @@ PetscErrorCode PhynnOpUpsampleNearest(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpReshape(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpSpatialSoftArgmax(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpRigidWarp(PhynnGraph, PhynnNode *, PhynnAction);
+PetscErrorCode PhynnOpPolarAngle(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpSpectralConv(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpAppendGrid(PhynnGraph, PhynnNode *, PhynnAction);
 PetscErrorCode PhynnOpPadCircular(PhynnGraph, PhynnNode *, PhynnAction);

@@ -91,4 +91,13 @@ PetscErrorCode PhynnGraphSetTrainable(PhynnGraph g, int node, PetscBool trainabl
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PhynnGraphSetParamInit(PhynnGraph g, int node, PhynnInitSpec init)
+{
+  PetscFunctionBegin;
+  PetscCheck(node >= 0 && node < g->nnodes && g->nodes[node].op == PHYNN_OP_PARAM, g->comm, PETSC_ERR_ARG_WRONG, "graph node %d is not a parameter", node);
+  PetscCheck(!g->setup, g->comm, PETSC_ERR_ARG_WRONGSTATE, "parameter '%s': set its initialiser before PhynnGraphSetUp", g->nodes[node].name);
+  g->nodes[node].init = init;
+  PetscFunctionReturn(0);
+}
+
 PetscBool PhynnGraphGetTrainable(PhynnGraph g, int node) { return node >= 0 && node < g->nnodes && g->nodes[node].op == PHYNN_OP_PARAM && !g->nodes[node].frozen ? PETSC_TRUE : PETSC_FALSE; }

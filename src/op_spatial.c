@@ -31,7 +31,16 @@
  *     dt   += -s dy R(phi) (dv/dqx, dv/dqy);   dc += s dy (I - R(phi)) (dv/dqx, dv/dqy).
  *   The value is continuous in q and piecewise bilinear, so its gradient jumps where q crosses a
  *   template grid line (a set of measure zero for real-valued poses).
- * Neither carries jets (the softmax weights and the sampling are not linear in x). */
+ * polar_angle: positions y (N, 2C) in the normalised coordinates of spatial_softargmax -> (N, C),
+ *   the angle of each position about a pivot c, measured from straight down (the angle of a
+ *   pendulum hanging from c), counter-clockwise positive:
+ *     X = sx u, Y = sy v (units of s, as rigid_warp's pivot),  a = X - cx, b = -(Y - cy),
+ *     phi = atan2(a, b) in (-pi, pi], the cut straight above the pivot.
+ *   A pendulum's keypoint (the centre of its bright pixels) lies on the line from the pivot
+ *   through the bob, so its angle is the pendulum's, for any amplitude below pi: a code that an
+ *   MLP on (X, Y) would have to unwrap from a folded arc. Backward:
+ *     du += g sx b / (a^2 + b^2),   dv += g sy a / (a^2 + b^2).
+ * None of these carries jets (the softmax weights, the sampling and atan2 are not linear). */
 #include <math.h>
 
 #include "graph_impl.h"
@@ -107,6 +116,62 @@ PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, PetscBool linear
   PetscCall(PhynnGraphNewNode(g, PHYNN_OP_SPATIAL_SOFTARGMAX, 1, &x, &n, id));
   PetscCall(PhynnNodeCtx(n, sizeof(SoftArgmaxCtx), (void **)&k));
   k->linear = linear ? 1 : 0;
+  PetscCall(PhynnGraphFinishNode(g, *id));
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  double sx, sy, cx, cy; /* X = sx u, Y = sy v; the pivot (cx, cy) */
+} PolarCtx;
+
+PetscErrorCode PhynnOpPolarAngle(PhynnGraph g, PhynnNode *n, PhynnAction action)
+{
+  PetscFunctionBegin;
+  if (action == PHYNN_ACTION_ALLOC || action == PHYNN_ACTION_DESTROY) PetscFunctionReturn(0);
+  const PolarCtx *k = (const PolarCtx *)n->ctx;
+  PhynnNode      *y = PhynnIn(g, n, 0);
+  long            N = y->shape.dim[0], C = y->shape.ndim == 2 ? y->shape.dim[1] / 2 : 0;
+  switch (action) {
+  case PHYNN_ACTION_SHAPE:
+    PetscCall(PhynnOpRequireReal(g, n));
+    PetscCheck(y->shape.ndim == 2 && y->shape.dim[1] % 2 == 0, g->comm, PETSC_ERR_ARG_SIZ, "polar_angle '%s': input '%s' must be positions (N, 2C)", n->name, y->name);
+    n->shape = PhynnShape2(N, C);
+    break;
+  case PHYNN_ACTION_FORWARD:
+  case PHYNN_ACTION_BACKWARD: {
+    double *gy = NULL;
+    int     ow = 0;
+    if (action == PHYNN_ACTION_BACKWARD) PetscCall(PhynnNodeGradForWrite(g, y, &gy, &ow));
+    for (long m = 0; m < N * C; m++) {
+      double a = k->sx * y->value[2 * m] - k->cx, b = -(k->sy * y->value[2 * m + 1] - k->cy);
+      if (action == PHYNN_ACTION_FORWARD) {
+        n->value[m] = atan2(a, b);
+        continue;
+      }
+      double r2 = a * a + b * b, go = n->grad[m];
+      PetscCheck(r2 > 0, PETSC_COMM_SELF, PETSC_ERR_FP, "polar_angle '%s': a position of sample %ld lies on the pivot, where the angle has no derivative", n->name, m / C);
+      double du = go * k->sx * b / r2, dv = go * k->sy * a / r2; /* d atan2(a, b) = (b da - a db)/r^2, db/dv = -sy */
+      gy[2 * m]     = ow ? du : gy[2 * m] + du;
+      gy[2 * m + 1] = ow ? dv : gy[2 * m + 1] + dv;
+    }
+  } break;
+  default: break;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PhynnGraphPolarAngle(PhynnGraph g, int y, const double *scale, const double *pivot, int *id)
+{
+  PhynnNode *n;
+  PolarCtx  *k;
+  PetscFunctionBegin;
+  PetscCheck(scale[0] > 0 && scale[1] > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "polar_angle: the scales %g, %g must be positive", scale[0], scale[1]);
+  PetscCall(PhynnGraphNewNode(g, PHYNN_OP_POLAR_ANGLE, 1, &y, &n, id));
+  PetscCall(PhynnNodeCtx(n, sizeof(PolarCtx), (void **)&k));
+  k->sx = scale[0];
+  k->sy = scale[1];
+  k->cx = pivot[0];
+  k->cy = pivot[1];
   PetscCall(PhynnGraphFinishNode(g, *id));
   PetscFunctionReturn(0);
 }

@@ -163,3 +163,69 @@ static PetscErrorCode ApplySoftArgmax(PhynnBlock b, void *state, PhynnGraph g, c
 }
 
 const PhynnBlockType PhynnBlockSoftArgmax = {"softargmax", "gain, weights", 1, 1, PETSC_TRUE, ParseSoftArgmax, PrintSoftArgmax, ShapeSoftArgmax, PhynnBlockCreateNothing, ApplySoftArgmax, PhynnBlockFreeNothing, PhynnBlockFreeData};
+
+/* polar: the angle of each keypoint about the pivot, from straight down (src/op_spatial.c,
+ * polar_angle), for an encoder whose code must follow a swing of any amplitude below pi:
+ *
+ *   polar angle(keypoints) dims=160,160 pivot=0,0 aspect=1      (N, 2C) positions -> (N, C) angles
+ *
+ * dims are the height and width of the frames the positions were found in (only their shape
+ * matters: a pooled copy gives the same), pivot and aspect mean what they mean for warp (units of
+ * min(W, aspect H)/2 pixel widths from the centre, y up; pixel height / width). */
+typedef struct {
+  long   dims[2];
+  double pivot[2], aspect;
+} PolarKeys;
+
+static PetscErrorCode ParsePolar(PhynnBlock b, PhynnSpecStatement *st)
+{
+  PolarKeys *k;
+  int        nd = 0, np = 0;
+  PetscBool  found;
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&k));
+  b->data   = k;
+  k->aspect = 1;
+  PetscCall(PhynnSpecGetIntList(st, "dims", PETSC_TRUE, 2, k->dims, &nd, NULL));
+  PetscCall(PhynnSpecGetRealList(st, "pivot", PETSC_FALSE, 2, k->pivot, &np, &found));
+  PetscCall(PhynnSpecGetReal(st, "aspect", PETSC_FALSE, &k->aspect, NULL));
+  PhynnSpecCheck(st, nd == 2 && k->dims[0] >= 1 && k->dims[1] >= 1, "dims must be H,W of the frames the positions come from, e.g. dims=160,160");
+  PhynnSpecCheck(st, !found || np == 2, "pivot needs two values x,y (units of half the image, from its centre, y up)");
+  PhynnSpecCheck(st, k->aspect > 0, "aspect=%g: the pixel height / width must be positive", k->aspect);
+  PetscCall(PhynnSpecCheckUsed(st, b->type->keys));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintPolar(PhynnBlock b, PhynnText *t)
+{
+  PolarKeys *k = (PolarKeys *)b->data;
+  PetscFunctionBegin;
+  PetscCall(PhynnTextAppendInts(t, "dims", 2, k->dims));
+  PetscCall(PhynnTextAppendReals(t, "pivot", 2, k->pivot));
+  PetscCall(PhynnTextAppend(t, " aspect=%.17g", k->aspect));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ShapePolar(PhynnBlock b, const PhynnVarShape *in, PhynnVarShape *out)
+{
+  long n = PhynnVarShapeSize(&in[0]);
+  PetscFunctionBegin;
+  PetscCheck(in[0].ndim == 1 && n % 2 == 0, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "polar %s: its input '%s' must be positions (x, y per channel, as softargmax gives), not %ld values", b->name, b->args[0], n);
+  out->ndim   = 1;
+  out->dim[0] = n / 2;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ApplyPolar(PhynnBlock b, void *state, PhynnGraph g, const int *in, const PhynnJet *jet, int *out)
+{
+  PolarKeys *k = (PolarKeys *)b->data;
+  double     H = (double)k->dims[0], W = (double)k->dims[1], s = 0.5 * PetscMin(W, k->aspect * H);
+  double     scale[2] = {0.5 * W / s, 0.5 * k->aspect * H / s}; /* softargmax's u, v in [-1, 1] to units of s */
+  PetscFunctionBegin;
+  (void)state;
+  PetscCheck(!jet || PhynnJetBlocks(jet) == 1, PETSC_COMM_SELF, PHYNN_ERR_INPUT, "polar %s: does not carry input derivatives (jets)", b->name);
+  PetscCall(PhynnGraphPolarAngle(g, in[0], scale, k->pivot, out));
+  PetscFunctionReturn(0);
+}
+
+const PhynnBlockType PhynnBlockPolar = {"polar", "dims, pivot, aspect", 1, 1, PETSC_TRUE, ParsePolar, PrintPolar, ShapePolar, PhynnBlockCreateNothing, ApplyPolar, PhynnBlockFreeNothing, PhynnBlockFreeData};

@@ -174,9 +174,12 @@ PetscErrorCode PhynnGraphReshape(PhynnGraph g, int x, int ndim, const long *dims
  * parameter T (C, factor H, factor W) rotated by pose[:, 0] (and shifted by pose[:, 1:3] when
  * pose is (N, 3)) about the pivot pivot0 + pivot (2 values each; pivot0 NULL means 0, pivot -1 no shift; units
  * of min(W, aspect H)/2 pixel widths from the centre, y up; aspect = pixel height / width), sampled
- * bilinearly on an H x W grid: (N, C, H, W). Neither carries jets. */
+ * bilinearly on an H x W grid: (N, C, H, W). polar_angle: positions (N, 2C) (u, v) -> (N, C), the
+ * angle atan2(X - cx, -(Y - cy)) of (X, Y) = (scale[0] u, scale[1] v) about pivot (cx, cy),
+ * from straight down, in (-pi, pi]. None carries jets. */
 PetscErrorCode PhynnGraphSpatialSoftArgmax(PhynnGraph g, int x, PetscBool linear, int *node);
 PetscErrorCode PhynnGraphRigidWarp(PhynnGraph g, int T, int pose, int pivot, const double *pivot0, double aspect, long H, long W, long factor, int *node);
+PetscErrorCode PhynnGraphPolarAngle(PhynnGraph g, int y, const double *scale, const double *pivot, int *node);
 /* Concatenation along dimension 1 (src/op_concat.c), for U-Net skip connections: n >= 2 nodes
  * (N, C_k, ...) with the same N and trailing dims -> (N, C_0 + ... + C_{n-1}, ...), images
  * (N, C, H, W) along C, rows (N, F) along F; backward hands every input its slice. Row by row a
@@ -245,6 +248,9 @@ PetscErrorCode PhynnGraphNodeShape(PhynnGraph g, int node, PhynnShape *shape);
  * Backward, so SGD, momentum, Adam and L-BFGS leave it bitwise unchanged. Batch norm's running
  * statistics are frozen this way (its forward updates them); a pretrained layer can be held. */
 PetscErrorCode PhynnGraphSetTrainable(PhynnGraph g, int param, PetscBool trainable);
+/* Replaces the initialiser a parameter was created with (before PhynnGraphSetUp), e.g. zeros for
+ * the last layer of a residual block, which then starts as the identity. */
+PetscErrorCode PhynnGraphSetParamInit(PhynnGraph g, int param, PhynnInitSpec init);
 PetscBool      PhynnGraphGetTrainable(PhynnGraph g, int param); /* PETSC_FALSE for non-parameters */
 
 /* ---- training and evaluation -------------------------------------------------------------------

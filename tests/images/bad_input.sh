@@ -25,6 +25,12 @@ reshape recon(dec) dims=1,24,24
 output code
 output recon
 SPEC
+polar_spec() { # a polar block with the given input and keys; an mlp with the given extra keys
+  printf 'input image dims=1,24,24\nsoftargmax kp(image) gain=20\npolar angle(%s) dims=24,24 %s\nmlp code(angle) sizes=1,8,1 %s\nmlp pose(code) sizes=1,8,1\nwarp recon(pose) dims=1,24,24 train_pivot=0\noutput code\noutput recon\n' "$1" "$2" "$3"
+}
+polar_spec image "" "" > polar_images.spec
+polar_spec kp "pivot=0" "" > polar_pivot.spec
+polar_spec kp "" "skip=2" > skip2.spec
 "$phynn" train autoencoder -data frames.nc -max_it 1 -lbfgs_it 0 -restarts 1 -quiet -o ae.nc > /dev/null || { echo "FAIL: setup model"; exit 1; }
 fail=0
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/expect_error.sh"
@@ -42,6 +48,9 @@ expect_error "-holdout 1.5" out.nc "${ae[@]}" -data frames.nc -holdout 1.5 -o ou
 expect_error "-arch conv on 24 x 24 frames" out.nc "${ae[@]}" -data frames.nc -arch conv -o out.nc
 expect_error "-arch with a kernel larger than the frames" out.nc "${ae[@]}" -data frames.nc -arch big_kernel.spec -o out.nc
 expect_error "-arch that is neither built in nor a file" out.nc "${ae[@]}" -data frames.nc -arch unet -o out.nc
+expect_error "polar block on images, not positions" out.nc "${ae[@]}" -data frames.nc -arch polar_images.spec -o out.nc
+expect_error "polar block with one pivot value" out.nc "${ae[@]}" -data frames.nc -arch polar_pivot.spec -o out.nc
+expect_error "mlp skip=2" out.nc "${ae[@]}" -data frames.nc -arch skip2.spec -o out.nc
 expect_error "-denoise pepper:0.2" out.nc "${ae[@]}" -data frames.nc -denoise pepper:0.2 -o out.nc
 expect_error "-denoise salt:2" out.nc "${ae[@]}" -data frames.nc -denoise salt:2 -o out.nc
 expect_error "misspelt option -latnet" out.nc "${ae[@]}" -data frames.nc -latnet 2 -o out.nc

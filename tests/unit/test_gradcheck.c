@@ -1061,7 +1061,9 @@ static PetscErrorCode BuildBatchNorm(PhynnGraph g, int arg, Scratch *s, int *roo
  * arg 1: rigid_warp of a (2, 6, 8) template (factor 2, 3 x 4 output) by rotation poses (3, 1)
  * about a pivot; arg 2: the same with (angle, tx, ty) poses (3, 3) and pixels 1.3 times taller than wide. Random real-valued poses keep
  * the sample points off the template's grid lines, where the bilinear slope jumps. arg 3: the
- * intensity centroid (linear weights) of sigmoid images; arg 4: rigid_warp by direction poses (3, 2). */
+ * intensity centroid (linear weights) of sigmoid images; arg 4: rigid_warp by direction poses (3, 2);
+ * arg 5: polar_angle of (3, 4) positions (2 channels) about a pivot, with unequal scales, some
+ * positions on either side of the pivot (random values in [-1, 1] keep them off it). */
 static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
 {
   int z;
@@ -1072,6 +1074,12 @@ static PetscErrorCode BuildSpatial(PhynnGraph g, int arg, Scratch *s, int *root)
     PetscCall(PhynnGraphParamND(g, "X", 4, dx, PHYNN_DTYPE_REAL, zeros, &X));
     PetscCall(PhynnGraphSpatialSoftArgmax(g, X, PETSC_FALSE, &z));
     PetscCall(PetscStrncpy(s->what, "spatial_softargmax of (2, 3, 5, 4) images", sizeof(s->what)));
+  } else if (arg == 5) {
+    const double scale[2] = {1.0, 1.15}, pivot[2] = {0.1, 0.2};
+    int          Y;
+    PetscCall(PhynnGraphParam(g, "Y", 3, 4, zeros, &Y));
+    PetscCall(PhynnGraphPolarAngle(g, Y, scale, pivot, &z));
+    PetscCall(PetscStrncpy(s->what, "polar_angle of (3, 4) positions about a pivot", sizeof(s->what)));
   } else if (arg == 3) { /* the intensity centroid of positive images: sigmoid(X) > 0 */
     const long dx[4] = {2, 3, 5, 4};
     int        X;
@@ -1191,6 +1199,7 @@ static const GradCase cases[] = {
   {"conv", BuildSpatial, 2, TOL_DEFAULT},
   {"conv", BuildSpatial, 3, TOL_DEFAULT},
   {"conv", BuildSpatial, 4, TOL_DEFAULT},
+  {"conv", BuildSpatial, 5, TOL_DEFAULT},
   {"concat", BuildConcat, 0, TOL_DEFAULT},
   {"concat", BuildConcat, 1, TOL_DEFAULT},
   {"concat", BuildConcat, 2, TOL_DEFAULT},
