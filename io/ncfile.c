@@ -250,8 +250,28 @@ PetscErrorCode PhynnNcPutProvenance(const PhynnNcWriter *w, const char *title)
  * range check can tell from right ones. It needs chunked storage, so scalars keep none. */
 PetscErrorCode PhynnNcChecksum(const char *path, int ncid, int varid, int ndims)
 {
+  int     dimids[NC_MAX_VAR_DIMS];
+  nc_type type;
+  size_t  size, len[NC_MAX_VAR_DIMS], row;
   PetscFunctionBegin;
-  if (ndims > 0) PhynnNcCall(path, nc_def_var_fletcher32(ncid, varid, NC_FLETCHER32));
+  if (ndims <= 0) PetscFunctionReturn(0);
+  PhynnNcCall(path, nc_def_var_fletcher32(ncid, varid, NC_FLETCHER32));
+  if (ndims < 2) PetscFunctionReturn(0);
+  /* A checksum needs chunked storage, and netCDF's default chunks of a (sample, y, x) array hold
+   * a thousand frames: a reader that takes one frame at a time (a rank reading its minibatch's
+   * frames) then reads and checksums the whole chunk for every frame. Rows of 4 KiB or more get
+   * one row (one frame, one sample) per chunk instead. */
+  PhynnNcCall(path, nc_inq_vartype(ncid, varid, &type));
+  PhynnNcCall(path, nc_inq_type(ncid, type, NULL, &size));
+  PhynnNcCall(path, nc_inq_vardimid(ncid, varid, dimids));
+  row = size;
+  for (int d = 0; d < ndims; d++) {
+    PhynnNcCall(path, nc_inq_dimlen(ncid, dimids[d], &len[d]));
+    if (d > 0) row *= len[d];
+  }
+  if (row < 4096 || row > ((size_t)1 << 30)) PetscFunctionReturn(0);
+  len[0] = 1;
+  PhynnNcCall(path, nc_def_var_chunking(ncid, varid, NC_CHUNKED, len));
   PetscFunctionReturn(0);
 }
 

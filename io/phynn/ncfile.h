@@ -60,9 +60,11 @@ PetscErrorCode PhynnNcPutProvenance(const PhynnNcWriter *w, const char *title);
 PetscErrorCode PhynnNcPutText(const PhynnNcWriter *w, int varid, const char *name, const char *text);
 PetscErrorCode PhynnNcPutDouble(const PhynnNcWriter *w, int varid, const char *name, double value);
 PetscErrorCode PhynnNcPutInt(const PhynnNcWriter *w, int varid, const char *name, long value);
-/* Defines a double variable over dims with units and long_name (either may be NULL). */
-/* HDF5 Fletcher-32 checksums on an array variable (nothing for a scalar): damaged bits are refused on read. */
+/* HDF5 Fletcher-32 checksums on an array variable (nothing for a scalar): damaged bits are refused
+ * on read. Arrays whose rows (all but the first dimension) hold 4 KiB or more are stored one row
+ * per chunk, so that reading one frame reads one chunk. */
 PetscErrorCode PhynnNcChecksum(const char *path, int ncid, int varid, int ndims);
+/* Defines a double variable over dims with units and long_name (either may be NULL). */
 PetscErrorCode PhynnNcDefVar(const PhynnNcWriter *w, const char *name, int ndims, const int *dimids, const char *units, const char *long_name, int *varid);
 /* A coordinate variable: dimension `name` of length n and variable `name(name)` with units and long_name. */
 PetscErrorCode PhynnNcDefCoord(const PhynnNcWriter *w, const char *name, size_t n, const char *units, const char *long_name, int *dimid, int *varid);
