@@ -85,7 +85,7 @@ typedef struct {
   PhynnGraph               g;
   const PhynnSindyLibrary *lib;
   long                     xi_off, mask_off, ncoef;
-  long                     steps, every, train_start, train_end; /* steps per epoch; thresholding every `every` steps of the train phase [train_start, train_end) and at its end */
+  long                     steps, first, every, train_start, train_end; /* steps per epoch; thresholding `first` steps into the train phase [train_start, train_end), every `every` steps after, and at its end */
   double                   threshold;
   PetscBool                talk;
   char                     who[48];  /* "seed 7: " in a sweep, so the groups' lines can be told apart */
@@ -119,7 +119,8 @@ static PetscErrorCode PostStep(void *ctx, long iteration, double *theta, long n)
   PetscFunctionBegin;
   PetscCall(PhynnGraphParameters(c->g, &gtheta, NULL, NULL));
   mask = gtheta + c->mask_off; /* frozen: the graph's copy is the one that counts */
-  if (iteration > c->train_start && iteration <= c->train_end && (iteration == c->train_end || (c->every > 0 && (iteration - c->train_start) % c->every == 0))) {
+  long k = iteration - c->train_start; /* steps into the train phase */
+  if (iteration > c->train_start && iteration <= c->train_end && (iteration == c->train_end || (c->every > 0 && k >= c->first && (k - c->first) % c->every == 0))) {
     char text[1024];
     int  nactive;
     for (long i = 0; i < c->ncoef; i++)
@@ -159,7 +160,7 @@ typedef struct {
 typedef struct {
   char      data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], act[32], expect[1024];
   long      runs;
-  long      latent, order, poly, sine, cosine, constant, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, nwidths;
+  long      latent, order, poly, sine, cosine, constant, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, threshold_first, nwidths;
   long      widths[8];
   double    xi_init, lambda[PHYNN_SINDY_AE_TERMS], threshold, lr;
 } Settings;
@@ -353,6 +354,7 @@ static PetscErrorCode TrainRun(MPI_Comm comm, const Settings *o, PhynnImageSet *
     th.steps     = steps;
     long first, rest;
     th.every       = o->threshold_every * steps;
+    th.first       = (o->threshold_first > 0 ? o->threshold_first : o->threshold_every) * steps;
     th.train_start = th.train_end = -1;
     PetscCall(PhynnTrainerGetSchedule(t, &first, &rest)); /* the phases after -pretrain_it, -train_it, -refine_it */
     for (long it = 0; it < first + rest; it++) {
@@ -472,6 +474,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   o.lambda[0] = 1;
   PetscCall(PhynnOptReal("threshold", 0.1, "coefficients with |xi| below this are removed at each thresholding", &o.threshold, NULL));
   PetscCall(PhynnOptInt("threshold_every", 500, "epochs between thresholdings in the train phase (also at its end; 0: only at its end)", &o.threshold_every, NULL));
+  PetscCall(PhynnOptInt("threshold_first", 0, "epoch of the train phase's first thresholding, the later ones -threshold_every apart (0: -threshold_every)", &o.threshold_first, NULL));
   PetscCall(PhynnOptInt("pretrain_epochs", 0, "epochs of a pretrain phase before train, without the x-derivative term (0: none, Champion's schedule)", &o.pretrain_epochs, NULL));
   PetscCall(PhynnOptInt("epochs", 5001, "epochs of the train phase (Champion: 5001)", &o.epochs, NULL));
   PetscCall(PhynnOptInt("refine_epochs", 1001, "epochs of the refine phase, without L1 (Champion: 1001; 0: none)", &o.refine_epochs, NULL));
@@ -512,6 +515,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
     for (int k = 0; k < nw; k++) PetscCheck(o.widths[k] >= 1, comm, PHYNN_ERR_INPUT, "option -widths: width %ld is not positive", o.widths[k]);
   }
   PetscCheck(o.threshold > 0, comm, PHYNN_ERR_INPUT, "option -threshold: %g; give a positive threshold (Champion: 0.1)", o.threshold);
+  PetscCheck(o.threshold_first >= 0, comm, PHYNN_ERR_INPUT, "option -threshold_first: %ld is negative; give the epoch of the first thresholding (0: -threshold_every)", o.threshold_first);
   PetscCheck(o.threshold_every >= 0, comm, PHYNN_ERR_INPUT, "option -threshold_every: %ld is negative; give the epochs between thresholdings (0: only at the end of the train phase)", o.threshold_every);
   PetscCheck(o.epochs >= 1, comm, PHYNN_ERR_INPUT, "option -epochs: %ld; give at least 1", o.epochs);
   PetscCheck(o.refine_epochs >= 0, comm, PHYNN_ERR_INPUT, "option -refine_epochs: %ld is negative", o.refine_epochs);

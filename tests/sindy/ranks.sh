@@ -46,4 +46,8 @@ run 1 pre -pretrain_epochs 2 -refine_epochs 2
 awk -F, 'NR > 1 && $1 <= 4 && $4 != 0 { bad = 1 } NR > 1 && $1 > 4 && $1 <= 14 && $4 == 0 { bad = 1 }
   END { printf "%s   -pretrain_epochs 2: no sindy_x term in steps 1-4, present in the train phase\n", bad ? "FAIL:" : "ok"; exit bad }' "$dir/pre.loss" || fail=1
 grep -Eq "^threshold at epoch 7: " "$dir/pre.out" && echo "ok   with the pretrain phase the thresholding falls at epoch 7" || { echo "FAIL: no thresholding at epoch 7:"; cat "$dir/pre.out"; fail=1; }
+# -threshold_first 3 -threshold_every 2 over 8 train epochs: thresholdings at epochs 3, 5, 7 and at the end, 8
+run 1 first -epochs 8 -refine_epochs 0 -threshold_first 3 -threshold_every 2 -threshold 1e-6
+epochs=$(sed -n 's/^threshold at epoch \([0-9]*\):.*/\1/p' "$dir/first.out" | tr '\n' ' ')
+[ "$epochs" = "3 5 7 8 " ] && echo "ok   -threshold_first 3 -threshold_every 2: thresholdings at epochs $epochs" || { echo "FAIL: -threshold_first 3 -threshold_every 2 thresholded at epochs '$epochs', not 3 5 7 8"; fail=1; }
 exit $fail
