@@ -27,11 +27,22 @@ typedef struct {
   int T, pivot;
 } WarpState;
 
+/* pivot=x,y (default 0,0) and aspect (default 1), read and checked alike by warp and polar. */
+static PetscErrorCode ParsePivotAspect(PhynnSpecStatement *st, double *pivot, double *aspect)
+{
+  int       np = 0;
+  PetscBool found;
+  PetscFunctionBegin;
+  PetscCall(PhynnSpecGetRealList(st, "pivot", PETSC_FALSE, 2, pivot, &np, &found));
+  PetscCall(PhynnSpecGetReal(st, "aspect", PETSC_FALSE, aspect, NULL));
+  PhynnSpecCheck(st, !found || np == 2, "pivot needs two values x,y (units of half the image, from its centre, y up)");
+  PhynnSpecCheck(st, *aspect > 0, "aspect=%g: the pixel height / width must be positive", *aspect);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ParseWarp(PhynnBlock b, PhynnSpecStatement *st)
 {
   WarpKeys *k;
-  int       np = 0;
-  PetscBool found;
   PetscFunctionBegin;
   PetscCall(PetscNew(&k));
   b->data        = k;
@@ -41,13 +52,10 @@ static PetscErrorCode ParseWarp(PhynnBlock b, PhynnSpecStatement *st)
   PetscCall(PhynnSpecGetIntList(st, "dims", PETSC_TRUE, 3, k->dims, &k->ndims, NULL));
   PetscCall(PhynnSpecGetInt(st, "factor", PETSC_FALSE, &k->factor, NULL));
   PetscCall(PhynnSpecGetChoice(st, "motion", WarpMotions, PETSC_FALSE, &k->motion, NULL));
-  PetscCall(PhynnSpecGetRealList(st, "pivot", PETSC_FALSE, 2, k->pivot, &np, &found));
+  PetscCall(ParsePivotAspect(st, k->pivot, &k->aspect));
   PetscCall(PhynnSpecGetInt(st, "train_pivot", PETSC_FALSE, &k->train_pivot, NULL));
-  PetscCall(PhynnSpecGetReal(st, "aspect", PETSC_FALSE, &k->aspect, NULL));
-  PhynnSpecCheck(st, k->aspect > 0, "aspect=%g: the pixel height / width must be positive", k->aspect);
   PhynnSpecCheck(st, k->ndims == 3 && k->dims[0] >= 1 && k->dims[1] >= 1 && k->dims[2] >= 1, "dims must be C,H,W of the output images, e.g. dims=1,160,160");
   PhynnSpecCheck(st, k->factor >= 1 && k->factor <= 8, "factor=%ld: the template's refinement must be 1 to 8", k->factor);
-  PhynnSpecCheck(st, !found || np == 2, "pivot needs two values x,y (units of half the image, from its centre, y up)");
   PhynnSpecCheck(st, k->train_pivot == 0 || k->train_pivot == 1, "train_pivot=%ld must be 0 or 1", k->train_pivot);
   PetscCall(PhynnSpecCheckUsed(st, b->type->keys));
   PetscFunctionReturn(0);
@@ -180,18 +188,14 @@ typedef struct {
 static PetscErrorCode ParsePolar(PhynnBlock b, PhynnSpecStatement *st)
 {
   PolarKeys *k;
-  int        nd = 0, np = 0;
-  PetscBool  found;
+  int        nd = 0;
   PetscFunctionBegin;
   PetscCall(PetscNew(&k));
   b->data   = k;
   k->aspect = 1;
   PetscCall(PhynnSpecGetIntList(st, "dims", PETSC_TRUE, 2, k->dims, &nd, NULL));
-  PetscCall(PhynnSpecGetRealList(st, "pivot", PETSC_FALSE, 2, k->pivot, &np, &found));
-  PetscCall(PhynnSpecGetReal(st, "aspect", PETSC_FALSE, &k->aspect, NULL));
+  PetscCall(ParsePivotAspect(st, k->pivot, &k->aspect));
   PhynnSpecCheck(st, nd == 2 && k->dims[0] >= 1 && k->dims[1] >= 1, "dims must be H,W of the frames the positions come from, e.g. dims=160,160");
-  PhynnSpecCheck(st, !found || np == 2, "pivot needs two values x,y (units of half the image, from its centre, y up)");
-  PhynnSpecCheck(st, k->aspect > 0, "aspect=%g: the pixel height / width must be positive", k->aspect);
   PetscCall(PhynnSpecCheckUsed(st, b->type->keys));
   PetscFunctionReturn(0);
 }
