@@ -17,6 +17,7 @@
  * the clean frame. The noise is a pure function of (seed, epoch, frame, pixel), so it is the same
  * on any rank count and after a resume. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "autoencoder_arch.h"
@@ -347,7 +348,10 @@ PetscErrorCode PhynnCmdTrainAutoencoder(MPI_Comm comm, PhynnOptionsMode mode, in
       char        v[64];
       /* The recorded options say which frames were held out (validate reads -holdout and -seed
        * from them), so they are recorded even when they were the defaults. */
-      PetscCall(PetscSNPrintf(v, sizeof(v), "%.17g", holdout));
+      for (int digits = 15; digits <= 17; digits++) { /* the shortest form that reads back to the same double (0.7, not 0.69999999999999996) */
+        PetscCall(PetscSNPrintf(v, sizeof(v), "%.*g", digits, holdout));
+        if (strtod(v, NULL) == holdout) break;
+      }
       PetscCall(PetscOptionsSetValue(NULL, "-holdout", v));
       PetscCall(PetscSNPrintf(v, sizeof(v), "%ld", seed));
       PetscCall(PetscOptionsSetValue(NULL, "-seed", v));
