@@ -13,9 +13,9 @@
  * recon + lambda_x sindy_x + lambda_z sindy_z + lambda_1 l1, each term a global mean over the
  * minibatch of every rank.
  *
- * Schedule: optionally phase `pretrain`, -pretrain_epochs without the x-derivative term (the
- * autoencoder learns its coordinate first, the z term keeping z's scale; 0, the default, is
- * Champion's schedule); phase
+ * Schedule: optionally phase `pretrain`, -pretrain_epochs without one term, -pretrain_without
+ * sindy_x (the default) or sindy_z (the z term is what holds a fresh encoder at a constant code,
+ * the mean frame: docs/sindy.md; 0 epochs, the default, is Champion's schedule); phase
  * `train`, -epochs of Adam (-lr), with sequential thresholding every
  * -threshold_every epochs and once at its end (coefficients with |xi| < -threshold leave the
  * model for good: their mask entry becomes 0); then phase `refine`, -refine_epochs without the L1
@@ -161,6 +161,7 @@ typedef struct {
   char      data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], act[32], expect[1024];
   long      runs;
   long      latent, order, poly, sine, cosine, constant, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, threshold_first, nwidths;
+  int       pretrain_without; /* the term index the pretrain phase leaves out: 1 (sindy_x) or 2 (sindy_z) */
   long      widths[8];
   double    xi_init, lambda[PHYNN_SINDY_AE_TERMS], threshold, lr;
 } Settings;
@@ -193,7 +194,7 @@ static PetscErrorCode MakeTrainer(MPI_Comm comm, PhynnGraph g, const Settings *o
   }
   for (int k = 0; k < PHYNN_SINDY_AE_TERMS; k++) {
     refine[k]   = k == 3 ? 0.0 : o->lambda[k];
-    pretrain[k] = k == 1 ? 0.0 : o->lambda[k]; /* no x-derivative term: the decoder learns the frames first, z's own law keeps its scale */
+    pretrain[k] = k == o->pretrain_without ? 0.0 : o->lambda[k]; /* no x-derivative term (the decoder learns the frames first) or no z term (nothing holds z constant) */
   }
   /* without a model (-help, the registry of option names) every phase is listed */
   if (o->pretrain_epochs > 0 || !ae) PetscCall(PhynnTrainerAddPhase(*t, "pretrain", PHYNN_OPTIM_ADAM, o->pretrain_epochs * steps, ae ? PHYNN_SINDY_AE_TERMS : 0, ae ? pretrain : NULL));
@@ -475,7 +476,13 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   PetscCall(PhynnOptReal("threshold", 0.1, "coefficients with |xi| below this are removed at each thresholding", &o.threshold, NULL));
   PetscCall(PhynnOptInt("threshold_every", 500, "epochs between thresholdings in the train phase (also at its end; 0: only at its end)", &o.threshold_every, NULL));
   PetscCall(PhynnOptInt("threshold_first", 0, "epoch of the train phase's first thresholding, the later ones -threshold_every apart (0: -threshold_every)", &o.threshold_first, NULL));
-  PetscCall(PhynnOptInt("pretrain_epochs", 0, "epochs of a pretrain phase before train, without the x-derivative term (0: none, Champion's schedule)", &o.pretrain_epochs, NULL));
+  PetscCall(PhynnOptInt("pretrain_epochs", 0, "epochs of a pretrain phase before train, without the term -pretrain_without (0: none, Champion's schedule)", &o.pretrain_epochs, NULL));
+  {
+    static const char *const without[] = {"sindy_x", "sindy_z", NULL};
+    int                      w         = 0;
+    PetscCall(PhynnOptChoice("pretrain_without", without, "sindy_x", "the term the pretrain phase leaves out: sindy_x (the x-derivative term) or sindy_z (the latent law's)", &w, NULL));
+    o.pretrain_without = w == 0 ? 1 : 2;
+  }
   PetscCall(PhynnOptInt("epochs", 5001, "epochs of the train phase (Champion: 5001)", &o.epochs, NULL));
   PetscCall(PhynnOptInt("refine_epochs", 1001, "epochs of the refine phase, without L1 (Champion: 1001; 0: none)", &o.refine_epochs, NULL));
   PetscCall(PhynnOptInt("batch", 1024, "frames per global minibatch (0: all)", &o.batch, NULL));

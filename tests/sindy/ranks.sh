@@ -46,6 +46,10 @@ run 1 pre -pretrain_epochs 2 -refine_epochs 2
 awk -F, 'NR > 1 && $1 <= 4 && $4 != 0 { bad = 1 } NR > 1 && $1 > 4 && $1 <= 14 && $4 == 0 { bad = 1 }
   END { printf "%s   -pretrain_epochs 2: no sindy_x term in steps 1-4, present in the train phase\n", bad ? "FAIL:" : "ok"; exit bad }' "$dir/pre.loss" || fail=1
 grep -Eq "^threshold at epoch 7: " "$dir/pre.out" && echo "ok   with the pretrain phase the thresholding falls at epoch 7" || { echo "FAIL: no thresholding at epoch 7:"; cat "$dir/pre.out"; fail=1; }
+# -pretrain_without sindy_z: the pretrain phase (steps 1-4) leaves out the z term instead, keeps the x'' term
+run 1 prez -pretrain_epochs 2 -pretrain_without sindy_z -refine_epochs 2
+awk -F, 'NR > 1 && $1 <= 4 && ($5 != 0 || $4 == 0) { bad = 1 } NR > 1 && $1 > 4 && $1 <= 14 && $5 == 0 { bad = 1 }
+  END { printf "%s   -pretrain_without sindy_z: no sindy_z term in steps 1-4 (sindy_x there), present in the train phase\n", bad ? "FAIL:" : "ok"; exit bad }' "$dir/prez.loss" || fail=1
 # -threshold_first 3 -threshold_every 2 over 8 train epochs: thresholdings at epochs 3, 5, 7 and at the end, 8
 run 1 first -epochs 8 -refine_epochs 0 -threshold_first 3 -threshold_every 2 -threshold 1e-6
 epochs=$(sed -n 's/^threshold at epoch \([0-9]*\):.*/\1/p' "$dir/first.out" | tr '\n' ' ')
