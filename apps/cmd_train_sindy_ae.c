@@ -584,7 +584,9 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
       for (int q = 0; q < 2; q++)
         if (had[q] && runs > 1) PetscCall(PetscOptionsSetValue(NULL, keep[q], saved[q]));
       if (PhynnRank(gcomm) == 0 && groups > 1)
-        PetscCall(PetscPrintf(PETSC_COMM_SELF, "run %ld (seed %llu): %s, %s in %.1f s\n", k + 1, (unsigned long long)s, mine[k].equation, mine[k].recovered < 0 ? "not judged" : (mine[k].recovered ? "recovered" : "not recovered"), mine[k].seconds));
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "run %ld (seed %llu): %s, %s in %.1f s\n", k + 1, (unsigned long long)s, mine[k].equation,
+                              mine[k].stopped ? "stopped by a signal (its checkpoint, if any, is written)" : mine[k].recovered < 0 ? "not judged" : (mine[k].recovered ? "recovered" : "not recovered"), mine[k].seconds));
+      if (mine[k].stopped) break; /* SIGTERM stops the sweep: the group starts no further run */
     }
     /* the group leaders' results to world rank 0: every other rank holds zero bytes, so a
      * bitwise OR of the bytes is the leader's copy of each run (numbers and text alike) */
@@ -596,7 +598,10 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   if (PhynnRank(comm) == 0) {
     long recovered = 0, judged = 0, stopped = 0;
     for (long k = 0; k < runs; k++) {
-      stopped += results[k].stopped != 0;
+      if (results[k].stopped || results[k].seconds == 0) { /* stopped by a signal, or never started after one */
+        stopped += results[k].stopped != 0;
+        continue;
+      }
       if (results[k].recovered >= 0) judged++;
       if (results[k].recovered > 0) recovered++;
     }
