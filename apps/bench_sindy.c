@@ -2,10 +2,10 @@
  * plain forward and backward of the same two networks (no jets: the reconstruction loss alone) and
  * against this machine's DGEMM.
  *
- *   phynn bench -bench_model sindy-ae [-bench_frames 1024] [-bench_widths 128,64,32]
+ *   phynn bench -bench_model sindy-ae [-bench_frames 1024] [-bench_size 51] [-bench_widths 128,64,32]
  *   OPENBLAS_NUM_THREADS=1 mpirun -np 2 phynn bench -bench_model sindy-ae   (each rank its share)
  *
- * Frames: Champion et al.'s 51 x 51 blob at -bench_frames states (theta, theta', theta'') spread
+ * Frames: Champion et al.'s blob (51 x 51 pixels, or -bench_size) at -bench_frames states (theta, theta', theta'') spread
  * over a swing, with their exact x' and x''. The SINDy step carries K = 3 row blocks [x; x'; x'']
  * through the encoder and [z; z'; Theta Xi] through the decoder, so its GEMMs are 3 times the plain
  * step's: 2 K P flops forward and 4 K P backward per frame for the P weights of the dense layers
@@ -48,7 +48,7 @@ static PetscErrorCode TimeSteps(MPI_Comm comm, PhynnGraph g, int root, long step
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnBenchSindy(MPI_Comm comm, long frames, const long *widths, int nwidths, long steps, long warmup, uint64_t seed)
+PetscErrorCode PhynnBenchSindy(MPI_Comm comm, long frames, long size_px, const long *widths, int nwidths, long steps, long warmup, uint64_t seed)
 {
   PhynnPendulumRender r;
   PhynnModel          m;
@@ -61,6 +61,7 @@ PetscErrorCode PhynnBenchSindy(MPI_Comm comm, long frames, const long *widths, i
 
   PetscFunctionBegin;
   PhynnPendulumRenderDefaults(PHYNN_RENDER_BLOB, 1.0, &r);
+  r.nx = r.ny = size_px; /* the same window, as jobs/sindy_quick_data.opts's -nx 26 -ny 26 */
   F = r.nx * r.ny;
   PhynnSplitRange(frames, PhynnRank(comm), PhynnSize(comm), &start, &count);
   count_max = count;

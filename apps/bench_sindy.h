@@ -4,6 +4,6 @@
 
 #include "phynn/sys.h"
 
-PetscErrorCode PhynnBenchSindy(MPI_Comm comm, long frames, const long *widths, int nwidths, long steps, long warmup, uint64_t seed);
+PetscErrorCode PhynnBenchSindy(MPI_Comm comm, long frames, long size_px, const long *widths, int nwidths, long steps, long warmup, uint64_t seed);
 
 #endif

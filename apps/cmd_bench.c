@@ -138,6 +138,7 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   int                nsizes = 0, act_index = 0, nreq = 0, rank = PhynnRank(comm), size = PhynnSize(comm);
   char               derivs[256], layers_text[512] = "", arch[64];
   long               frames, size_px;
+  PetscBool          size_set = PETSC_FALSE;
   int                model = 0;
   static const char *const BenchModels[] = {"pinn", "autoencoder", "sindy-ae", NULL};
   long               bench_widths[8];
@@ -159,18 +160,20 @@ PetscErrorCode PhynnCmdBench(MPI_Comm comm, PhynnOptionsMode mode, int nargs, ch
   PetscCall(PhynnOptString("bench_arch", "conv", "autoencoder: architecture (spatial or conv, as train autoencoder -arch)", arch, sizeof(arch), NULL));
   PetscCall(PhynnOptInt("bench_frames", 30, "autoencoder, sindy-ae: frames in the global batch (each rank takes its share; sindy-ae: give e.g. 1024, Champion's batch)", &frames, NULL));
   PetscCall(PhynnOptIntList("bench_widths", "128,64,32", "sindy-ae: hidden widths of the encoder (the decoder mirrors them)", bench_widths, 8, &nbench_widths, NULL));
-  PetscCall(PhynnOptInt("bench_size", 160, "autoencoder: frame height and width in pixels", &size_px, NULL));
+  PetscCall(PhynnOptInt("bench_size", 160, "autoencoder: frame height and width in pixels; sindy-ae: of the blob frames (51, Champion's, unless given; 26: jobs/sindy_quick_data.opts)", &size_px, &size_set));
   if (mode == PHYNN_OPTIONS_COLLECT) PetscFunctionReturn(0);
   if (model == 2) {
     PetscCall(PhynnCommandCheckArgs(comm, "bench", "", nargs, 0, 0));
     PetscCheck(frames >= PhynnSize(comm), comm, PHYNN_ERR_INPUT, "option -bench_frames: %ld frame(s) for %d rank(s); give at least one frame per rank", frames, PhynnSize(comm));
     PetscCheck(nbench_widths >= 1, comm, PHYNN_ERR_INPUT, "option -bench_widths: give at least one hidden width");
+    if (!size_set) size_px = 51;
+    PetscCheck(size_px >= 8 && size_px <= 64, comm, PHYNN_ERR_INPUT, "option -bench_size: %ld pixels for sindy-ae; give 8 to 64 (Champion's frames: 51)", size_px);
     for (int k = 0; k < nbench_widths; k++) PetscCheck(bench_widths[k] >= 1, comm, PHYNN_ERR_INPUT, "option -bench_widths: width %ld is not positive", bench_widths[k]);
     PetscCheck(steps >= 1 && steps <= BENCH_MAX_STEPS && warmup >= 0 && warmup <= BENCH_MAX_STEPS, comm, PHYNN_ERR_INPUT, "options -bench_steps/-bench_warmup: give 1 to %d timed and 0 to %d untimed steps", BENCH_MAX_STEPS, BENCH_MAX_STEPS);
     PetscCheck(seed >= 0, comm, PHYNN_ERR_INPUT, "option -seed: %ld is negative; give an integer >= 0", seed);
     PetscCall(PhynnOptionsCheckUnused(comm));
     if (PhynnOptionsHelp()) PetscFunctionReturn(0);
-    PetscCall(PhynnBenchSindy(comm, frames, bench_widths, nbench_widths, steps, warmup, (uint64_t)seed));
+    PetscCall(PhynnBenchSindy(comm, frames, size_px, bench_widths, nbench_widths, steps, warmup, (uint64_t)seed));
     PetscFunctionReturn(0);
   }
   if (model == 1) {

@@ -8,7 +8,7 @@
  * -render blob -ntraj N` writes one. Every frame trains (validate on other trajectories).
  *
  * Model: an encoder `code` and a decoder `recon` (dense, -widths, -act) and a `sindy` block `law`
- * with the library (-order, -poly, -sine, -cosine, -constant) and the coefficients Xi (initial
+ * with the library (-order, -poly, -sine, -cosine, -constant, -velocity) and the coefficients Xi (initial
  * value -xi_init, Champion's 1), or -arch FILE for a spec of your own. Loss (src/sindy_ae.c):
  * recon + lambda_x sindy_x + lambda_z sindy_z + lambda_1 l1, each term a global mean over the
  * minibatch of every rank.
@@ -160,7 +160,7 @@ typedef struct {
 typedef struct {
   char      data[PETSC_MAX_PATH_LEN], var[64], arch[PETSC_MAX_PATH_LEN], act[32], expect[1024];
   long      runs;
-  long      latent, order, poly, sine, cosine, constant, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, threshold_first, nwidths;
+  long      latent, order, poly, sine, cosine, constant, velocity, batch, pretrain_epochs, epochs, refine_epochs, threshold_every, threshold_first, nwidths;
   int       pretrain_without; /* the term index the pretrain phase leaves out: 1 (sindy_x) or 2 (sindy_z) */
   long      widths[8];
   double    xi_init, lambda[PHYNN_SINDY_AE_TERMS], threshold, lr;
@@ -176,7 +176,7 @@ static PetscErrorCode DefaultSpec(const Settings *o, const PhynnImageSet *set, P
   PetscCall(PhynnTextAppend(t, ",%ld act=%s out=identity\nmlp recon(code) sizes=%ld", o->latent, o->act, o->latent));
   for (long k = o->nwidths - 1; k >= 0; k--) PetscCall(PhynnTextAppend(t, ",%ld", o->widths[k]));
   PetscCall(PhynnTextAppend(t, ",%ld act=%s out=identity\n", F, o->act));
-  PetscCall(PhynnTextAppend(t, "sindy law(code) order=%ld poly=%ld sine=%ld cosine=%ld constant=%ld init=%.17g\noutput code\noutput recon ref=%s\n", o->order, o->poly, o->sine, o->cosine, o->constant, o->xi_init, o->var));
+  PetscCall(PhynnTextAppend(t, "sindy law(code) order=%ld poly=%ld sine=%ld cosine=%ld constant=%ld init=%.17g%s\noutput code\noutput recon ref=%s\n", o->order, o->poly, o->sine, o->cosine, o->constant, o->xi_init, o->velocity ? "" : " velocity=0", o->var));
   PetscFunctionReturn(0);
 }
 
@@ -465,6 +465,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
   PetscCall(PhynnOptInt("sine", 1, "library: sin of every state variable (1) or not (0)", &o.sine, NULL));
   PetscCall(PhynnOptInt("cosine", 0, "library: cos of every state variable (1) or not (0)", &o.cosine, NULL));
   PetscCall(PhynnOptInt("constant", 1, "library: the constant term (1) or not (0)", &o.constant, NULL));
+  PetscCall(PhynnOptInt("velocity", 1, "library of order 2: terms in z and z' (1, Champion's) or in z only (0, the tutorial's: z'' = f(z))", &o.velocity, NULL));
   PetscCall(PhynnOptIntList("widths", "128,64,32", "hidden widths of the encoder (the decoder mirrors them)", o.widths, 8, &nw, NULL));
   PetscCall(PhynnOptChoice("act", PhynnActivationNames, "sigmoid", "hidden activation of encoder and decoder (smooth for order 2: sigmoid, tanh, softplus, sine)", &act, NULL));
   PetscCall(PhynnOptString("arch", "", "a model-spec FILE instead of -widths/-act/library options (blocks code, recon and a sindy block; docs/sindy.md)", o.arch, sizeof(o.arch), NULL));
@@ -515,7 +516,7 @@ PetscErrorCode PhynnCmdTrainSindyAE(MPI_Comm comm, PhynnOptionsMode mode, int na
     char what[32];
     PhynnSindyLibrary probe;
     PetscCall(PetscSNPrintf(what, sizeof(what), "the library options"));
-    PetscCall(PhynnSindyLibrarySetUp(comm, what, (int)o.latent, (int)o.order, (int)o.poly, (int)o.sine, (int)o.cosine, (int)o.constant, &probe));
+    PetscCall(PhynnSindyLibrarySetUp(comm, what, (int)o.latent, (int)o.order, (int)o.poly, (int)o.sine, (int)o.cosine, (int)o.constant, (int)o.velocity, &probe));
     PetscCheck(o.order == 1 || PhynnActivationSmooth((PhynnActivation)act), comm, PHYNN_ERR_INPUT,
                "option -act %s: order 2 needs second derivatives of the networks along the trajectory, and %s has none (its second derivative is zero almost everywhere; the public PyTorch versions push x'' through ReLU and get it wrong); use sigmoid (Champion's), tanh, softplus or sine",
                o.act, o.act);

@@ -23,7 +23,7 @@ static PetscErrorCode AddMonomials(MPI_Comm comm, const char *what, PhynnSindyLi
     for (int d = 0; d < degree; d++) t->power[idx[d]]++;
     /* next non-decreasing index vector */
     int d = degree - 1;
-    while (d >= 0 && idx[d] == lib->nvars - 1) d--;
+    while (d >= 0 && idx[d] == lib->nlibvars - 1) d--;
     if (d < 0) break;
     idx[d]++;
     for (int e = d + 1; e < degree; e++) idx[e] = idx[d];
@@ -31,7 +31,7 @@ static PetscErrorCode AddMonomials(MPI_Comm comm, const char *what, PhynnSindyLi
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PhynnSindyLibrarySetUp(MPI_Comm comm, const char *what, int latent, int order, int poly, int sine, int cosine, int constant, PhynnSindyLibrary *lib)
+PetscErrorCode PhynnSindyLibrarySetUp(MPI_Comm comm, const char *what, int latent, int order, int poly, int sine, int cosine, int constant, int velocity, PhynnSindyLibrary *lib)
 {
   PetscFunctionBegin;
   PetscCheck(latent >= 1, comm, PHYNN_ERR_INPUT, "%s: the latent size is %d; give at least 1", what, latent);
@@ -39,6 +39,8 @@ PetscErrorCode PhynnSindyLibrarySetUp(MPI_Comm comm, const char *what, int laten
   PetscCheck(latent * order <= PHYNN_SINDY_MAX_VARS, comm, PHYNN_ERR_INPUT, "%s: %d latent variables of order %d make %d state variables; at most %d", what, latent, order, latent * order, PHYNN_SINDY_MAX_VARS);
   PetscCheck(poly >= 0, comm, PHYNN_ERR_INPUT, "%s: polynomial degree %d is negative; give 0 (none) or more", what, poly);
   PetscCheck((sine == 0 || sine == 1) && (cosine == 0 || cosine == 1) && (constant == 0 || constant == 1), comm, PHYNN_ERR_INPUT, "%s: sine, cosine and constant are 0 or 1", what);
+  PetscCheck(velocity == 0 || velocity == 1, comm, PHYNN_ERR_INPUT, "%s: velocity is 0 (terms in z only) or 1 (in z and z')", what);
+  PetscCheck(velocity == 1 || order == 2, comm, PHYNN_ERR_INPUT, "%s: velocity=0 leaves z' out of a second-order library, and this model is of order 1 (no z'); drop it", what);
   PetscCheck(poly > 0 || sine || cosine, comm, PHYNN_ERR_INPUT, "%s: the library is empty (no polynomials, sines or cosines%s); give a polynomial degree >= 1 or the sine terms", what, constant ? ", only the constant" : "");
   memset(lib, 0, sizeof(*lib));
   lib->latent   = latent;
@@ -47,12 +49,14 @@ PetscErrorCode PhynnSindyLibrarySetUp(MPI_Comm comm, const char *what, int laten
   lib->sine     = sine;
   lib->cosine   = cosine;
   lib->constant = constant;
+  lib->velocity = velocity;
   lib->nvars    = latent * order;
+  lib->nlibvars = velocity ? lib->nvars : latent;
   if (constant) lib->term[lib->nterms++].kind = PHYNN_SINDY_CONSTANT;
   for (int d = 1; d <= poly; d++) PetscCall(AddMonomials(comm, what, lib, d));
   for (int pass = 0; pass < 2; pass++) {
     if ((pass == 0 && !sine) || (pass == 1 && !cosine)) continue;
-    for (int v = 0; v < lib->nvars; v++) {
+    for (int v = 0; v < lib->nlibvars; v++) {
       PetscCheck(lib->nterms < PHYNN_SINDY_MAX_TERMS, comm, PHYNN_ERR_INPUT, "%s: the library has more than %d terms", what, PHYNN_SINDY_MAX_TERMS);
       PhynnSindyTerm *t = &lib->term[lib->nterms++];
       memset(t, 0, sizeof(*t));

@@ -27,8 +27,8 @@ static void JsonNumberOrNull(FILE *fp, PetscBool have, double x)
 
 static void JsonLaw(FILE *fp, const PhynnSindyValidation *v)
 {
-  fprintf(fp, "  \"law\": {\"latent\": %d, \"order\": %d, \"library\": {\"poly\": %d, \"sine\": %d, \"cosine\": %d, \"constant\": %d, \"terms\": %d},\n    \"term_names\": [", v->L, v->order, v->lib->poly, v->lib->sine, v->lib->cosine,
-          v->lib->constant, v->nterms);
+  fprintf(fp, "  \"law\": {\"latent\": %d, \"order\": %d, \"library\": {\"poly\": %d, \"sine\": %d, \"cosine\": %d, \"constant\": %d, \"velocity\": %d, \"terms\": %d},\n    \"term_names\": [", v->L, v->order, v->lib->poly, v->lib->sine, v->lib->cosine,
+          v->lib->constant, v->lib->velocity, v->nterms);
   for (int k = 0; k < v->nterms; k++) {
     if (k) fputs(", ", fp);
     PhynnJsonString(fp, v->term_names[k]);
@@ -339,7 +339,7 @@ PetscErrorCode PhynnSindyWriteHTML(const PhynnRecord *rec, const PhynnSindyValid
   snprintf(buf, sizeof(buf), "%d of %d: %s", v->nactive, v->nterms, v->nactive ? v->active : "(none: the law is z%s = 0)");
   if (!v->nactive) snprintf(buf, sizeof(buf), "0 of %d (the law is z%s = 0)", v->nterms, d);
   PhynnHtmlRow(fp, "Active terms", buf);
-  snprintf(buf, sizeof(buf), "latent %d, order %d; polynomials to degree %d%s%s%s: %d terms per latent", v->L, v->order, v->lib->poly, v->lib->sine ? ", sines" : "", v->lib->cosine ? ", cosines" : "", v->lib->constant ? ", constant" : "", v->nterms);
+  snprintf(buf, sizeof(buf), "latent %d, order %d; polynomials to degree %d%s%s%s%s: %d terms per latent", v->L, v->order, v->lib->poly, v->lib->sine ? ", sines" : "", v->lib->cosine ? ", cosines" : "", v->lib->constant ? ", constant" : "", v->order == 2 && !v->lib->velocity ? "; in z only (no z' terms)" : "", v->nterms);
   PhynnHtmlRow(fp, "Library", buf);
   if (v->equation_recorded[0] && strcmp(v->equation_recorded, v->equation)) PhynnHtmlRow(fp, "Equation recorded in /sindy (differs)", v->equation_recorded);
   else PhynnHtmlRow(fp, "Source", v->equation_recorded[0] ? "the masked coefficients law.xi * law.mask of the model's theta (the same as the /sindy equation attribute)" : "the masked coefficients law.xi * law.mask of the model's theta (the file has no /sindy group)");

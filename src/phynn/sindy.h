@@ -8,6 +8,9 @@
  *   the monomials of degree 1 .. poly in the variables, degree by degree, each degree's exponents
  *     in combinations-with-replacement order ("z0", "dz0", "z0^2", "z0*dz0", "dz0^2", ...),
  *   sin of every variable (sine=1: "sin(z0)", "sin(dz0)"), then cos of every variable (cosine=1).
+ * With velocity=0 (order 2 only) the terms are built from z0 .. z{L-1} alone, the tutorial's
+ * library (z'' = f(z): a conservative force, no damping or other velocity dependence); the state
+ * still holds dz, which the integration of the law needs.
  * Xi is (L x nterms): row j holds the coefficients of z_j's equation, column k those of term k.
  *
  * The library is used twice, in ways that must agree: as graph nodes (training: Theta(z) built
@@ -32,14 +35,15 @@ typedef struct {
 
 typedef struct {
   int            latent, order;           /* L and the model's order (1 or 2) */
-  int            poly, sine, cosine, constant;
+  int            poly, sine, cosine, constant, velocity;
   int            nvars, nterms;           /* nvars = L order */
+  int            nlibvars;                /* the variables the terms are built from: nvars, or L when velocity = 0 */
   PhynnSindyTerm term[PHYNN_SINDY_MAX_TERMS];
 } PhynnSindyLibrary;
 
-/* Fills lib->term from latent, order, poly (>= 0), sine, cosine, constant (0 or 1). An empty
+/* Fills lib->term from latent, order, poly (>= 0), sine, cosine, constant, velocity (0 or 1). An empty
  * library, or one beyond the limits above, is an error naming `what` (the option or spec key). */
-PetscErrorCode PhynnSindyLibrarySetUp(MPI_Comm comm, const char *what, int latent, int order, int poly, int sine, int cosine, int constant, PhynnSindyLibrary *lib);
+PetscErrorCode PhynnSindyLibrarySetUp(MPI_Comm comm, const char *what, int latent, int order, int poly, int sine, int cosine, int constant, int velocity, PhynnSindyLibrary *lib);
 /* The name of variable v ("z0", "dz0") and of term k ("1", "z0^2*dz0", "sin(z0)"). */
 void PhynnSindyVarName(const PhynnSindyLibrary *lib, int v, char *name, size_t len);
 void PhynnSindyTermName(const PhynnSindyLibrary *lib, int k, char *name, size_t len);

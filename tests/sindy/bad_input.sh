@@ -2,7 +2,7 @@
 # phynn train sindy-ae refuses bad input with one line, a non-zero exit and no output file: frames
 # without their derivatives (order 2 needs image_tt), a non-smooth activation, an empty library, a
 # threshold <= 0, more rank groups than ranks, a spec without a sindy block, and a
-# ReLU layer in a spec of order 2.
+# ReLU layer in a spec of order 2, velocity=0 of order 1 and velocity 2.
 # Usage: bad_input.sh PHYNN
 set -u
 phynn=$1
@@ -48,6 +48,8 @@ expect_error "resume in a sweep" out.nc train sindy-ae -data frames.nc -runs 2 -
 expect_error "a spec without a sindy block" out.nc train sindy-ae -data frames.nc -arch norlaw.spec "${t[@]}"
 expect_error "a relu layer in a spec of order 2" out.nc train sindy-ae -data frames.nc -arch relu.spec "${t[@]}"
 expect_error "order 3" out.nc train sindy-ae -data frames.nc -order 3 "${t[@]}"
+expect_error "velocity=0 of order 1" out.nc train sindy-ae -data frames.nc -order 1 -velocity 0 "${t[@]}"
+expect_error "velocity 2" out.nc train sindy-ae -data frames.nc -velocity 2 "${t[@]}"
 expect_error "a misspelt option" out.nc train sindy-ae -data frames.nc -lamda_x 1 "${t[@]}"
 expect_error "no data" out.nc train sindy-ae "${t[@]}"
 exit $fail

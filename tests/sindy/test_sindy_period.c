@@ -39,7 +39,7 @@ static PetscErrorCode TestPeriod(MPI_Comm comm)
   CHECK_CLOSE("K(0) = pi/2", PhynnEllipticK(0), M_PI / 2, 1e-15, 0);
   CHECK_CLOSE("K(1/sqrt 2)", PhynnEllipticK(1 / sqrt(2.0)), 1.8540746773013719, 1e-15, 0);
 
-  PetscCall(PhynnSindyLibrarySetUp(PETSC_COMM_SELF, "test", 1, 2, 3, 1, 0, 1, &lib)); /* the train sindy-ae default */
+  PetscCall(PhynnSindyLibrarySetUp(PETSC_COMM_SELF, "test", 1, 2, 3, 1, 0, 1, 1, &lib)); /* the train sindy-ae default */
   CHECK(Term(&lib, "sin(z0)") >= 0, "the default library has no sin(z0)");
   xi[Term(&lib, "sin(z0)")] = -w2;
   {
@@ -104,7 +104,7 @@ static PetscErrorCode TestPeriod(MPI_Comm comm)
   }
   { /* order 1, two latents: a harmonic oscillator of angular frequency 2 */
     double y0[2] = {0.7, 0.0};
-    PetscCall(PhynnSindyLibrarySetUp(PETSC_COMM_SELF, "test", 2, 1, 1, 0, 0, 0, &lib1)); /* terms z0, z1 */
+    PetscCall(PhynnSindyLibrarySetUp(PETSC_COMM_SELF, "test", 2, 1, 1, 0, 0, 0, 1, &lib1)); /* terms z0, z1 */
     PetscCall(PetscArrayzero(xi, 2 * lib1.nterms));
     xi[0 * lib1.nterms + Term(&lib1, "z1")] = 1;
     xi[1 * lib1.nterms + Term(&lib1, "z0")] = -4;
